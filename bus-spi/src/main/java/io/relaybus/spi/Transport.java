@@ -1,0 +1,60 @@
+package io.relaybus.spi;
+
+import io.relaybus.api.BusHealth;
+import io.relaybus.api.Event;
+import io.relaybus.api.PublishReceipt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A connected transport, created by {@link TransportProvider#create}. The runtime wraps it with dispatch, retries,
+ * dead letters and metrics; the transport only moves events to and from its broker.
+ *
+ * <p>Thread safety: every method may be called from any thread, concurrently. Futures may be completed on the
+ * transport's I/O threads: the runtime never runs user code in their callbacks, and neither may a transport (jnats
+ * and kafka-clients both stall when a callback blocks).
+ *
+ * <p>Lifecycle: the runtime closes every subscription before it calls {@link #close()}.
+ */
+public interface Transport extends AutoCloseable {
+
+    /**
+     * Sends one event. The future completes when the broker durably accepted the event under the configured
+     * acknowledgement policy, never when it was merely queued, and fails within the transport's bounded delivery
+     * timeout (with a {@link io.relaybus.api.BusRetriableException} naming the broker addresses when unreachable).
+     */
+    CompletableFuture<PublishReceipt> publish(Event event);
+
+    /** Sends several events; the default publishes them one by one, which transports that batch natively keep. */
+    default CompletableFuture<List<PublishReceipt>> publishAll(List<Event> events) {
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>(events.size());
+        for (Event e : events) {
+            futures.add(publish(e));
+        }
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<PublishReceipt> receipts = new ArrayList<>(futures.size());
+            for (CompletableFuture<PublishReceipt> f : futures) {
+                receipts.add(f.join());
+            }
+            return receipts;
+        });
+    }
+
+    /**
+     * Starts consuming. The transport offers each delivery to {@code sink}; when the sink refuses one (its queues are
+     * full) the transport keeps it, stops fetching and offers it again once {@link DeliverySink#awaitCapacity} says
+     * there is room. Returns at once; readiness is reported by {@link TransportSubscription#ready()}.
+     */
+    TransportSubscription subscribe(SubscriptionSpec spec, DeliverySink sink);
+
+    /** The connection's health; cheap, may be called often. */
+    default BusHealth health() {
+        return BusHealth.up(getClass().getSimpleName());
+    }
+
+    /** Waits (bounded) for outstanding publishes, then releases connections and threads. Idempotent. */
+    @Override
+    void close();
+}

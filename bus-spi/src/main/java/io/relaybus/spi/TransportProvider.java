@@ -1,0 +1,36 @@
+package io.relaybus.spi;
+
+import io.relaybus.spi.config.ConfigDef;
+
+/**
+ * Entry point of a transport, found with {@link java.util.ServiceLoader}. Register an implementation with
+ * {@code @AutoService(TransportProvider.class)}; it needs a public no-argument constructor and must be cheap to
+ * construct (no connections: those belong in {@link #create}).
+ *
+ * <p>Thread safe and stateless: one provider may create many transports.
+ */
+public interface TransportProvider {
+
+    /**
+     * The name users select with {@code bus.transport}: lowercase letters, digits and dashes. It is also the
+     * namespace of the transport's keys: a provider named {@code kafka} owns every key starting with {@code kafka.}.
+     */
+    String name();
+
+    /** One line for listings and error messages, for example "Apache Kafka via kafka-clients 4.3". */
+    default String description() {
+        return name();
+    }
+
+    /**
+     * The transport's configuration keys, each with type, default, validator, importance and documentation. Every key
+     * must start with {@code name() + "."}; an unknown key in that namespace is rejected before {@link #create} runs.
+     */
+    ConfigDef configDef();
+
+    /**
+     * Creates a transport and connects it. Fails within a bounded time, with a {@link io.relaybus.api.BusException}
+     * saying what to check, when the broker cannot be reached.
+     */
+    Transport create(TransportContext context);
+}

@@ -1,0 +1,160 @@
+package io.relaybus.spi;
+
+import io.relaybus.api.BusConfigException;
+import io.relaybus.api.BusException;
+import io.relaybus.api.EventBus;
+
+import java.security.CodeSource;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The transports found on a class loader, and the rules for choosing one. It never guesses:
+ * <ul>
+ *   <li>a name given in {@code bus.transport} must match exactly one provider; an unknown name lists the transports
+ *       found, a known name whose jar is missing says which artifact to add;</li>
+ *   <li>with no name given, the embedded {@code memory} transport is used only when it is the only one found;
+ *       otherwise the choice is refused, listing the transports found;</li>
+ *   <li>two providers with one name fail, naming both jars;</li>
+ *   <li>a provider that fails to load is reported in every message and logged, never silently skipped.</li>
+ * </ul>
+ * Immutable once loaded; thread safe.
+ */
+public final class TransportRegistry {
+
+    private static final System.Logger LOG = System.getLogger(TransportRegistry.class.getName());
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+    /** The default transport, built into bus-spi. */
+    public static final String MEMORY = "memory";
+
+    /** Transports this project ships, and the artifact that brings each. */
+    public static final Map<String, String> KNOWN_ARTIFACTS = Map.of(
+            MEMORY, "io.relaybus:bus-spi",
+            "kafka", "io.relaybus:transport-kafka",
+            "nats", "io.relaybus:transport-nats");
+
+    private final Map<String, TransportProvider> providers;
+    private final List<String> failures;
+
+    private TransportRegistry(Map<String, TransportProvider> providers, List<String> failures) {
+        this.providers = providers;
+        this.failures = failures;
+    }
+
+    /**
+     * Finds every {@link TransportProvider} visible to {@code loader}.
+     *
+     * @throws BusException when two providers share a name
+     */
+    public static TransportRegistry load(ClassLoader loader) {
+        Map<String, TransportProvider> found = new TreeMap<>();
+        List<String> failures = new ArrayList<>();
+        Iterator<TransportProvider> it = ServiceLoader.load(TransportProvider.class, loader).iterator();
+        while (true) {
+            TransportProvider p;
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                p = it.next();
+            } catch (ServiceConfigurationError | LinkageError e) {
+                failures.add(describe(e));
+                LOG.log(System.Logger.Level.WARNING, "A transport provider failed to load: " + describe(e), e);
+                continue;
+            }
+            String name;
+            try {
+                name = p.name();
+            } catch (RuntimeException | LinkageError e) {
+                failures.add(p.getClass().getName() + ": name() failed: " + e);
+                continue;
+            }
+            if (name == null || !NAME.matcher(name).matches()) {
+                failures.add(p.getClass().getName() + ": invalid transport name '" + name
+                        + "' (lowercase letters, digits and dashes)");
+                continue;
+            }
+            TransportProvider previous = found.putIfAbsent(name, p);
+            if (previous != null) {
+                throw new BusException("Transport name '" + name + "' is provided twice: " + origin(previous) + " and "
+                        + origin(p) + "; remove one of the jars from the class path");
+            }
+        }
+        return new TransportRegistry(found, List.copyOf(failures));
+    }
+
+    /** Providers by name, sorted. */
+    public Map<String, TransportProvider> providers() {
+        return new LinkedHashMap<>(providers);
+    }
+
+    /** One line per provider that failed to load: its class and the error. */
+    public List<String> failures() {
+        return failures;
+    }
+
+    /**
+     * Chooses the transport for {@code name} (the value of {@code bus.transport}, or null when not set).
+     *
+     * @throws BusConfigException naming {@code bus.transport}, its value and what is available
+     * @throws BusException       when no transport at all is on the class path
+     */
+    public TransportProvider select(String name) {
+        String failed = failures.isEmpty() ? "" : "; providers that failed to load: " + String.join("; ", failures);
+        if (providers.isEmpty()) {
+            throw new BusException("No event-bus transport found on the class path: add " + KNOWN_ARTIFACTS.get(MEMORY)
+                    + " for the in-memory transport, " + KNOWN_ARTIFACTS.get("kafka") + " or "
+                    + KNOWN_ARTIFACTS.get("nats") + failed);
+        }
+        if (name == null || name.isBlank()) {
+            if (providers.size() == 1 && providers.containsKey(MEMORY)) {
+                return providers.get(MEMORY);
+            }
+            throw new BusConfigException(EventBus.TRANSPORT_CONFIG, null, "several transports are on the class path ("
+                    + String.join(", ", providers.keySet()) + "); name one, for example " + EventBus.TRANSPORT_CONFIG
+                    + "=" + firstNonMemory() + failed);
+        }
+        TransportProvider p = providers.get(name);
+        if (p != null) {
+            if (!failures.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "Using transport {0}; other providers failed to load: {1}",
+                        name, failures);
+            }
+            return p;
+        }
+        String artifact = KNOWN_ARTIFACTS.get(name);
+        if (artifact != null) {
+            throw new BusConfigException(EventBus.TRANSPORT_CONFIG, name, "transport '" + name
+                    + "' is not on the class path; add the artifact " + artifact + " (transports found: "
+                    + String.join(", ", providers.keySet()) + ")" + failed);
+        }
+        throw new BusConfigException(EventBus.TRANSPORT_CONFIG, name, "no such transport; transports found on the "
+                + "class path: " + String.join(", ", providers.keySet()) + failed);
+    }
+
+    private String firstNonMemory() {
+        return providers.keySet().stream().filter(n -> !n.equals(MEMORY)).findFirst().orElse(MEMORY);
+    }
+
+    private static String origin(TransportProvider p) {
+        CodeSource cs = p.getClass().getProtectionDomain().getCodeSource();
+        return p.getClass().getName() + " (" + (cs == null || cs.getLocation() == null ? "unknown location"
+                : cs.getLocation()) + ")";
+    }
+
+    private static String describe(Throwable e) {
+        StringBuilder sb = new StringBuilder(e.toString());
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            sb.append(" caused by ").append(c);
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,227 @@
+package io.relaybus.spi.core;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * A fixed set of worker threads, each with its own bounded queue.
+ *
+ * <ul>
+ *   <li><b>Per-key order.</b> With {@code orderedByKey}, an item's key picks its worker ({@code hash(key) mod
+ *       workers}), so items with one key are processed one at a time, in the order offered.</li>
+ *   <li><b>Spreading.</b> Keyless items (and every item without {@code orderedByKey}) go round-robin to the next worker
+ *       whose queue has room.</li>
+ *   <li><b>Backpressure.</b> {@link #offer} never blocks: when the chosen queue is full it refuses, and the caller
+ *       (a transport's intake) stops fetching and waits in {@link #awaitCapacity}. The Go original instead blocked on
+ *       one arbitrary busy worker, stalling everything behind it.</li>
+ * </ul>
+ *
+ * <p>Threading: {@link #offer} and {@link #awaitCapacity} may be called from any thread; the processor runs on the
+ * workers. Lifecycle: created running; {@link #drain} stops it.
+ *
+ * @param <T> the item type
+ */
+public final class KeyedDispatcher<T> {
+
+    private static final System.Logger LOG = System.getLogger(KeyedDispatcher.class.getName());
+
+    private final List<ArrayBlockingQueue<T>> queues;
+    private final List<Thread> workers;
+    private final boolean orderedByKey;
+    private final Function<T, String> keyOf;
+    private final Consumer<T> processor;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition roomMade = lock.newCondition();
+    private volatile boolean refused;
+    private volatile long roomSignals;
+    private final ThreadLocal<long[]> lastRefusal = ThreadLocal.withInitial(() -> new long[1]);
+    private volatile boolean closed;
+    private volatile boolean stopped;
+
+    /**
+     * @param name          used in thread names
+     * @param workers       number of worker threads
+     * @param queueCapacity capacity of each worker's queue
+     * @param orderedByKey  whether a key pins items to one worker
+     * @param keyOf         the key of an item, or null for none
+     * @param processor     runs each item; an exception it throws is logged and the worker goes on
+     */
+    public KeyedDispatcher(String name, int workers, int queueCapacity, boolean orderedByKey, Function<T, String> keyOf,
+                           Consumer<T> processor) {
+        if (workers < 1 || queueCapacity < 1) {
+            throw new IllegalArgumentException("workers and queueCapacity must be positive: " + workers + ", " + queueCapacity);
+        }
+        this.orderedByKey = orderedByKey;
+        this.keyOf = keyOf;
+        this.processor = processor;
+        this.queues = new ArrayList<>(workers);
+        this.workers = new ArrayList<>(workers);
+        for (int i = 0; i < workers; i++) {
+            ArrayBlockingQueue<T> q = new ArrayBlockingQueue<>(queueCapacity);
+            queues.add(q);
+            Thread t = new Thread(() -> work(q), "relaybus-" + name + "-worker-" + i);
+            t.setDaemon(true);
+            this.workers.add(t);
+        }
+        this.workers.forEach(Thread::start);
+    }
+
+    /** Hands {@code item} to its worker, or returns false at once when that worker's queue is full or draining began. */
+    public boolean offer(T item) {
+        if (closed) {
+            return false;
+        }
+        String key = orderedByKey ? keyOf.apply(item) : null;
+        int n = queues.size();
+        if (key != null) {
+            ArrayBlockingQueue<T> q = queues.get(Math.floorMod(spread(key.hashCode()), n));
+            return offerTo(q, item) || refusedThenRetry(q, item);
+        }
+        int start = Math.floorMod(next.getAndIncrement(), n);
+        for (int i = 0; i < n; i++) {
+            if (offerTo(queues.get((start + i) % n), item)) {
+                return true;
+            }
+        }
+        return refusedThenRetry(queues.get(start), item);
+    }
+
+    private boolean offerTo(ArrayBlockingQueue<T> q, T item) {
+        inFlight.incrementAndGet();
+        if (q.offer(item)) {
+            return true;
+        }
+        inFlight.decrementAndGet();
+        return false;
+    }
+
+    /**
+     * Marks the refusal so the next take signals, then tries once more: a take that happened before the mark made room
+     * that this retry finds, and one after it wakes {@link #awaitCapacity}. No wake-up is lost.
+     */
+    private boolean refusedThenRetry(ArrayBlockingQueue<T> q, T item) {
+        refused = true;
+        lastRefusal.get()[0] = roomSignals;
+        return offerTo(q, item);
+    }
+
+    private static int spread(int h) {
+        return h ^ (h >>> 16);
+    }
+
+    /**
+     * Waits until a worker took an item from its queue after this thread's last refused {@link #offer}, or the timeout
+     * passed. Returns true when room was made.
+     */
+    public boolean awaitCapacity(long timeout, TimeUnit unit) throws InterruptedException {
+        long seen = lastRefusal.get()[0];
+        long nanos = unit.toNanos(timeout);
+        lock.lock();
+        try {
+            while (roomSignals == seen && !closed) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = roomMade.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Free slots over all queues together. */
+    public int remainingCapacity() {
+        int sum = 0;
+        for (ArrayBlockingQueue<T> q : queues) {
+            sum += q.remainingCapacity();
+        }
+        return sum;
+    }
+
+    /** Items accepted and not yet processed (queued or running). */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public int workerCount() {
+        return workers.size();
+    }
+
+    private void work(ArrayBlockingQueue<T> q) {
+        while (!stopped) {
+            T item;
+            try {
+                item = q.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (refused) {
+                signalRoom();
+            }
+            try {
+                processor.accept(item);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "Dispatcher processor failed; the worker goes on", t);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    private void signalRoom() {
+        lock.lock();
+        try {
+            refused = false;
+            roomSignals++;
+            roomMade.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Refuses new items, waits until every accepted item was processed or the timeout passed, then stops the workers
+     * (interrupting a handler still running after the timeout). Returns whether everything was processed. Idempotent.
+     */
+    public boolean drain(Duration timeout) {
+        closed = true;
+        signalRoom();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        boolean drained = true;
+        while (inFlight.get() > 0) {
+            if (System.nanoTime() > deadline) {
+                drained = false;
+                break;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                drained = false;
+                break;
+            }
+        }
+        stopped = true;   // queued items not processed by now are abandoned: never acknowledged, so redelivered
+        workers.forEach(Thread::interrupt);
+        for (Thread t : workers) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return drained;
+    }
+}

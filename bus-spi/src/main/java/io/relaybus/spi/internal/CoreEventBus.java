@@ -1,0 +1,145 @@
+package io.relaybus.spi.internal;
+
+import io.relaybus.api.BusException;
+import io.relaybus.api.BusFatalException;
+import io.relaybus.api.BusHealth;
+import io.relaybus.api.Event;
+import io.relaybus.api.EventBus;
+import io.relaybus.api.EventHandler;
+import io.relaybus.api.MetricsSnapshot;
+import io.relaybus.api.PublishReceipt;
+import io.relaybus.api.SubscribeOptions;
+import io.relaybus.api.Subscription;
+import io.relaybus.spi.Transport;
+import io.relaybus.spi.core.BusMetrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The bus: a transport wrapped with metrics, dispatch, retries and dead letters. Thread safe. */
+final class CoreEventBus implements EventBus {
+
+    private final String transportName;
+    private final Transport transport;
+    private final int queueCapacity;
+    private final Duration closeTimeout;
+    private final BusMetrics metrics = new BusMetrics();
+    private final Set<CoreSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    CoreEventBus(String transportName, Transport transport, int queueCapacity, Duration closeTimeout) {
+        this.transportName = transportName;
+        this.transport = transport;
+        this.queueCapacity = queueCapacity;
+        this.closeTimeout = closeTimeout;
+    }
+
+    @Override
+    public CompletionStage<PublishReceipt> publish(Event event) {
+        return send(event);
+    }
+
+    CompletableFuture<PublishReceipt> send(Event event) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedError());
+        }
+        metrics.published();
+        long start = System.nanoTime();
+        CompletableFuture<PublishReceipt> sent;
+        try {
+            sent = transport.publish(event);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((receipt, error) -> {
+            if (error != null) {
+                metrics.publishFailed();
+                throw wrap(error, event);
+            }
+            metrics.acknowledged(start);
+            return receipt;
+        });
+    }
+
+    @Override
+    public CompletionStage<List<PublishReceipt>> publishAll(List<Event> events) {
+        if (closed) {
+            return CompletableFuture.failedFuture(closedError());
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < events.size(); i++) {
+            metrics.published();
+        }
+        CompletableFuture<List<PublishReceipt>> sent;
+        try {
+            sent = transport.publishAll(List.copyOf(events));
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        return sent.handle((receipts, error) -> {
+            if (error != null) {
+                metrics.publishFailed();
+                throw wrap(error, events.isEmpty() ? null : events.get(0));
+            }
+            receipts.forEach(r -> metrics.acknowledged(start));
+            return receipts;
+        });
+    }
+
+    private CompletionException wrap(Throwable error, Event event) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof BusException) {
+            return new CompletionException(cause);
+        }
+        String what = event == null ? "events" : "event " + event.id() + " to topic " + event.topic();
+        return new CompletionException(new BusException("Publishing " + what + " over " + transportName
+                + " failed: " + cause, cause));
+    }
+
+    private BusFatalException closedError() {
+        return new BusFatalException("The event bus (" + transportName + ") is closed");
+    }
+
+    @Override
+    public Subscription subscribe(SubscribeOptions options, EventHandler handler) {
+        if (closed) {
+            throw closedError();
+        }
+        CoreSubscription s = new CoreSubscription(options, handler, transport, metrics, queueCapacity, closeTimeout,
+                this::send, subscriptions::remove);
+        subscriptions.add(s);
+        return s;
+    }
+
+    @Override
+    public String transport() {
+        return transportName;
+    }
+
+    @Override
+    public BusHealth health() {
+        return closed ? BusHealth.down("closed") : transport.health();
+    }
+
+    @Override
+    public MetricsSnapshot metrics() {
+        return metrics.snapshot();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (CoreSubscription s : List.copyOf(subscriptions)) {
+            s.close();
+        }
+        transport.close();
+    }
+}

@@ -1,0 +1,55 @@
+package io.relaybus.spi.internal;
+
+import com.google.auto.service.AutoService;
+import io.relaybus.api.BusConfigException;
+import io.relaybus.api.BusException;
+import io.relaybus.api.EventBus;
+import io.relaybus.api.bootstrap.EventBusFactory;
+import io.relaybus.spi.Transport;
+import io.relaybus.spi.TransportContext;
+import io.relaybus.spi.TransportProvider;
+import io.relaybus.spi.TransportRegistry;
+import io.relaybus.spi.config.ConfigValues;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Opens a bus: validates the {@code bus.*} keys and the chosen transport's keys together (so every problem is reported
+ * at once), selects the transport by name, creates it and wraps it with the shared core.
+ */
+@AutoService(EventBusFactory.class)
+public final class CoreEventBusFactory implements EventBusFactory {
+
+    @Override
+    public EventBus open(Map<String, Object> config, ClassLoader loader) {
+        List<BusConfigException.Problem> problems = new ArrayList<>();
+        ConfigValues core = CoreConfig.DEFINITION.parse(config, problems);
+        TransportRegistry registry = TransportRegistry.load(loader);
+        TransportProvider provider;
+        try {
+            provider = registry.select(core.getString(CoreConfig.TRANSPORT_CONFIG));
+        } catch (BusConfigException e) {
+            problems.addAll(e.problems());
+            throw new BusConfigException(problems);
+        }
+        ConfigValues transportConfig = provider.configDef().parse(config, problems);
+        if (!problems.isEmpty()) {
+            throw new BusConfigException(problems);
+        }
+        String clientId = core.has(CoreConfig.CLIENT_ID_CONFIG) ? core.getString(CoreConfig.CLIENT_ID_CONFIG)
+                : "relaybus-" + UUID.randomUUID().toString().substring(0, 8);
+        Transport transport;
+        try {
+            transport = provider.create(new TransportContext(clientId, transportConfig));
+        } catch (BusException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new BusException("Transport " + provider.name() + " failed to start: " + e.getMessage(), e);
+        }
+        return new CoreEventBus(provider.name(), transport, core.getInt(CoreConfig.QUEUE_CAPACITY_CONFIG),
+                core.getDuration(CoreConfig.CLOSE_TIMEOUT_CONFIG));
+    }
+}

@@ -1,0 +1,122 @@
+package io.relaybus.spi.memory;
+
+import io.relaybus.spi.DeliverySink;
+import io.relaybus.spi.SubscriptionSpec;
+import io.relaybus.spi.TransportSubscription;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One pull thread per subscription: takes deliveries for its group from the topic (as many as the sink has room
+ * for) and offers them in order; a refused delivery is held and offered again, before anything newer, once the sink
+ * made room. Deliveries never settled by the time of {@link #close()} go back to the group.
+ */
+final class MemorySubscription implements TransportSubscription {
+
+    private final MemoryTopic topic;
+    private final MemoryTopic.Group group;
+    private final DeliverySink sink;
+    private final int fetchMax;
+    private final Set<MemoryDelivery> outstanding = ConcurrentHashMap.newKeySet();
+    private final ArrayDeque<MemoryDelivery> held = new ArrayDeque<>();   // pull thread only
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final Thread puller;
+    private volatile boolean paused;
+    private volatile boolean running = true;
+
+    MemorySubscription(MemoryTopic topic, SubscriptionSpec spec, DeliverySink sink, int fetchMax) {
+        this.topic = topic;
+        this.sink = sink;
+        this.fetchMax = fetchMax;
+        // The group (and for LATEST its cursor) is fixed here, before ready completes.
+        this.group = spec.group() == null ? topic.privateGroup(spec.startFrom()) : topic.group(spec.group(), spec.startFrom());
+        this.puller = new Thread(this::pull, "relaybus-memory-" + spec.describe());
+        this.puller.setDaemon(true);
+        this.puller.start();
+    }
+
+    private void pull() {
+        ready.complete(null);
+        try {
+            while (running) {
+                if (!held.isEmpty()) {
+                    if (!offerHeld()) {
+                        sink.awaitCapacity(50, TimeUnit.MILLISECONDS);
+                    }
+                    continue;
+                }
+                int room = Math.min(fetchMax, sink.remainingCapacity());
+                if (paused || room == 0) {
+                    if (room == 0) {
+                        sink.awaitCapacity(50, TimeUnit.MILLISECONDS);
+                    } else {
+                        Thread.sleep(5);
+                    }
+                    continue;
+                }
+                List<MemoryDelivery> batch = topic.take(group, room, 100);
+                for (MemoryDelivery d : batch) {
+                    d.trackIn(outstanding);
+                    held.add(d);
+                }
+                offerHeld();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            held.forEach(MemoryDelivery::abandon);
+            held.clear();
+        }
+    }
+
+    /** Offers held deliveries in order; returns false when the sink refused one (it stays first). */
+    private boolean offerHeld() {
+        while (!held.isEmpty()) {
+            if (!sink.offer(held.peek())) {
+                return false;
+            }
+            held.poll();
+        }
+        return true;
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        topic.wakeReaders();
+    }
+
+    @Override
+    public void stopIntake() {
+        running = false;
+        topic.wakeReaders();
+        try {
+            puller.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopIntake();
+        for (MemoryDelivery d : List.copyOf(outstanding)) {
+            d.abandon();
+        }
+    }
+}

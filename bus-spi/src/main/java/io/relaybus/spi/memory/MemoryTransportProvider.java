@@ -1,0 +1,58 @@
+package io.relaybus.spi.memory;
+
+import com.google.auto.service.AutoService;
+import io.relaybus.spi.Transport;
+import io.relaybus.spi.TransportContext;
+import io.relaybus.spi.TransportProvider;
+import io.relaybus.spi.config.ConfigDef;
+import io.relaybus.spi.config.ConfigType;
+import io.relaybus.spi.config.Importance;
+import io.relaybus.spi.config.Validator;
+
+/** Provides the {@code memory} transport. */
+@AutoService(TransportProvider.class)
+public final class MemoryTransportProvider implements TransportProvider {
+
+    public static final String NAME = "memory";
+
+    public static final String BROKER_CONFIG = "memory.broker";
+    public static final String BROKER_DOC = "The name of the in-JVM broker. Buses opened with the same name share "
+            + "topics, groups and offsets, like clients of one real broker; use different names to isolate them.";
+
+    public static final String RETENTION_CONFIG = "memory.retention.events";
+    public static final long RETENTION_DEFAULT = 100_000;
+    public static final String RETENTION_DOC = "How many events each topic keeps. Older events are dropped, as a "
+            + "broker's retention does: a group further behind than this skips ahead and misses them.";
+
+    public static final String FETCH_MAX_CONFIG = "memory.fetch.max.events";
+    public static final String FETCH_MAX_DOC = "How many events a subscription takes from the log at once.";
+
+    private static final ConfigDef DEFINITION = new ConfigDef("memory.")
+            .define(BROKER_CONFIG, ConfigType.STRING, "default", Validator.nonEmpty(), Importance.MEDIUM, BROKER_DOC)
+            .define(RETENTION_CONFIG, ConfigType.LONG, RETENTION_DEFAULT, Validator.atLeast(1), Importance.MEDIUM,
+                    RETENTION_DOC)
+            .define(FETCH_MAX_CONFIG, ConfigType.INT, 512, Validator.between(1, 100_000), Importance.LOW,
+                    FETCH_MAX_DOC);
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "in-memory broker inside this JVM (embedded default)";
+    }
+
+    @Override
+    public ConfigDef configDef() {
+        return DEFINITION;
+    }
+
+    @Override
+    public Transport create(TransportContext context) {
+        MemoryBroker broker = MemoryBroker.named(context.config().getString(BROKER_CONFIG),
+                context.config().getLong(RETENTION_CONFIG));
+        return new MemoryTransport(broker, context.config().getInt(FETCH_MAX_CONFIG));
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The transport compatibility kit: {@link io.relaybus.tck.TransportCompatibilityKit} is an abstract JUnit 5 suite that
+ * every transport subclasses in a few lines, declaring its {@link io.relaybus.tck.Features}. Each nested class is one
+ * contract; its display name states it.
+ */
+package io.relaybus.tck;

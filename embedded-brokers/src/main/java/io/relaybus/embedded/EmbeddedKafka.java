@@ -1,0 +1,367 @@
+package io.relaybus.embedded;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node Kafka 4.x broker in KRaft mode ({@code process.roles=broker,controller}), run as a forked JVM
+ * on free loopback ports, for tests and the benchmark. No Docker, no ZooKeeper.
+ *
+ * <p><b>How it runs.</b> The broker JVM is started with the current JVM's {@code java} binary and class path
+ * ({@code java.class.path}, which must hold {@code kafka_2.13}; it does when this module is a dependency). Its
+ * main class, {@link KafkaBrokerMain}, formats the storage on first start ({@code kafka.tools.StorageTool format}
+ * with a random cluster id) and then runs {@code kafka.Kafka server.properties}. The broker's stdout/stderr go to
+ * {@link #logFile()} in the instance's temp directory, never to the test output. Kafka logs through SLF4J: the
+ * log file only has Kafka's log lines if an SLF4J provider (e.g. {@code slf4j-simple}) is on the class path.
+ *
+ * <p><b>Defaults</b> (each can be overridden with {@link Builder#serverProperty}): {@code -Xmx512m};
+ * {@code PLAINTEXT://127.0.0.1:<free port>} and {@code CONTROLLER://127.0.0.1:<other free port>} (never 9092);
+ * replication factor and min ISR 1 for the internal topics, {@code min.insync.replicas=1};
+ * {@code group.initial.rebalance.delay.ms=0}; {@code num.partitions=1}; a 3 s broker session timeout with 500 ms
+ * heartbeats (so a restart after {@link #kill()} is not held up for 9 s by the dead broker's registration); 5 partitions (not 50) for
+ * {@code __consumer_offsets} and {@code __transaction_state} so the first consumer group starts fast; few network
+ * and I/O threads, fit for a shared 2-core machine. {@code auto.create.topics.enable} keeps Kafka's default
+ * ({@code true}): a test that relies on explicit topic creation must set it to {@code false}.
+ *
+ * <p><b>Readiness.</b> {@link #start()} and {@link #restart()} return once an Admin client's
+ * {@code describeCluster} succeeds and the topic {@value #READY_TOPIC} (created on first start, one partition) is
+ * described with a leader, i.e. the broker really serves metadata and topic requests. Otherwise, after
+ * {@link Builder#startupTimeout} (60 s by default), or at once when the broker JVM exits, an
+ * {@link IllegalStateException} is thrown whose message ends with the tail of the broker log.
+ *
+ * <p><b>Lifecycle and ownership.</b> The creator owns the instance and must {@link #close()} it (try-with-resources),
+ * which stops the broker and deletes the temp directory. {@link #stop()} and {@link #kill()} keep the ports and
+ * the data; {@link #restart()} starts again on the same ones. A JVM shutdown hook kills the broker and deletes the
+ * temp directory if the JVM exits without {@code close()}; if the JVM itself is killed, the broker notices that
+ * its standard input was closed and exits on its own (the temp directory is then left behind).
+ *
+ * <p><b>Threading.</b> Thread-safe: lifecycle methods are {@code synchronized}; {@link #bootstrapServers()} never
+ * changes.
+ */
+public final class EmbeddedKafka implements BrokerHandle, AutoCloseable {
+
+    /** Topic created (once, one partition) by the readiness check; it stays on the broker. */
+    public static final String READY_TOPIC = "relaybus-embedded-ready";
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final String heap;
+    private final Duration startupTimeout;
+    private final List<String> jvmArgs;
+    private final Path dir;
+    private final Path configFile;
+    private final Path logFile;
+    private final int port;
+    private final int controllerPort;
+    private final String clusterId = Uuid.randomUuid().toString();
+    private final Thread shutdownHook;
+
+    private Process process;
+    private boolean formatted;
+    private boolean closed;
+
+    private EmbeddedKafka(Builder builder) {
+        this.heap = builder.heap;
+        this.startupTimeout = builder.startupTimeout;
+        this.jvmArgs = List.copyOf(builder.jvmArgs);
+        this.dir = ProcessSupport.createTempDir("relaybus-kafka-");
+        this.configFile = dir.resolve("server.properties");
+        this.logFile = dir.resolve("broker.log");
+        this.port = ProcessSupport.freePort();
+        this.controllerPort = ProcessSupport.freePort();
+        writeConfig(builder.serverProperties);
+        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-kafka-" + port, this::onJvmExit);
+    }
+
+    /** Starts a broker with the defaults and waits until it is ready. The caller owns it and must close it. */
+    public static EmbeddedKafka start() {
+        return builder().start();
+    }
+
+    /** Options for a broker; finish with {@link Builder#start()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code 127.0.0.1:<port>}, for {@code bootstrap.servers}. Stable across restarts. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Same as {@link #bootstrapServers()}. */
+    @Override
+    public String address() {
+        return bootstrapServers();
+    }
+
+    /** The PLAINTEXT (client) port. */
+    public int port() {
+        return port;
+    }
+
+    /** The KRaft CONTROLLER listener port. */
+    public int controllerPort() {
+        return controllerPort;
+    }
+
+    /** The instance's temp directory: {@code server.properties}, {@code broker.log} and {@code data/}. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The broker JVM's stdout/stderr; appended to across restarts. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public boolean canRestart() {
+        return true;
+    }
+
+    @Override
+    public boolean isExternal() {
+        return false;
+    }
+
+    @Override
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /**
+     * Stops the broker gracefully (SIGTERM, controlled shutdown) and waits; after 30 s it is killed.
+     * Ports and data are kept. A no-op if it is not running.
+     */
+    @Override
+    public synchronized void stop() {
+        ProcessSupport.stop(process, STOP_GRACE);
+        release();
+    }
+
+    /** Kills the broker JVM (SIGKILL): a simulated crash. Ports and data are kept. */
+    @Override
+    public synchronized void kill() {
+        ProcessSupport.kill(process);
+        release();
+    }
+
+    /**
+     * Starts the broker on the same ports and data directory (stopping it gracefully first if it runs) and waits
+     * until it is ready.
+     *
+     * @throws IllegalStateException if it is closed or does not become ready in time
+     */
+    @Override
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("EmbeddedKafka on " + bootstrapServers() + " is closed");
+        }
+        stop();
+        launch();
+    }
+
+    /** Stops the broker and deletes its temp directory. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            stop();
+        } finally {
+            ProcessSupport.deleteRecursively(dir);
+            ProcessSupport.removeShutdownHook(shutdownHook);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedKafka[" + bootstrapServers() + ", dir=" + dir + "]";
+    }
+
+    private void launch() {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessSupport.javaBinary());
+        command.add("-Xmx" + heap);
+        command.add("-Xms64m");
+        command.add("-XX:+UseG1GC");
+        command.add("-XX:MaxGCPauseMillis=20");
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-Djava.awt.headless=true");
+        command.add("-Dkafka.logs.dir=" + dir);
+        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+        command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+        command.add("-Dorg.slf4j.simpleLogger.log.state.change.logger=warn");
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(ProcessSupport.classPath());
+        command.add(KafkaBrokerMain.class.getName());
+        command.add(configFile.toString());
+        if (!formatted) {
+            command.add("--format");
+            command.add(clusterId);
+        }
+        ProcessSupport.appendLine(logFile, "[relaybus] ---- starting broker: " + String.join(" ", command.subList(0, 1))
+                + " ... " + KafkaBrokerMain.class.getName() + " " + configFile);
+        long started = System.nanoTime();
+        try {
+            process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the Kafka broker JVM " + command.get(0) + ": " + e, e);
+        }
+        try {
+            KafkaReadiness.await(process, bootstrapServers(), READY_TOPIC, startupTimeout, logFile);
+        } catch (RuntimeException e) {
+            ProcessSupport.kill(process);
+            release();
+            throw e;
+        }
+        formatted = true;
+        ProcessSupport.appendLine(logFile, "[relaybus] ---- broker ready after "
+                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+    }
+
+    /** Closes our end of the broker's stdin pipe once the process is gone. */
+    private void release() {
+        if (process != null) {
+            ProcessSupport.closeQuietly(process.getOutputStream());
+            process = null;
+        }
+    }
+
+    private void onJvmExit() {
+        Process p;
+        synchronized (this) {
+            p = process;
+        }
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor();
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }
+        ProcessSupport.deleteRecursively(dir);
+    }
+
+    private void writeConfig(Map<String, String> overrides) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("log.dirs", dir.resolve("data").toString());
+        p.put("num.partitions", "1");
+        p.put("default.replication.factor", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "5");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "5");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // After kill() the controller keeps the dead incarnation's registration until its session times out
+        // (9 s by default) and rejects the restarted broker until then; a short session makes restarts fast.
+        p.put("broker.session.timeout.ms", "3000");
+        p.put("broker.heartbeat.interval.ms", "500");
+        p.put("auto.create.topics.enable", "true");
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "4");
+        p.put("num.recovery.threads.per.data.dir", "1");
+        p.put("log.cleaner.threads", "1");
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
+        p.putAll(overrides);
+        Properties props = new Properties();
+        props.putAll(p);
+        try (OutputStream out = Files.newOutputStream(configFile)) {
+            props.store(out, "written by io.relaybus.embedded.EmbeddedKafka");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Options for an {@link EmbeddedKafka}. Not thread-safe; use it on one thread, then call {@link #start()}.
+     */
+    public static final class Builder {
+        private String heap = "512m";
+        private Duration startupTimeout = Duration.ofSeconds(60);
+        private final Map<String, String> serverProperties = new LinkedHashMap<>();
+        private final List<String> jvmArgs = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Maximum heap of the broker JVM in {@code -Xmx} syntax, e.g. {@code "512m"} (the default) or {@code "1g"}. */
+        public Builder heap(String heap) {
+            this.heap = Objects.requireNonNull(heap, "heap");
+            return this;
+        }
+
+        /** Sets (or overrides) one broker property in {@code server.properties}. */
+        public Builder serverProperty(String key, String value) {
+            serverProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** Sets (or overrides) several broker properties. */
+        public Builder serverProperties(Map<String, String> properties) {
+            properties.forEach(this::serverProperty);
+            return this;
+        }
+
+        /** An extra option for the broker JVM, e.g. {@code -XX:+UseParallelGC}. */
+        public Builder jvmArg(String arg) {
+            jvmArgs.add(Objects.requireNonNull(arg, "arg"));
+            return this;
+        }
+
+        /** How long {@code start()}/{@code restart()} wait for readiness; 60 s by default. */
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Creates the temp directory and config, starts the broker and waits until it is ready.
+         *
+         * @throws IllegalStateException if the broker does not become ready (the message has the log tail)
+         */
+        public EmbeddedKafka start() {
+            EmbeddedKafka kafka = new EmbeddedKafka(this);
+            try {
+                kafka.restart();
+                return kafka;
+            } catch (RuntimeException e) {
+                kafka.close();
+                throw e;
+            }
+        }
+    }
+}

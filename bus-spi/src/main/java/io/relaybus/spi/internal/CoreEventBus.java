@@ -48,6 +48,14 @@ final class CoreEventBus implements EventBus {
         if (closed) {
             return CompletableFuture.failedFuture(closedError());
         }
+        return sendOpen(event);
+    }
+
+    /**
+     * Publishes without the closed check: dead letters of subscriptions that are draining while the bus closes must
+     * still reach the broker, which stays connected until every subscription has closed.
+     */
+    private CompletableFuture<PublishReceipt> sendOpen(Event event) {
         metrics.published();
         long start = System.nanoTime();
         CompletableFuture<PublishReceipt> sent;
@@ -111,7 +119,7 @@ final class CoreEventBus implements EventBus {
             throw closedError();
         }
         CoreSubscription s = new CoreSubscription(options, handler, transport, metrics, queueCapacity, closeTimeout,
-                this::send, subscriptions::remove);
+                this::sendOpen, subscriptions::remove);
         subscriptions.add(s);
         return s;
     }

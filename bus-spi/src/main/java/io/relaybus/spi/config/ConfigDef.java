@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -100,7 +101,7 @@ public final class ConfigDef {
             if (prefix != null && name.length() > prefix.length()) {
                 passThrough.get(prefix).put(name.substring(prefix.length()), e.getValue());
             } else {
-                problems.add(new BusConfigException.Problem(name, shown(null, e.getValue()),
+                problems.add(new BusConfigException.Problem(name, shownUnknown(name, e.getValue()),
                         "unknown key in the " + namespace + "* namespace; known keys: " + String.join(", ", keys.keySet())
                                 + (prefixes.isEmpty() ? "" : "; pass-through prefixes: "
                                 + String.join(", ", prefixes.keySet()))));
@@ -144,6 +145,14 @@ public final class ConfigDef {
             return Password.HIDDEN;
         }
         return String.valueOf(raw);
+    }
+
+    /** An unknown key may be a misspelt secret ({@code sasl.pasword}): hide its value when the name hints at one. */
+    private static String shownUnknown(String name, Object raw) {
+        String n = name.toLowerCase(Locale.ROOT);
+        boolean secret = n.contains("pas") || n.contains("pwd") || n.contains("secret") || n.contains("jaas")
+                || n.contains("token") || n.contains("cred");
+        return secret ? Password.HIDDEN : shown(null, raw);
     }
 
     /** The reference table for the documentation, generated from the definitions (never hand-copied). */

@@ -74,6 +74,9 @@ public interface Validator {
                 if (value instanceof List) {
                     return ((List<?>) value).isEmpty() ? "must not be empty" : null;
                 }
+                if (value instanceof Password) {   // its toString is "[hidden]", never empty
+                    return ((Password) value).value().isEmpty() ? "must not be empty" : null;
+                }
                 return String.valueOf(value).isEmpty() ? "must not be empty" : null;
             }
 

@@ -44,6 +44,11 @@ final class MemorySubscription implements TransportSubscription {
         ready.complete(null);
         try {
             while (running) {
+                if (paused) {
+                    // Checked before offering anything: a take that was waiting when pause() ran keeps its events.
+                    Thread.sleep(5);
+                    continue;
+                }
                 if (!held.isEmpty()) {
                     if (!offerHeld()) {
                         sink.awaitCapacity(50, TimeUnit.MILLISECONDS);
@@ -51,12 +56,8 @@ final class MemorySubscription implements TransportSubscription {
                     continue;
                 }
                 int room = Math.min(fetchMax, sink.remainingCapacity());
-                if (paused || room == 0) {
-                    if (room == 0) {
-                        sink.awaitCapacity(50, TimeUnit.MILLISECONDS);
-                    } else {
-                        Thread.sleep(5);
-                    }
+                if (room == 0) {
+                    sink.awaitCapacity(50, TimeUnit.MILLISECONDS);
                     continue;
                 }
                 List<MemoryDelivery> batch = topic.take(group, room, 100);
@@ -64,7 +65,7 @@ final class MemorySubscription implements TransportSubscription {
                     d.trackIn(outstanding);
                     held.add(d);
                 }
-                offerHeld();
+                // Offered on the next turn, once paused was checked again.
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

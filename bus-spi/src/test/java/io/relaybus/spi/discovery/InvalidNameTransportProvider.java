@@ -1,0 +1,10 @@
+package io.relaybus.spi.discovery;
+
+/** A test transport whose name breaks the naming rule (lowercase letters, digits and dashes). */
+public class InvalidNameTransportProvider extends AlphaTransportProvider {
+
+    @Override
+    public String name() {
+        return "Not Valid";
+    }
+}

@@ -77,9 +77,9 @@ public final class TransportRegistry {
                 failures.add(p.getClass().getName() + ": name() failed: " + e);
                 continue;
             }
-            if (name == null || !NAME.matcher(name).matches()) {
+            if (name == null || !NAME.matcher(name).matches() || name.equals("bus")) {
                 failures.add(p.getClass().getName() + ": invalid transport name '" + name
-                        + "' (lowercase letters, digits and dashes)");
+                        + "' (lowercase letters, digits and dashes; not 'bus', the core's namespace)");
                 continue;
             }
             TransportProvider previous = found.putIfAbsent(name, p);
@@ -115,8 +115,14 @@ public final class TransportRegistry {
                     + KNOWN_ARTIFACTS.get("nats") + failed);
         }
         if (name == null || name.isBlank()) {
-            if (providers.size() == 1 && providers.containsKey(MEMORY)) {
+            if (providers.size() == 1 && providers.containsKey(MEMORY) && failures.isEmpty()) {
                 return providers.get(MEMORY);
+            }
+            if (providers.size() == 1 && providers.containsKey(MEMORY)) {
+                // A broken transport jar must not silently turn a production bus into an in-JVM one.
+                throw new BusConfigException(EventBus.TRANSPORT_CONFIG, null, "only the built-in memory transport "
+                        + "loaded, but other providers failed; fix them or set " + EventBus.TRANSPORT_CONFIG
+                        + "=memory explicitly" + failed);
             }
             throw new BusConfigException(EventBus.TRANSPORT_CONFIG, null, "several transports are on the class path ("
                     + String.join(", ", providers.keySet()) + "); name one, for example " + EventBus.TRANSPORT_CONFIG

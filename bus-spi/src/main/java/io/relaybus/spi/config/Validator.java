@@ -46,7 +46,7 @@ public interface Validator {
 
     /** One of the given strings, case-insensitive. */
     static Validator oneOf(String... allowed) {
-        List<String> list = Arrays.asList(allowed);
+        List<String> list = Arrays.stream(allowed).map(a -> a.toLowerCase(Locale.ROOT)).toList();
         return new Validator() {
             @Override
             public String check(Object value) {

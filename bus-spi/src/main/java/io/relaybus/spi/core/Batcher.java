@@ -19,6 +19,9 @@ import java.util.function.ToLongFunction;
  * filled, so items added by one thread stay in order. A flusher that blocks (a full publish window) holds up adders
  * whose add fills a batch: that is the intended backpressure.
  *
+ * <p>The flusher must not throw: it owns the batch's items and must settle them (complete their futures, for
+ * example) even when sending fails. An exception it throws anyway is logged, and the batch is gone.
+ *
  * @param <T> the item type
  */
 public final class Batcher<T> implements AutoCloseable {
@@ -83,7 +86,7 @@ public final class Batcher<T> implements AutoCloseable {
         synchronized (emitLock) {
             List<T> batch = take();
             if (batch != null) {
-                flusher.accept(batch);
+                emit(batch);
             }
         }
     }
@@ -95,8 +98,17 @@ public final class Batcher<T> implements AutoCloseable {
                 batch = generation == gen ? take() : null;
             }
             if (batch != null) {
-                flusher.accept(batch);
+                emit(batch);
             }
+        }
+    }
+
+    private void emit(List<T> batch) {
+        try {
+            flusher.accept(batch);
+        } catch (RuntimeException e) {
+            System.getLogger(Batcher.class.getName()).log(System.Logger.Level.ERROR,
+                    "A batch flusher threw; it must settle its items itself. Batch of " + batch.size() + " dropped", e);
         }
     }
 

@@ -81,6 +81,7 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
                 return;
             } catch (Throwable failure) {
                 if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                    Thread.currentThread().interrupt();
                     return;   // draining timed out: leave unsettled, the broker redelivers
                 }
                 metrics.handlerFailed();
@@ -104,7 +105,7 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
 
     private void deadLetter(Delivery delivery, Throwable failure, int attempts) {
         Event original = delivery.event();
-        String message = String.valueOf(failure.getMessage());
+        String message = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
         if (message.length() > MAX_ERROR_MESSAGE) {
             message = message.substring(0, MAX_ERROR_MESSAGE);
         }

@@ -91,7 +91,9 @@ final class CoreEventBus implements EventBus {
         }
         return sent.handle((receipts, error) -> {
             if (error != null) {
-                metrics.publishFailed();
+                for (int i = 0; i < events.size(); i++) {
+                    metrics.publishFailed();
+                }
                 throw wrap(error, events.isEmpty() ? null : events.get(0));
             }
             receipts.forEach(r -> metrics.acknowledged(start));
@@ -121,6 +123,10 @@ final class CoreEventBus implements EventBus {
         CoreSubscription s = new CoreSubscription(options, handler, transport, metrics, queueCapacity, closeTimeout,
                 this::sendOpen, subscriptions::remove);
         subscriptions.add(s);
+        if (closed) {   // close() ran while this subscription was being created: it missed it
+            s.close();
+            throw closedError();
+        }
         return s;
     }
 

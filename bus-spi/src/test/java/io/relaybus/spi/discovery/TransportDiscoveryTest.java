@@ -167,6 +167,18 @@ class TransportDiscoveryTest {
     }
 
     @Test
+    @DisplayName("only memory loaded while another provider failed, and no name: refused rather than falling back")
+    void noSilentMemoryFallbackWhenAProviderFailed() throws Exception {
+        try (URLClassLoader loader = IsolatedClassPath.transports(dir, MEMORY, FAILING)) {
+            BusConfigException e = assertThrows(BusConfigException.class,
+                    () -> EventBus.builder().classLoader(loader).build());
+            assertEquals("Missing value for configuration bus.transport: only the built-in memory transport loaded, "
+                    + "but other providers failed; fix them or set bus.transport=memory explicitly; providers that "
+                    + "failed to load: " + FAILING_LINE, e.getMessage());
+        }
+    }
+
+    @Test
     @DisplayName("the runtime selects the named provider among several")
     void namedProviderSelected() throws Exception {
         try (URLClassLoader loader = IsolatedClassPath.transports(dir, MEMORY, ALPHA, BETA)) {

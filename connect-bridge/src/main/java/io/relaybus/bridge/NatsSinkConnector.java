@@ -1,0 +1,78 @@
+package io.relaybus.bridge;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.google.auto.service.AutoService;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/**
+ * Sink connector: Kafka topics to NATS JetStream subjects. See {@link NatsSinkTask} for how records are published
+ * and committed, and {@code README-section.md} for the deployment guide.
+ *
+ * <p>Lifecycle (Connect's): {@link #validate}, {@link #start}, {@link #taskConfigs}, {@link #stop}, called by the
+ * worker one at a time. Kafka's consumer group deals the topic partitions to the tasks, so every task gets the
+ * same configuration.
+ */
+@AutoService(org.apache.kafka.connect.sink.SinkConnector.class)
+public final class NatsSinkConnector extends SinkConnector {
+
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return Versions.version();
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        new NatsSinkConfig(props);
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return NatsSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(props);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        props = null;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return NatsSinkConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config config = super.validate(connectorConfigs);
+        Map<String, ConfigValue> values = config.configValues().stream()
+                .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
+        NatsClientConfig.validate(connectorConfigs, values);
+        String keyHeader = connectorConfigs.get(NatsSinkConfig.KEY_HEADER_CONFIG);
+        if (keyHeader != null && keyHeader.equalsIgnoreCase(Origins.HEADER)) {
+            NatsClientConfig.addError(values, NatsSinkConfig.KEY_HEADER_CONFIG, "Invalid value " + keyHeader
+                    + " for configuration " + NatsSinkConfig.KEY_HEADER_CONFIG + ": " + Origins.HEADER
+                    + " is reserved for loop prevention; choose another header name");
+        }
+        return config;
+    }
+}

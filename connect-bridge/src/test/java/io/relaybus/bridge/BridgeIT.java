@@ -1,0 +1,551 @@
+package io.relaybus.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.JetStreamSubscription;
+import io.nats.client.Message;
+import io.nats.client.Nats;
+import io.nats.client.PullSubscribeOptions;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import io.relaybus.embedded.BrokerHandle;
+import io.relaybus.embedded.TestBrokers;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * End to end through a real forked Connect worker (plugin loaded from the unpacked archive), a real Kafka and a
+ * real nats-server with JetStream. Connectors are created through the REST API, as a user would.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BridgeIT {
+
+    private BrokerHandle kafka;
+    private BrokerHandle nats;
+    private ConnectWorker worker;
+    private Connection nc;
+
+    @BeforeAll
+    void start() throws Exception {
+        kafka = TestBrokers.kafka();
+        nats = TestBrokers.nats();
+        Path dir = Path.of(System.getProperty("bridge.build.dir", "target"), "it-worker");
+        Files.createDirectories(dir);
+        worker = new ConnectWorker(kafka.address(), dir);
+        worker.start();
+        nc = Nats.connect(nats.address());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (nc != null) {
+            nc.close();
+        }
+        if (worker != null) {
+            worker.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void createStream(String name, String... subjects) throws Exception {
+        JetStreamManagement jsm = nc.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name(name).subjects(subjects).storageType(StorageType.File)
+                .duplicateWindow(Duration.ofMinutes(5)).build());
+    }
+
+    private void createTopic(String topic, int partitions) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.address()))) {
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+        }
+    }
+
+    private Map<String, String> common(String connectorClass) {
+        Map<String, String> c = new HashMap<>();
+        c.put("connector.class", connectorClass);
+        c.put("nats.servers", nats.address());
+        return c;
+    }
+
+    /** Reads {@code topics} from the beginning until {@code expected} records arrived (or the timeout). */
+    private List<ConsumerRecord<String, byte[]>> readKafka(List<String> topics, int expected, Duration timeout) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.address());
+        p.put("group.id", "it-reader-" + System.nanoTime());
+        p.put("auto.offset.reset", "earliest");
+        p.put("enable.auto.commit", "false");
+        p.put("isolation.level", "read_committed");
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            c.subscribe(topics);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(500)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    /** Reads a stream from its start with an ephemeral pull consumer until {@code expected} messages or timeout. */
+    private List<Message> readStream(String stream, String filter, int expected, Duration timeout) throws Exception {
+        JetStream js = nc.jetStream();
+        JetStreamSubscription sub = js.subscribe(filter, PullSubscribeOptions.builder().stream(stream).build());
+        List<Message> out = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (out.size() < expected && System.nanoTime() < deadline) {
+            for (Message m : sub.fetch(500, Duration.ofMillis(500))) {
+                m.ack();
+                out.add(m);
+            }
+        }
+        sub.unsubscribe();
+        return out;
+    }
+
+    private long streamCount(String stream) throws Exception {
+        return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    // ---------------------------------------------------------------- tests
+
+    @Test
+    @Order(1)
+    @DisplayName("the worker loads both connectors from plugin.path only (service_load discovery)")
+    void pluginsComeFromThePluginPath() throws Exception {
+        assertFalse(ConnectWorker.workerClassPath().contains("jnats"), "jnats must not be on the worker class path");
+        String plugins = ConnectWorker.plugins(worker.request("GET", "/connector-plugins", null).body());
+        assertTrue(plugins.contains(ConnectWorker.SOURCE_CLASS) && plugins.contains(ConnectWorker.SINK_CLASS),
+                plugins);
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("NATS to Kafka: topics and keys from the real subject, headers kept, per-subject order")
+    void sourceEndToEnd() throws Exception {
+        createStream("SRC", "src.>");
+        int n = 400;
+        JetStream js = nc.jetStream();
+        for (int i = 0; i < n; i++) {
+            String subject = "src." + (i % 2 == 0 ? "eu" : "us") + ".k" + (i % 5);
+            js.publish(subject, new Headers().add("seq", String.valueOf(i)).add("trace", "t" + i),
+                    ("m" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        Map<String, String> c = common(ConnectWorker.SOURCE_CLASS);
+        c.put("nats.subjects", "src.*.*");
+        c.put("kafka.topic.template", "src-{2}");
+        c.put("kafka.key.source", "token");
+        c.put("kafka.key.token", "3");
+        worker.createConnector("src-e2e", c);
+
+        List<ConsumerRecord<String, byte[]>> records = readKafka(List.of("src-eu", "src-us"), n, Duration.ofSeconds(60));
+        assertEquals(n, records.size());
+        Map<String, Integer> lastSeqPerSubject = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            int seq = Integer.parseInt(header(r, "seq"));
+            String region = seq % 2 == 0 ? "eu" : "us";
+            assertEquals("src-" + region, r.topic());
+            assertEquals("k" + (seq % 5), r.key());
+            assertEquals("t" + seq, header(r, "trace"));
+            assertEquals("m" + seq, new String(r.value(), StandardCharsets.UTF_8));
+            assertEquals("src-e2e", header(r, Origins.HEADER));
+            String subject = "src." + region + "." + r.key();
+            Integer previous = lastSeqPerSubject.put(subject, seq);
+            assertTrue(previous == null || previous < seq, "order broken on " + subject + ": " + previous
+                    + " before " + seq);
+        }
+        worker.deleteConnector("src-e2e");
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("Kafka to NATS: subject from topic and key, key and headers kept, Nats-Msg-Id, per-subject order")
+    void sinkEndToEnd() throws Exception {
+        createStream("SNK", "snk.>");
+        createTopic("snk-in", 2);
+        int n = 400;
+        try (KafkaProducer<String, String> p = producer()) {
+            for (int i = 0; i < n; i++) {
+                ProducerRecord<String, String> r = new ProducerRecord<>("snk-in", "k" + (i % 5), "v" + i);
+                r.headers().add("seq", String.valueOf(i).getBytes(StandardCharsets.UTF_8));
+                r.headers().add("trace", ("t" + i).getBytes(StandardCharsets.UTF_8));
+                p.send(r);
+            }
+        }
+        Map<String, String> c = common(ConnectWorker.SINK_CLASS);
+        c.put("topics", "snk-in");
+        c.put("nats.subject.template", "snk.{topic}.{key}");
+        c.put("nats.publish.max.outstanding", "64");
+        worker.createConnector("snk-e2e", c);
+
+        List<Message> messages = readStream("SNK", "snk.>", n, Duration.ofSeconds(60));
+        assertEquals(n, messages.size());
+        Map<String, Integer> last = new HashMap<>();
+        for (Message m : messages) {
+            Headers h = m.getHeaders();
+            int seq = Integer.parseInt(h.getFirst("seq"));
+            String key = "k" + (seq % 5);
+            assertEquals("snk.snk-in." + key, m.getSubject());
+            assertEquals(key, h.getFirst("relaybus-key"));
+            assertEquals("t" + seq, h.getFirst("trace"));
+            assertEquals("v" + seq, new String(m.getData(), StandardCharsets.UTF_8));
+            assertNotNull(h.getFirst("Nats-Msg-Id"));
+            assertTrue(h.getFirst("Nats-Msg-Id").startsWith("snk-in-"), h.getFirst("Nats-Msg-Id"));
+            Integer previous = last.put(m.getSubject(), seq);
+            assertTrue(previous == null || previous < seq, "order broken on " + m.getSubject());
+        }
+        assertEquals(n, streamCount("SNK"));
+        worker.deleteConnector("snk-e2e");
+    }
+
+    private KafkaProducer<String, String> producer() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", kafka.address());
+        p.put("enable.idempotence", "true");
+        p.put("acks", "all");
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("bad configs are rejected by the REST validate endpoint, per field")
+    void validateThroughRest() throws Exception {
+        Map<String, String> c = common(ConnectWorker.SOURCE_CLASS);
+        c.put("name", "bad-source");
+        c.put("nats.subjects", "orders.*");
+        c.put("kafka.topic.template", "x.{3}");
+        c.put("kafka.key.source", "header");
+        c.put("nats.mode", "core");
+        c.put("exactly.once.support", "required");
+        Map<String, List<String>> errors = worker.validate(ConnectWorker.SOURCE_CLASS, c);
+        System.out.println("validate errors (source): " + errors);
+        assertEquals(List.of("Invalid value x.{3} for configuration kafka.topic.template: {3} refers to token 3 "
+                + "but subject 'orders.*' has only 2 tokens"), errors.get("kafka.topic.template"));
+        assertEquals(List.of("Missing value for configuration kafka.key.header: required when "
+                + "kafka.key.source=header; name the NATS header that holds the key"), errors.get("kafka.key.header"));
+        assertTrue(errors.get("nats.mode").get(0).startsWith("Invalid value core for configuration nats.mode: core "
+                + "NATS is at-most-once"), errors.toString());
+
+        Map<String, String> s = common(ConnectWorker.SINK_CLASS);
+        s.put("name", "bad-sink");
+        s.put("topics", "x");
+        s.put("nats.subject.template", "out.{value}");
+        s.put("nats.publish.max.outstanding", "0");
+        Map<String, List<String>> sinkErrors = worker.validate(ConnectWorker.SINK_CLASS, s);
+        System.out.println("validate errors (sink): " + sinkErrors);
+        assertEquals(List.of("Invalid value out.{value} for configuration nats.subject.template: unknown placeholder "
+                + "{value}: use {topic}, {partition}, {key} or {header:NAME}"), sinkErrors.get("nats.subject.template"));
+        assertTrue(sinkErrors.get("nats.publish.max.outstanding").get(0).contains("Value must be at least 1"),
+                sinkErrors.toString());
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("a two-way deployment with loop prevention does not echo")
+    void twoWayDoesNotEcho() throws Exception {
+        createStream("LOOP", "loop.>");
+        createTopic("loop", 1);
+        Map<String, String> sink = common(ConnectWorker.SINK_CLASS);
+        sink.put("topics", "loop");
+        sink.put("nats.subject.template", "loop.from-kafka");
+        sink.put("bridge.id", "site-a-sink");
+        sink.put("bridge.origin.skip", "site-a-source");
+        worker.createConnector("loop-sink", sink);
+        Map<String, String> source = common(ConnectWorker.SOURCE_CLASS);
+        source.put("nats.subjects", "loop.>");
+        source.put("kafka.topic.template", "loop");
+        source.put("bridge.id", "site-a-source");
+        source.put("bridge.origin.skip", "site-a-sink");
+        worker.createConnector("loop-source", source);
+
+        int n = 20;
+        try (KafkaProducer<String, String> p = producer()) {
+            for (int i = 0; i < n; i++) {
+                p.send(new ProducerRecord<>("loop", "kafka-" + i, "from kafka " + i));
+            }
+        }
+        JetStream js = nc.jetStream();
+        for (int i = 0; i < n; i++) {
+            js.publish("loop.native", ("from nats " + i).getBytes(StandardCharsets.UTF_8));
+        }
+        // Each side gets its own n plus the other side's n, once; an echo would keep growing both.
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (streamCount("LOOP") < 2L * n && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        List<ConsumerRecord<String, byte[]>> kafkaSide = readKafka(List.of("loop"), 2 * n, Duration.ofSeconds(60));
+        Thread.sleep(5_000);   // time for an echo to show up, if there were one
+        assertEquals(2L * n, streamCount("LOOP"), "NATS side");
+        kafkaSide = readKafka(List.of("loop"), 2 * n + 1, Duration.ofSeconds(3));
+        assertEquals(2 * n, kafkaSide.size(), "Kafka side");
+        worker.deleteConnector("loop-sink");
+        worker.deleteConnector("loop-source");
+    }
+
+    @Test
+    @Order(20)
+    @DisplayName("killing the worker mid-stream loses nothing; duplicates are bounded by what was in flight")
+    void workerCrash() throws Exception {
+        int n = 3000;
+        int maxAckPending = 200;
+        createStream("CRASH", "crash.>");
+        createStream("CRASHSINK", "crashsink.>");
+        createTopic("crash-in", 1);
+        // Exactly-once source: one task, the stored offset is authoritative on restart.
+        Map<String, String> eos = common(ConnectWorker.SOURCE_CLASS);
+        eos.put("nats.subjects", "crash.>");
+        eos.put("kafka.topic.template", "crash-eos");
+        eos.put("nats.max.ack.pending", String.valueOf(maxAckPending));
+        eos.put("batch.max.records", "100");
+        eos.put("exactly.once.support", "required");
+        worker.createConnector("crash-eos", eos);
+        // At-least-once source: two pull members of one durable (no seek, the durable's acks decide).
+        Map<String, String> members = common(ConnectWorker.SOURCE_CLASS);
+        members.put("nats.subjects", "crash.>");
+        members.put("kafka.topic.template", "crash-members");
+        members.put("nats.max.ack.pending", String.valueOf(maxAckPending));
+        members.put("batch.max.records", "100");
+        members.put("tasks.max", "2");
+        members.put("nats.ack.wait.ms", "10000");   // a dead member's unacked messages come back after this
+        worker.createConnector("crash-members", members);
+        Map<String, String> sink = common(ConnectWorker.SINK_CLASS);
+        sink.put("topics", "crash-in");
+        sink.put("nats.subject.template", "crashsink.out");
+        sink.put("nats.publish.max.outstanding", "100");
+        worker.createConnector("crash-sink", sink);
+
+        // A core subscription sees every publish, also those JetStream drops as duplicates (same Nats-Msg-Id).
+        AtomicInteger published = new AtomicInteger();
+        io.nats.client.Dispatcher counter = nc.createDispatcher(m -> published.incrementAndGet());
+        counter.subscribe("crashsink.>");
+
+        // Feed both directions for ~10 s while the worker runs; kill it about half way.
+        AtomicInteger fed = new AtomicInteger();
+        Thread feeder = new Thread(() -> {
+            try (KafkaProducer<String, String> p = producer()) {
+                JetStream js = nc.jetStream();
+                for (int i = 0; i < n; i++) {
+                    js.publish("crash.m", new Headers().add("seq", String.valueOf(i)),
+                            ("c" + i).getBytes(StandardCharsets.UTF_8));
+                    ProducerRecord<String, String> r = new ProducerRecord<>("crash-in", "k", "c" + i);
+                    r.headers().add("seq", String.valueOf(i).getBytes(StandardCharsets.UTF_8));
+                    p.send(r);
+                    fed.incrementAndGet();
+                    if (i % 50 == 0) {
+                        Thread.sleep(150);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "it-feeder");
+        feeder.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (streamCount("CRASHSINK") < n / 2 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        worker.kill();
+        System.out.println("killed the worker after " + fed.get() + " fed, " + streamCount("CRASHSINK")
+                + " in CRASHSINK");
+        worker.start();
+        feeder.join();
+        worker.awaitRunning("crash-eos");
+        worker.awaitRunning("crash-members");
+        worker.awaitRunning("crash-sink");
+
+        int eosDuplicates = assertAllArrived("crash-eos", n, 0);
+        int memberDuplicates = assertAllArrived("crash-members", n, 2 * maxAckPending);
+        System.out.println("duplicates after the crash: exactly-once source " + eosDuplicates
+                + ", at-least-once members " + memberDuplicates);
+
+        // Sink: every record stored exactly once thanks to Nats-Msg-Id, even though some were re-published.
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (streamCount("CRASHSINK") < n && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        Thread.sleep(3_000);
+        List<Message> stored = readStream("CRASHSINK", "crashsink.>", n + 1, Duration.ofSeconds(5));
+        Set<String> seqs = new HashSet<>();
+        stored.forEach(m -> seqs.add(m.getHeaders().getFirst("seq")));
+        nc.closeDispatcher(counter);
+        System.out.println("sink after crash: " + published.get() + " published, " + (published.get() - stored.size())
+                + " of them re-published after the crash and dropped by JetStream as duplicates; "
+                + stored.size() + " stored, " + seqs.size() + " distinct");
+        assertEquals(n, seqs.size(), "sink lost records");
+        assertEquals(n, stored.size(), "sink stored duplicates despite Nats-Msg-Id");
+        int previous = -1;
+        for (Message m : stored) {
+            int seq = Integer.parseInt(m.getHeaders().getFirst("seq"));
+            assertTrue(seq > previous, "sink order broken: " + previous + " then " + seq);
+            previous = seq;
+        }
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("a record the sink cannot send goes to the dead letter queue, the others are published")
+    void sinkDeadLetters() throws Exception {
+        createStream("DLQ", "dlq.>");
+        createTopic("dlq-in", 1);
+        try (KafkaProducer<String, String> p = producer()) {
+            p.send(new ProducerRecord<>("dlq-in", "a", "first"));
+            p.send(new ProducerRecord<>("dlq-in", null, "no key: {key} cannot be filled"));
+            p.send(new ProducerRecord<>("dlq-in", "b", "third"));
+        }
+        Map<String, String> c = common(ConnectWorker.SINK_CLASS);
+        c.put("topics", "dlq-in");
+        c.put("nats.subject.template", "dlq.{key}");
+        c.put("errors.tolerance", "all");
+        c.put("errors.deadletterqueue.topic.name", "dlq-dead");
+        c.put("errors.deadletterqueue.topic.replication.factor", "1");
+        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        worker.createConnector("dlq-sink", c);
+        List<Message> stored = readStream("DLQ", "dlq.>", 2, Duration.ofSeconds(30));
+        assertEquals(List.of("dlq.a", "dlq.b"), stored.stream().map(Message::getSubject).toList());
+        List<ConsumerRecord<String, byte[]>> dead = readKafka(List.of("dlq-dead"), 1, Duration.ofSeconds(30));
+        assertEquals(1, dead.size());
+        assertEquals("no key: {key} cannot be filled", new String(dead.get(0).value(), StandardCharsets.UTF_8));
+        String reason = header(dead.get(0), "__connect.errors.exception.message");
+        assertNotNull(reason);
+        assertTrue(reason.contains("has no key"), reason);
+        worker.deleteConnector("dlq-sink");
+    }
+
+    @Test
+    @Order(7)
+    @DisplayName("core NATS mode (at-most-once) forwards what is published while it runs")
+    void coreMode() throws Exception {
+        Map<String, String> c = common(ConnectWorker.SOURCE_CLASS);
+        c.put("nats.mode", "core");
+        c.put("nats.subjects", "core.>");
+        c.put("kafka.topic.template", "core-out");
+        c.put("kafka.key.source", "header");
+        c.put("kafka.key.header", "id");
+        worker.createConnector("core-source", c);
+        Thread.sleep(1_000);   // the subscription is live once the task runs; give it a moment
+        for (int i = 0; i < 50; i++) {
+            nc.publish("core.x", new Headers().add("id", "id" + i), ("c" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        nc.flush(Duration.ofSeconds(5));
+        List<ConsumerRecord<String, byte[]>> records = readKafka(List.of("core-out"), 50, Duration.ofSeconds(30));
+        assertEquals(50, records.size());
+        for (int i = 0; i < 50; i++) {
+            assertEquals("id" + i, records.get(i).key());
+        }
+        worker.deleteConnector("core-source");
+    }
+
+    @Test
+    @Order(30)
+    @DisplayName("a NATS restart under the sink is retried: every record stored once, the task keeps running")
+    void natsRestartUnderTheSink() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(nats.canRestart(), "needs an embedded NATS");
+        int n = 1000;
+        createStream("RESTART", "restart.>");
+        createTopic("restart-in", 1);
+        Map<String, String> c = common(ConnectWorker.SINK_CLASS);
+        c.put("topics", "restart-in");
+        c.put("nats.subject.template", "restart.out");
+        c.put("nats.publish.ack.timeout.ms", "2000");
+        c.put("retry.backoff.ms", "500");
+        worker.createConnector("restart-sink", c);
+        Thread feeder = new Thread(() -> {
+            try (KafkaProducer<String, String> p = producer()) {
+                for (int i = 0; i < n; i++) {
+                    ProducerRecord<String, String> r = new ProducerRecord<>("restart-in", "k", "r" + i);
+                    r.headers().add("seq", String.valueOf(i).getBytes(StandardCharsets.UTF_8));
+                    p.send(r);
+                    if (i % 50 == 0) {
+                        Thread.sleep(200);
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "it-restart-feeder");
+        feeder.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (streamCount("RESTART") < n / 4 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        nats.restart();
+        System.out.println("restarted NATS under the sink");
+        feeder.join();
+        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (streamCount("RESTART") >= n) {
+                    break;
+                }
+            } catch (IOException | IllegalStateException e) {
+                // our own connection is still reconnecting
+            }
+            Thread.sleep(200);
+        }
+        Thread.sleep(2_000);
+        List<Message> stored = readStream("RESTART", "restart.>", n + 1, Duration.ofSeconds(5));
+        Set<String> seqs = new HashSet<>();
+        stored.forEach(m -> seqs.add(m.getHeaders().getFirst("seq")));
+        System.out.println("sink across a NATS restart: " + stored.size() + " stored, " + seqs.size() + " distinct");
+        assertEquals(n, seqs.size(), "records lost across the NATS restart");
+        assertEquals(n, stored.size(), "records stored twice across the NATS restart");
+        worker.awaitRunning("restart-sink");
+        worker.deleteConnector("restart-sink");
+    }
+
+    /** Every seq 0..n-1 is in the topic (read_committed); returns the duplicates, asserting at most {@code bound}. */
+    private int assertAllArrived(String topic, int n, int bound) {
+        List<ConsumerRecord<String, byte[]>> out = readKafka(List.of(topic), n + bound + 1, Duration.ofSeconds(45));
+        Set<String> distinct = new HashSet<>();
+        out.forEach(r -> distinct.add(header(r, "seq")));
+        int duplicates = out.size() - distinct.size();
+        System.out.println(topic + " after the crash: " + out.size() + " records, " + distinct.size()
+                + " distinct, " + duplicates + " duplicates (bound " + bound + ")");
+        assertEquals(n, distinct.size(), topic + " lost messages");
+        assertTrue(duplicates <= bound, topic + ": " + duplicates + " duplicates exceed the in-flight bound " + bound);
+        return duplicates;
+    }
+}

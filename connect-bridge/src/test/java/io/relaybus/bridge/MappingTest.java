@@ -1,0 +1,154 @@
+package io.relaybus.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.nats.client.impl.Headers;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class MappingTest {
+
+    @Nested
+    @DisplayName("subject to topic")
+    class Topics {
+        @Test
+        void templateUsesTheRealSubjectsTokens() {
+            TopicMapper m = new TopicMapper(Template.parse("nats.{1}.{2}"), null, null);
+            assertEquals("nats.orders.eu", m.topicFor("orders.eu.created"));
+        }
+
+        @Test
+        void wholeSubjectAndSanitizing() {
+            TopicMapper m = new TopicMapper(Template.parse("{subject}"), null, null);
+            assertEquals("orders.eu", m.topicFor("orders.eu"));
+            assertEquals("a_b.c", m.topicFor("a$b.c"));
+        }
+
+        @Test
+        void regexRenameWinsWhenItMatchesElseTemplate() {
+            TopicMapper m = new TopicMapper(Template.parse("other-{1}"), Pattern.compile("orders\\.(\\w+)\\..*"),
+                    "kafka-orders-$1");
+            assertEquals("kafka-orders-eu", m.topicFor("orders.eu.created"));
+            assertEquals("other-payments", m.topicFor("payments.x"));
+        }
+
+        @Test
+        void tokenBeyondTheSubjectFailsLoudly() {
+            TopicMapper m = new TopicMapper(Template.parse("{3}"), null, null);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.topicFor("a.b"));
+            assertTrue(e.getMessage().contains("has 2 tokens"), e.getMessage());
+        }
+
+        @Test
+        void badTemplatesAreRejectedWithThePosition() {
+            assertThrows(IllegalArgumentException.class, () -> Template.parse("a.{1"));
+            assertThrows(IllegalArgumentException.class, () -> Template.parse("a.}"));
+            assertEquals("unknown placeholder {topic}: use {subject} or a 1-based token number such as {1}",
+                    TopicMapper.placeholderProblem("topic"));
+        }
+    }
+
+    @Nested
+    @DisplayName("record key")
+    class Keys {
+        @Test
+        void fromTokenHeaderOrNone() {
+            Headers h = new Headers().add("k", "v1", "v2");
+            assertEquals("eu", new KeyExtractor(KeyExtractor.Source.TOKEN, 2, "").keyFor("orders.eu.x", h));
+            assertNull(new KeyExtractor(KeyExtractor.Source.TOKEN, 4, "").keyFor("orders.eu.x", h));
+            assertEquals("v1", new KeyExtractor(KeyExtractor.Source.HEADER, 1, "k").keyFor("a", h));
+            assertNull(new KeyExtractor(KeyExtractor.Source.HEADER, 1, "missing").keyFor("a", h));
+            assertNull(new KeyExtractor(KeyExtractor.Source.NONE, 1, "").keyFor("a", h));
+        }
+    }
+
+    @Nested
+    @DisplayName("sink subject and msg id")
+    class Sink {
+        @Test
+        void subjectFromTopicKeyAndHeaders() {
+            ConnectHeaders headers = new ConnectHeaders();
+            headers.addString("region", "eu");
+            SinkRecord r = new SinkRecord("orders", 3, Schema.STRING_SCHEMA, "k1", Schema.BYTES_SCHEMA, new byte[0],
+                    42L, null, null, headers);
+            SubjectTemplate t = new SubjectTemplate(Template.parse("{topic}.{header:region}.{key}.p{partition}"));
+            assertEquals("orders.eu.k1.p3", t.subjectFor(r));
+        }
+
+        @Test
+        void missingKeyOrInvalidSubjectCannotBeSent() {
+            SinkRecord noKey = new SinkRecord("t", 0, null, null, null, new byte[0], 1L);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new SubjectTemplate(Template.parse("x.{key}")).subjectFor(noKey));
+            assertTrue(e.getMessage().contains("has no key"), e.getMessage());
+            SinkRecord spaced = new SinkRecord("t", 0, null, "a b", null, new byte[0], 1L);
+            assertThrows(IllegalArgumentException.class,
+                    () -> new SubjectTemplate(Template.parse("x.{key}")).subjectFor(spaced));
+        }
+
+        @Test
+        void msgIdIsStablePerTopicPartitionOffset() {
+            assertEquals("orders-3-42", MsgIds.of("orders", 3, 42));
+            assertTrue(!MsgIds.of("a-1", 2, 3).equals(MsgIds.of("a", 12, 3)));
+        }
+    }
+
+    @Nested
+    @DisplayName("taskConfigs split")
+    class Split {
+        @Test
+        void subjectsAreDealtRoundRobin() {
+            List<Map<String, String>> tasks = NatsSourceConnector.split(Map.of("name", "c"),
+                    List.of("a.*", "b.*", "c.>", "d"), 3);
+            assertEquals(3, tasks.size());
+            assertEquals("a.*,d", tasks.get(0).get(NatsSourceConfig.TASK_SUBJECTS));
+            assertEquals("b.*", tasks.get(1).get(NatsSourceConfig.TASK_SUBJECTS));
+            assertEquals("c.>", tasks.get(2).get(NatsSourceConfig.TASK_SUBJECTS));
+            assertEquals("1", tasks.get(0).get(NatsSourceConfig.TASK_MEMBERS));
+            assertEquals(4, NatsSourceConnector.split(Map.of(), List.of("a", "b", "c", "d"), 8).size());
+        }
+
+        @Test
+        void oneSubjectBecomesSeveralMembersOfOneDurable() {
+            List<Map<String, String>> tasks = NatsSourceConnector.split(Map.of(), List.of("orders.>"), 3);
+            assertEquals(3, tasks.size());
+            for (int i = 0; i < 3; i++) {
+                assertEquals("orders.>", tasks.get(i).get(NatsSourceConfig.TASK_SUBJECTS));
+                assertEquals(String.valueOf(i), tasks.get(i).get(NatsSourceConfig.TASK_MEMBER));
+                assertEquals("3", tasks.get(i).get(NatsSourceConfig.TASK_MEMBERS));
+            }
+        }
+
+        @Test
+        void exactlyOnceOnlyWithReplayAndOneMemberPerSubject() {
+            NatsSourceConnector c = new NatsSourceConnector();
+            assertEquals("SUPPORTED", c.exactlyOnceSupport(Map.of("nats.subjects", "a,b", "tasks.max", "4")).name());
+            assertEquals("UNSUPPORTED", c.exactlyOnceSupport(Map.of("nats.subjects", "a", "tasks.max", "2")).name());
+            assertEquals("UNSUPPORTED", c.exactlyOnceSupport(Map.of("nats.subjects", "a", "nats.mode", "core")).name());
+        }
+    }
+
+    @Nested
+    @DisplayName("sink error classification")
+    class Errors {
+        @Test
+        void timeoutsIoAndServerErrorsAreRetriableClientErrorsAreNot() {
+            assertTrue(NatsSinkTask.isRetriable(new java.util.concurrent.TimeoutException()));
+            assertTrue(NatsSinkTask.isRetriable(new java.io.IOException("503 No Responders")));
+            assertTrue(NatsSinkTask.isRetriable(new IllegalStateException("Connection closed")));
+            assertTrue(NatsSinkTask.isRetriable(new RuntimeException(new java.io.IOException("wrapped"))));
+            assertTrue(!NatsSinkTask.isRetriable(new IllegalArgumentException("Message payload size exceeds")));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.relaybus.bridge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigValue;
+import org.junit.jupiter.api.Test;
+
+/** In-process checks of validate(); the same checks through the REST API are in {@code BridgeIT}. */
+class ValidationTest {
+
+    private static Map<String, List<String>> errors(Config config) {
+        Map<String, List<String>> errors = new HashMap<>();
+        for (ConfigValue v : config.configValues()) {
+            if (!v.errorMessages().isEmpty()) {
+                errors.put(v.name(), v.errorMessages());
+            }
+        }
+        return errors;
+    }
+
+    @Test
+    void goodSourceConfigHasNoErrors() {
+        Config c = new NatsSourceConnector().validate(Map.of("nats.subjects", "orders.*.*",
+                "kafka.topic.template", "nats.{1}.{3}", "kafka.key.source", "token", "kafka.key.token", "2"));
+        assertEquals(Map.of(), errors(c));
+    }
+
+    @Test
+    void crossFieldErrorsAreReportedOnTheirField() {
+        Map<String, String> props = new HashMap<>();
+        props.put("nats.subjects", "orders.*");
+        props.put("kafka.topic.template", "x.{3}");
+        props.put("kafka.key.source", "header");
+        props.put("nats.mode", "core");
+        props.put("exactly.once.support", "required");
+        Map<String, List<String>> errors = errors(new NatsSourceConnector().validate(props));
+        assertEquals(List.of("Invalid value x.{3} for configuration kafka.topic.template: {3} refers to token 3 but "
+                + "subject 'orders.*' has only 2 tokens"), errors.get("kafka.topic.template"));
+        assertTrue(errors.get("kafka.key.header").get(0).startsWith("Missing value for configuration kafka.key.header"));
+        assertTrue(errors.get("nats.mode").get(0).contains("at-most-once"), errors.toString());
+    }
+
+    @Test
+    void singleFieldErrorsComeFromTheConfigDef() {
+        Map<String, List<String>> errors = errors(new NatsSourceConnector().validate(Map.of(
+                "nats.subjects", "a..b", "kafka.topic.template", "{topic}")));
+        assertTrue(errors.get("nats.subjects").get(0).contains("empty token"), errors.toString());
+        assertTrue(errors.get("kafka.topic.template").get(0).contains("unknown placeholder {topic}"), errors.toString());
+        Map<String, List<String>> sink = errors(new NatsSinkConnector().validate(Map.of(
+                "nats.subject.template", "x.{header:}", "nats.token", "t", "nats.username", "u")));
+        assertTrue(sink.get("nats.subject.template").get(0).contains("unknown placeholder"), sink.toString());
+        assertTrue(sink.get("nats.token").get(0).contains("cannot be combined"), sink.toString());
+    }
+
+    @Test
+    void secretsPrintHidden() {
+        NatsSinkConfig config = new NatsSinkConfig(Map.of("nats.password", "s3cret", "nats.username", "u"));
+        assertEquals("[hidden]", config.getPassword("nats.password").toString());
+    }
+
+    @Test
+    void readmeReferenceIsUpToDate() throws Exception {
+        java.nio.file.Path readme = java.nio.file.Path.of("README-section.md");
+        String text = java.nio.file.Files.readString(readme);
+        assertEquals(ConfigDocs.splice(text, ConfigDocs.reference()), text,
+                "README-section.md is stale: run mvn -pl connect-bridge exec:java@config-docs");
+    }
+}

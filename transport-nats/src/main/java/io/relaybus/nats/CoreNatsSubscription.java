@@ -1,0 +1,178 @@
+package io.relaybus.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.Message;
+import io.nats.client.Subscription;
+import io.relaybus.api.BusRetriableException;
+import io.relaybus.api.Event;
+import io.relaybus.api.StartPosition;
+import io.relaybus.spi.Delivery;
+import io.relaybus.spi.DeliverySink;
+import io.relaybus.spi.SubscriptionSpec;
+import io.relaybus.spi.TransportSubscription;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A core-NATS subscription: a plain subscription on the topic's subject, or a queue subscription for a group (NATS
+ * queue groups give each event to one member). At most once: nothing is stored, so only events published while the
+ * subscription is registered on the server arrive ({@code startFrom} EARLIEST cannot replay anything), and
+ * acknowledgements are no-ops. Events wait in the client's buffer (up to {@code nats.core.pending.messages} and
+ * {@code nats.core.pending.bytes}) while
+ * the runtime's queues are full; beyond that jnats drops them and reports a slow consumer.
+ *
+ * <p>Threading: one loop thread reads the subscription and offers to the sink, holding a refused event until
+ * {@link DeliverySink#awaitCapacity} reports room. {@link #ready()} completes after a flush confirmed the server
+ * registered the subscription.
+ */
+final class CoreNatsSubscription implements TransportSubscription {
+
+    private static final System.Logger LOG = System.getLogger(CoreNatsSubscription.class.getName());
+
+    private final Connection connection;
+    private final SubscriptionSpec spec;
+    private final DeliverySink sink;
+    private final Subscription subscription;
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final Thread loop;
+    private final Object pauseLock = new Object();
+    private volatile boolean paused;
+    private volatile boolean stopped;
+
+    CoreNatsSubscription(Connection connection, NatsConfig config, SubscriptionSpec spec, DeliverySink sink) {
+        this.connection = connection;
+        this.spec = spec;
+        this.sink = sink;
+        String subject = config.subjectOf(spec.topic());
+        this.subscription = spec.group() == null ? connection.subscribe(subject)
+                : connection.subscribe(subject, Names.sanitize(spec.group()));
+        subscription.setPendingLimits(config.values().getInt(NatsConfig.CORE_PENDING_LIMIT_CONFIG),
+                config.values().getLong(NatsConfig.CORE_PENDING_BYTES_CONFIG));
+        if (spec.startFrom() == StartPosition.EARLIEST) {
+            LOG.log(System.Logger.Level.INFO, "{0}: core NATS stores nothing; startFrom EARLIEST receives only events "
+                    + "published from now on (use nats.mode=jetstream for replay)", spec.describe());
+        }
+        this.loop = new Thread(() -> run(config.publishTimeout()), "relaybus-nats-core-" + spec.describe());
+        loop.setDaemon(true);
+        loop.start();
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        synchronized (pauseLock) {
+            paused = false;
+            pauseLock.notifyAll();
+        }
+    }
+
+    @Override
+    public void stopIntake() {
+        stopped = true;
+        try {
+            subscription.unsubscribe();
+        } catch (IllegalStateException e) {
+            // connection already closed
+        }
+        synchronized (pauseLock) {
+            pauseLock.notifyAll();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopIntake();
+        try {
+            loop.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(Duration timeout) {
+        try {
+            connection.flush(timeout);
+            ready.complete(null);
+        } catch (TimeoutException | IllegalStateException e) {
+            ready.completeExceptionally(new BusRetriableException("The NATS server did not confirm subscription "
+                    + spec.describe() + " within " + timeout.toMillis() + " ms", e));
+            return;
+        } catch (InterruptedException e) {
+            return;
+        }
+        Delivery pending = null;
+        try {
+            while (!stopped) {
+                if (paused) {
+                    synchronized (pauseLock) {
+                        while (paused && !stopped) {
+                            pauseLock.wait(500);
+                        }
+                    }
+                    continue;
+                }
+                if (pending != null) {
+                    if (!sink.offer(pending)) {
+                        sink.awaitCapacity(500, TimeUnit.MILLISECONDS);
+                        continue;
+                    }
+                    pending = null;
+                }
+                Message msg;
+                try {
+                    msg = subscription.nextMessage(Duration.ofMillis(500));
+                } catch (IllegalStateException e) {
+                    return;   // unsubscribed
+                }
+                if (msg == null) {
+                    continue;
+                }
+                Event event;
+                try {
+                    event = HeaderCodec.decode(msg, spec.topic(), false);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "A message on " + msg.getSubject() + " cannot be read as an "
+                            + "event and is dropped", e);
+                    continue;
+                }
+                Delivery d = new CoreDelivery(event);
+                if (!sink.offer(d)) {
+                    pending = d;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** At most once: nothing to acknowledge. */
+    private static final class CoreDelivery implements Delivery {
+        private final Event event;
+
+        CoreDelivery(Event event) {
+            this.event = event;
+        }
+
+        @Override
+        public Event event() {
+            return event;
+        }
+
+        @Override
+        public void ack() {
+            // core NATS has no acknowledgements
+        }
+    }
+}

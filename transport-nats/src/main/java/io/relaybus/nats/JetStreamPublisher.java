@@ -1,0 +1,253 @@
+package io.relaybus.nats;
+
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.relaybus.api.BusException;
+import io.relaybus.api.BusFatalException;
+import io.relaybus.api.BusRetriableException;
+import io.relaybus.api.Event;
+import io.relaybus.api.PublishReceipt;
+import io.relaybus.spi.config.ConfigValues;
+import io.relaybus.spi.core.Batcher;
+
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Publishes to JetStream with {@code publishAsync}, at most {@code nats.publish.window} acknowledgements outstanding.
+ *
+ * <p>Path of one event: the caller resolves its stream (cached after the first use of a topic), encodes the headers
+ * and adds it to the shared {@link Batcher}; the batch's flusher (the caller's thread with no linger, else the
+ * batcher's linger thread) takes a window permit, waiting when the window is full (backpressure, bounded by the
+ * publish timeout), and hands the message to jnats. The permit is released when jnats completes the acknowledgement
+ * future, or when the publish timed out (whichever is first); the bus's future is completed on the transport's
+ * callback thread.
+ *
+ * <p>Why the hop: jnats completes {@code publishAsync} futures on its reply dispatcher thread (the one delivering
+ * every request reply of the connection), and completing a {@link CompletableFuture} runs whatever the application
+ * chained onto it. Only the permit release and an executor hand-off run on the jnats thread. The callback thread
+ * is one thread, so receipts complete in acknowledgement order; application callbacks should not block it.
+ *
+ * <p>Timeouts: a sweeper fails publishes still unacknowledged after {@code nats.publish.timeout.ms}. Thread safe.
+ */
+final class JetStreamPublisher implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(JetStreamPublisher.class.getName());
+
+    private final JetStream js;
+    private final StreamRegistry streams;
+    private final NatsConfig config;
+    private final String servers;
+    private final Executor callbacks;
+    private final Batcher<Pending> batcher;
+    private final int windowSize;
+    private final Semaphore window;
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final AtomicInteger maxOutstanding = new AtomicInteger();
+    private final long timeoutNanos;
+    private final Queue<Pending> inFlight = new ConcurrentLinkedQueue<>();
+
+    JetStreamPublisher(JetStream js, StreamRegistry streams, NatsConfig config, String servers, String clientId,
+                       Executor callbacks, ScheduledExecutorService timer) {
+        this.js = js;
+        this.streams = streams;
+        this.config = config;
+        this.servers = servers;
+        this.callbacks = callbacks;
+        ConfigValues v = config.values();
+        this.windowSize = config.publishWindow();
+        this.window = new Semaphore(windowSize);
+        this.timeoutNanos = config.publishTimeout().toNanos();
+        this.batcher = new Batcher<>("nats-" + clientId, v.getInt(NatsConfig.PUBLISH_BATCH_SIZE_CONFIG),
+                Long.MAX_VALUE, v.getDuration(NatsConfig.PUBLISH_LINGER_CONFIG),
+                p -> p.event.payload().length, this::sendAll);
+        long sweep = Math.max(10, Math.min(200, config.publishTimeout().toMillis() / 10));
+        timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    /** Publishes acknowledged now, awaiting their acknowledgement: never above the window. For tests and health. */
+    int outstanding() {
+        return outstanding.get();
+    }
+
+    /** The highest {@link #outstanding()} seen so far. */
+    int maxOutstanding() {
+        return maxOutstanding.get();
+    }
+
+    CompletableFuture<PublishReceipt> publish(Event event) {
+        Pending p;
+        try {
+            String subject = config.subjectOf(event.topic());
+            streams.streamFor(event.topic(), subject);
+            p = new Pending(event, subject, HeaderCodec.encode(event), System.nanoTime() + timeoutNanos);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(new BusFatalException("Cannot publish event " + event.id()
+                    + " to topic " + event.topic() + ": " + e.getMessage(), e));
+        } catch (BusException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        try {
+            batcher.add(p);
+        } catch (IllegalStateException e) {
+            return CompletableFuture.failedFuture(new BusFatalException("The NATS transport is closed"));
+        }
+        return p.result;
+    }
+
+    private void sendAll(List<Pending> batch) {
+        for (Pending p : batch) {
+            send(p);
+        }
+    }
+
+    private void send(Pending p) {
+        try {
+            long wait = p.deadline - System.nanoTime();
+            if (wait <= 0 || !window.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+                fail(p, new BusRetriableException("Publishing event " + p.event.id() + " to " + p.subject + " timed "
+                        + "out waiting for room in the publish window (" + windowSize + " unacknowledged, "
+                        + NatsConfig.PUBLISH_WINDOW_CONFIG + "); the server at " + servers + " is slow or unreachable"));
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fail(p, new BusRetriableException("Interrupted while waiting for room in the publish window"));
+            return;
+        }
+        int now = outstanding.incrementAndGet();
+        maxOutstanding.accumulateAndGet(now, Math::max);
+        CompletableFuture<PublishAck> ack;
+        try {
+            ack = js.publishAsync(p.subject, p.headers, p.event.payload());
+        } catch (RuntimeException e) {
+            release(p);
+            fail(p, translate(p, e));
+            return;
+        }
+        inFlight.add(p);
+        ack.whenComplete((a, error) -> {
+            // On jnats's reply thread: only the release and the hand-off happen here.
+            release(p);
+            callbacks.execute(() -> {
+                if (error == null) {
+                    p.result.complete(new PublishReceipt(p.event.id(), p.event.topic(),
+                            a.getStream() + "#" + a.getSeqno(), a.isDuplicate()));
+                } else {
+                    p.result.completeExceptionally(translate(p, error));
+                }
+            });
+        });
+    }
+
+    /** Returns the window permit of {@code p}: once, on its acknowledgement, its failure or its timeout. */
+    private void release(Pending p) {
+        if (p.permitReturned.compareAndSet(false, true)) {
+            outstanding.decrementAndGet();
+            window.release();
+        }
+    }
+
+    private void fail(Pending p, BusException error) {
+        callbacks.execute(() -> p.result.completeExceptionally(error));
+    }
+
+    private BusException translate(Pending p, Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause.getClass() == RuntimeException.class)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        String what = "Publishing event " + p.event.id() + " to " + p.subject;
+        if (cause instanceof JetStreamApiException) {
+            JetStreamApiException api = (JetStreamApiException) cause;
+            return new BusFatalException(what + " was refused by JetStream (error " + api.getApiErrorCode() + ": "
+                    + api.getErrorDescription() + ")", cause);
+        }
+        if (cause instanceof IllegalArgumentException) {
+            return new BusFatalException(what + " failed: " + cause.getMessage(), cause);
+        }
+        String text = String.valueOf(cause.getMessage());
+        if (text.contains("503")) {
+            // No stream answered: JetStream is not up yet (server restarting) or the stream was deleted.
+            streams.forget(p.subject);
+            return new BusRetriableException(what + " failed: no JetStream stream answered (" + text + "); the "
+                    + "server at " + servers + " may be restarting, or the stream was deleted", cause);
+        }
+        if (cause instanceof CancellationException || cause instanceof TimeoutException) {
+            return timeout(p);
+        }
+        return new BusRetriableException(what + " failed: " + cause + " (servers " + servers + ")", cause);
+    }
+
+    private BusRetriableException timeout(Pending p) {
+        return new BusRetriableException("No acknowledgement from JetStream for event " + p.event.id() + " on "
+                + p.subject + " within " + config.publishTimeout().toMillis() + " ms ("
+                + NatsConfig.PUBLISH_TIMEOUT_CONFIG + "); the server at " + servers + " is slow or unreachable. The "
+                + "event may have been stored: publishing it again with the same id stores it once");
+    }
+
+    /** Fails publishes past their deadline; drops completed ones from the head of the in-flight queue. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Pending p; (p = inFlight.peek()) != null; ) {
+            if (p.result.isDone()) {
+                inFlight.poll();
+            } else if (now - p.deadline >= 0) {
+                inFlight.poll();
+                // Lost acknowledgements (a server killed mid-publish) must not keep the window shut until jnats
+                // gives up on them too.
+                release(p);
+                Pending late = p;
+                callbacks.execute(() -> late.result.completeExceptionally(timeout(late)));
+            } else {
+                return;
+            }
+        }
+    }
+
+    /** Sends what is batched and waits (up to the publish timeout) for outstanding acknowledgements. */
+    @Override
+    public void close() {
+        batcher.close();
+        try {
+            if (!window.tryAcquire(windowSize, timeoutNanos, TimeUnit.NANOSECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "Closing with {0} JetStream publishes still unacknowledged",
+                        outstanding.get());
+            } else {
+                window.release(windowSize);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One event on its way. */
+    private static final class Pending {
+        final Event event;
+        final String subject;
+        final Headers headers;
+        final long deadline;
+        final CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
+        final java.util.concurrent.atomic.AtomicBoolean permitReturned = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Pending(Event event, String subject, Headers headers, long deadline) {
+            this.event = event;
+            this.subject = subject;
+            this.headers = headers;
+            this.deadline = deadline;
+        }
+    }
+}

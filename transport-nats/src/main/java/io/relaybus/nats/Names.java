@@ -1,0 +1,110 @@
+package io.relaybus.nats;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Subject checks and stream/consumer name sanitising. Stateless. */
+final class Names {
+
+    /** Stream and consumer names end up as directory names on the server; keep them well below file-name limits. */
+    private static final int MAX_NAME = 64;
+
+    private Names() {
+    }
+
+    /**
+     * A stream or consumer name from free text: {@code . * > / \}, whitespace and control characters become
+     * {@code _}. Names longer than 64 characters keep their first 55 characters plus a hash of the whole, so two
+     * long names stay distinct.
+     */
+    static String sanitize(String raw) {
+        StringBuilder sb = new StringBuilder(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            boolean bad = c == '.' || c == '*' || c == '>' || c == '/' || c == '\\' || Character.isWhitespace(c)
+                    || c < 0x20 || c == 0x7f;
+            sb.append(bad ? '_' : c);
+        }
+        String s = sb.toString();
+        if (s.length() <= MAX_NAME) {
+            return s;
+        }
+        return s.substring(0, MAX_NAME - 9) + "_" + hash(raw).substring(0, 8);
+    }
+
+    private static String hash(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Why {@code subject} cannot be a literal NATS subject to publish to, or null when it can: no empty tokens, no
+     * wildcards ({@code *}, {@code >}), no whitespace.
+     */
+    static String subjectProblem(String subject) {
+        if (subject.isEmpty()) {
+            return "empty";
+        }
+        for (int i = 0; i < subject.length(); i++) {
+            char c = subject.charAt(i);
+            if (Character.isWhitespace(c) || c < 0x20 || c == 0x7f) {
+                return "contains whitespace or a control character";
+            }
+        }
+        for (String token : subject.split("\\.", -1)) {
+            if (token.isEmpty()) {
+                return "has an empty token (leading, trailing or doubled '.')";
+            }
+            if (token.equals("*") || token.equals(">")) {
+                return "contains the wildcard token '" + token + "'";
+            }
+        }
+        return null;
+    }
+
+    private static final java.util.regex.Pattern USER_INFO =
+            java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s\\],]+@");
+
+    /** {@code text} with the user information of every URL in it replaced by {@code [hidden]}. */
+    static String redactAll(String text) {
+        return text == null ? null : USER_INFO.matcher(text).replaceAll("$1[hidden]@");
+    }
+
+    /**
+     * {@code error} fit to be kept as a cause: when its message (or a cause's) holds a URL with credentials, a copy
+     * with them hidden and the same stack trace; otherwise itself.
+     */
+    static Throwable redacted(Throwable error) {
+        if (error == null) {
+            return null;
+        }
+        String message = error.getMessage();
+        String clean = redactAll(message);
+        Throwable cause = error.getCause() == error ? null : error.getCause();
+        Throwable cleanCause = redacted(cause);
+        if (java.util.Objects.equals(message, clean) && cleanCause == cause) {
+            return error;
+        }
+        Throwable copy = new java.io.IOException(error.getClass().getName() + ": " + clean, cleanCause);
+        copy.setStackTrace(error.getStackTrace());
+        return copy;
+    }
+
+    /** A server URL fit for logs and messages: user information ({@code user:password@}) removed. */
+    static String redact(String url) {
+        int scheme = url.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int at = url.indexOf('@', start);
+        int slash = url.indexOf('/', start);
+        if (at < 0 || (slash >= 0 && slash < at)) {
+            return url;
+        }
+        return url.substring(0, start) + "[hidden]@" + url.substring(at + 1);
+    }
+}

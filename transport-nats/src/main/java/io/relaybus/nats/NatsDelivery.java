@@ -1,0 +1,109 @@
+package io.relaybus.nats;
+
+import io.nats.client.Message;
+import io.relaybus.api.Event;
+import io.relaybus.spi.Delivery;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One JetStream message handed to the runtime. Settling maps onto JetStream acknowledgements: {@link #ack()} is
+ * {@code ack}, {@link #redeliver(Duration)} is {@code nak} with a delay (the server counts one more delivery),
+ * {@link #deadLettered()} is {@code term} (never delivered again).
+ *
+ * <p>Settling is idempotent and never throws: an acknowledgement that cannot be sent (connection closed) leaves the
+ * event to the server's redelivery after the ack wait, which is the at-least-once guarantee, rather than making the
+ * runtime treat a handled event as failed. Thread safe.
+ */
+final class NatsDelivery implements Delivery {
+
+    private static final System.Logger LOG = System.getLogger(NatsDelivery.class.getName());
+
+    private final Message message;
+    private final Event event;
+    private final int attempt;
+    private final long streamSequence;
+    private final Set<NatsDelivery> outstanding;
+    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile long lastProgressNanos = System.nanoTime();
+
+    NatsDelivery(Message message, Event event, Set<NatsDelivery> outstanding) {
+        this.message = message;
+        this.event = event;
+        this.attempt = (int) Math.min(Integer.MAX_VALUE, Math.max(1, message.metaData().deliveredCount()));
+        this.streamSequence = message.metaData().streamSequence();
+        this.outstanding = outstanding;
+        outstanding.add(this);
+    }
+
+    @Override
+    public Event event() {
+        return event;
+    }
+
+    @Override
+    public int deliveryAttempt() {
+        return attempt;
+    }
+
+    long streamSequence() {
+        return streamSequence;
+    }
+
+    @Override
+    public void ack() {
+        settle("ack", message::ack);
+    }
+
+    @Override
+    public boolean canRedeliver() {
+        return true;
+    }
+
+    @Override
+    public void redeliver(Duration delay) {
+        settle("nak", () -> message.nakWithDelay(delay));
+    }
+
+    @Override
+    public void deadLettered() {
+        settle("term", message::term);
+    }
+
+    /** Hands the event back for immediate redelivery (to this or another member), for events never handled. */
+    void handBack() {
+        settle("nak", message::nak);
+    }
+
+    boolean isSettled() {
+        return settled.get();
+    }
+
+    /** Tells the server the event is still being worked on, if {@code interval} passed since the last word. */
+    void keepAlive(long intervalNanos, long nowNanos) {
+        if (settled.get() || nowNanos - lastProgressNanos < intervalNanos) {
+            return;
+        }
+        lastProgressNanos = nowNanos;
+        try {
+            message.inProgress();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "in-progress for event {0} not sent: {1}", event.id(), e.toString());
+        }
+    }
+
+    private void settle(String what, Runnable action) {
+        if (!settled.compareAndSet(false, true)) {
+            return;
+        }
+        outstanding.remove(this);
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Could not send {0} for event {1} (stream sequence {2}): {3}; the "
+                    + "server will deliver it again after the ack wait", what, event.id(), streamSequence, e.toString());
+        }
+    }
+}

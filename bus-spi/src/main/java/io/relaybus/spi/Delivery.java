@@ -11,6 +11,8 @@ import java.time.Duration;
  * settles (the subscription closed first) must be redelivered by the broker later: that is what makes the bus
  * at-least-once.
  *
+ * <p>Settle methods should not throw; one that does is logged and the event is left to the broker's redelivery.
+ *
  * <p>Implementations must be thread safe for a settle call that runs concurrently with the transport's own threads.
  */
 public interface Delivery {

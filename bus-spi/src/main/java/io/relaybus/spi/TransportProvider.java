@@ -1,6 +1,10 @@
 package io.relaybus.spi;
 
+import io.relaybus.api.BusConfigException;
 import io.relaybus.spi.config.ConfigDef;
+import io.relaybus.spi.config.ConfigValues;
+
+import java.util.List;
 
 /**
  * Entry point of a transport, found with {@link java.util.ServiceLoader}. Register an implementation with
@@ -27,6 +31,14 @@ public interface TransportProvider {
      * must start with {@code name() + "."}; an unknown key in that namespace is rejected before {@link #create} runs.
      */
     ConfigDef configDef();
+
+    /**
+     * Checks combinations of keys that are each valid alone but clash together (for example acknowledgements that
+     * contradict idempotence), adding one problem per clash that names the keys. Runs after every key was parsed,
+     * and its problems are reported together with theirs, before {@link #create} runs. The default finds none.
+     */
+    default void validate(ConfigValues values, List<BusConfigException.Problem> problems) {
+    }
 
     /**
      * Creates a transport and connects it. Fails within a bounded time, with a {@link io.relaybus.api.BusException}

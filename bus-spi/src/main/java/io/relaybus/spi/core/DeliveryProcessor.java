@@ -77,8 +77,6 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
                 long startMicros = nowMicros();
                 handler.handle(event);
                 metrics.handled(toMicros(event.timestamp()), startMicros);
-                delivery.ack();
-                return;
             } catch (Throwable failure) {
                 if (failure instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
                     Thread.currentThread().interrupt();
@@ -99,7 +97,20 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
                     return;
                 }
                 attempt++;
+                continue;
             }
+            settle(delivery);
+            return;
+        }
+    }
+
+    /** Acknowledges outside the handler's try: an ack that fails must not run the handler again. */
+    private void settle(Delivery delivery) {
+        try {
+            delivery.ack();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Acknowledging event " + delivery.event().id() + " of " + subscription
+                    + " failed; the broker will deliver it again", e);
         }
     }
 

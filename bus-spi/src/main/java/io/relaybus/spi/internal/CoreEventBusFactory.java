@@ -35,7 +35,12 @@ public final class CoreEventBusFactory implements EventBusFactory {
             problems.addAll(e.problems());
             throw new BusConfigException(problems);
         }
-        ConfigValues transportConfig = provider.configDef().parse(config, problems);
+        List<BusConfigException.Problem> keyProblems = new ArrayList<>();
+        ConfigValues transportConfig = provider.configDef().parse(config, keyProblems);
+        if (keyProblems.isEmpty()) {
+            provider.validate(transportConfig, keyProblems);   // cross-key checks need every key parsed
+        }
+        problems.addAll(keyProblems);
         if (!problems.isEmpty()) {
             throw new BusConfigException(problems);
         }

@@ -1,0 +1,124 @@
+package io.relaybus.kafka;
+
+import io.relaybus.api.BusException;
+import io.relaybus.api.BusFatalException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * Makes sure topics exist before they are used: checks with the Admin client the first time a topic is seen, creates
+ * it when allowed ({@code kafka.topic.create}), and remembers the answer. A failed check is forgotten, so the next use
+ * tries again. Thread safe; concurrent first uses of one topic share one check.
+ */
+final class KafkaTopics {
+
+    private final Admin admin;
+    private final boolean create;
+    private final int partitions;
+    private final int replicationFactor;
+    private final boolean minInsyncTwo;
+    private final IntSupplier brokerCount;
+    private final String bootstrap;
+    private final Map<String, CompletableFuture<Void>> checks = new ConcurrentHashMap<>();
+
+    KafkaTopics(Admin admin, boolean create, int partitions, int replicationFactor, boolean minInsyncTwo,
+                IntSupplier brokerCount, String bootstrap) {
+        this.admin = admin;
+        this.create = create;
+        this.partitions = partitions;
+        this.replicationFactor = replicationFactor;
+        this.minInsyncTwo = minInsyncTwo;
+        this.brokerCount = brokerCount;
+        this.bootstrap = bootstrap;
+    }
+
+    /**
+     * Returns once {@code topic} exists, creating it if allowed; blocks at most {@code timeout} the first time.
+     *
+     * @throws BusFatalException     when the topic is missing and creation is disabled
+     * @throws io.relaybus.api.BusRetriableException when the brokers did not answer in time
+     */
+    void ensure(String topic, Duration timeout) {
+        CompletableFuture<Void> check = checks.get(topic);
+        if (check != null && check.isDone() && !check.isCompletedExceptionally()) {
+            return;
+        }
+        check = checks.computeIfAbsent(topic, t -> start(t, timeout));
+        try {
+            check.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BusException("Interrupted while checking Kafka topic " + topic, e);
+        } catch (Exception e) {
+            checks.remove(topic, check);
+            throw KafkaErrors.translate(e instanceof java.util.concurrent.TimeoutException
+                    ? new org.apache.kafka.common.errors.TimeoutException("topic check timed out", e) : e,
+                    "Checking Kafka topic " + topic, bootstrap);
+        }
+    }
+
+    private CompletableFuture<Void> start(String topic, Duration timeout) {
+        int ms = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        admin.describeTopics(List.of(topic), new DescribeTopicsOptions().timeoutMs(ms)).allTopicNames()
+                .whenComplete((found, error) -> {
+                    if (error == null) {
+                        result.complete(null);
+                    } else if (KafkaErrors.unwrap(error) instanceof UnknownTopicOrPartitionException) {
+                        if (!create) {
+                            result.completeExceptionally(new BusFatalException("Kafka topic " + topic + " does not "
+                                    + "exist on " + bootstrap + " and " + KafkaConfig.TOPIC_CREATE_CONFIG
+                                    + "=false: create it first, or set " + KafkaConfig.TOPIC_CREATE_CONFIG + "=true"));
+                        } else {
+                            createTopic(topic, ms, result);
+                        }
+                    } else {
+                        result.completeExceptionally(KafkaErrors.unwrap(error));
+                    }
+                });
+        return result;
+    }
+
+    private void createTopic(String topic, int timeoutMs, CompletableFuture<Void> result) {
+        admin.createTopics(List.of(newTopic(topic)), new CreateTopicsOptions().timeoutMs(timeoutMs)).all()
+                .whenComplete((v, error) -> {
+                    if (error == null || KafkaErrors.unwrap(error) instanceof TopicExistsException) {
+                        result.complete(null);
+                    } else {
+                        result.completeExceptionally(KafkaErrors.unwrap(error));
+                    }
+                });
+    }
+
+    /**
+     * The topic as it would be created: configured partitions and replication factor; under the durable profile a
+     * replication factor of -1 becomes min(3, brokers) and, with 2 or more replicas, min.insync.replicas=2, so an
+     * acknowledged event is on at least two brokers.
+     */
+    NewTopic newTopic(String topic) {
+        int rf = replicationFactor;
+        if (rf == -1 && minInsyncTwo) {
+            rf = Math.max(1, Math.min(3, brokerCount.getAsInt()));
+        }
+        NewTopic t = new NewTopic(topic, Optional.of(partitions), rf == -1 ? Optional.empty()
+                : Optional.of((short) rf));
+        if (minInsyncTwo && rf >= 2) {
+            t.configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
+        }
+        return t;
+    }
+}

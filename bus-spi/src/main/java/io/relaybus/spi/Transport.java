@@ -12,9 +12,10 @@ import java.util.concurrent.CompletableFuture;
  * A connected transport, created by {@link TransportProvider#create}. The runtime wraps it with dispatch, retries,
  * dead letters and metrics; the transport only moves events to and from its broker.
  *
- * <p>Thread safety: every method may be called from any thread, concurrently. Futures may be completed on the
- * transport's I/O threads: the runtime never runs user code in their callbacks, and neither may a transport (jnats
- * and kafka-clients both stall when a callback blocks).
+ * <p>Thread safety: every method may be called from any thread, concurrently. Never complete a publish future on a
+ * client library's I/O thread: whatever an application chains on {@code EventBus.publish} runs on the thread that
+ * completes it, and jnats and kafka-clients both stall when a callback blocks. Complete them on a thread of the
+ * transport's own (both shipped transports keep one "completions" thread).
  *
  * <p>Lifecycle: the runtime closes every subscription before it calls {@link #close()}.
  */

@@ -22,7 +22,7 @@ public final class ConfigDocs {
     }
 
     public static void main(String[] args) throws IOException {
-        Path file = Path.of(args.length > 0 ? args[0] : "connect-bridge/README-section.md");
+        Path file = Path.of(args.length > 0 ? args[0] : "connect-bridge/README.md");
         String text = Files.exists(file) ? Files.readString(file) : BEGIN + "\n" + END + "\n";
         Files.writeString(file, splice(text, reference()), StandardCharsets.UTF_8);
         System.out.println("wrote the configuration reference into " + file.toAbsolutePath());

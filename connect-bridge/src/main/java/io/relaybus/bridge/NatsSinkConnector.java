@@ -15,7 +15,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
  * Sink connector: Kafka topics to NATS JetStream subjects. See {@link NatsSinkTask} for how records are published
- * and committed, and {@code README-section.md} for the deployment guide.
+ * and committed, and {@code README.md} for the deployment guide.
  *
  * <p>Lifecycle (Connect's): {@link #validate}, {@link #start}, {@link #taskConfigs}, {@link #stop}, called by the
  * worker one at a time. Kafka's consumer group deals the topic partitions to the tasks, so every task gets the

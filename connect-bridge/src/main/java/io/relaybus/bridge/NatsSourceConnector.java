@@ -18,7 +18,7 @@ import org.apache.kafka.connect.source.SourceConnector;
 
 /**
  * Source connector: NATS subjects to Kafka topics. See {@link NatsSourceTask} for how messages are read and acked,
- * and {@code README-section.md} for the deployment guide.
+ * and {@code README.md} for the deployment guide.
  *
  * <p>Lifecycle (Connect's): {@link #validate} (also through the REST validate endpoint), {@link #start},
  * {@link #taskConfigs}, {@link #stop}, each called by the worker on one thread at a time. The connector itself

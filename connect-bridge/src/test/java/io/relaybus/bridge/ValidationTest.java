@@ -66,9 +66,9 @@ class ValidationTest {
 
     @Test
     void readmeReferenceIsUpToDate() throws Exception {
-        java.nio.file.Path readme = java.nio.file.Path.of("README-section.md");
+        java.nio.file.Path readme = java.nio.file.Path.of("README.md");
         String text = java.nio.file.Files.readString(readme);
         assertEquals(ConfigDocs.splice(text, ConfigDocs.reference()), text,
-                "README-section.md is stale: run mvn -pl connect-bridge exec:java@config-docs");
+                "README.md is stale: run mvn -pl connect-bridge exec:java@config-docs");
     }
 }

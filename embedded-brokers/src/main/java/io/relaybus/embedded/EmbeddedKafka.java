@@ -290,6 +290,9 @@ public final class EmbeddedKafka implements BrokerHandle, AutoCloseable {
         // (9 s by default) and rejects the restarted broker until then; a short session makes restarts fast.
         p.put("broker.session.timeout.ms", "3000");
         p.put("broker.heartbeat.interval.ms", "500");
+        // KIP-848 groups: members learn their assignment on a heartbeat; 5 s (the default) makes every join slow.
+        p.put("group.consumer.min.heartbeat.interval.ms", "500");
+        p.put("group.consumer.heartbeat.interval.ms", "500");
         p.put("auto.create.topics.enable", "true");
         p.put("num.network.threads", "2");
         p.put("num.io.threads", "4");

@@ -16,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ReadmeSectionTest {
 
-    private static final Path README = Path.of("README-section.md");
+    private static final Path README = Path.of("README.md");
 
     @Test
-    @DisplayName("the configuration and profile tables in README-section.md match the definitions")
+    @DisplayName("the configuration and profile tables in README.md match the definitions")
     void tablesAreGenerated() throws IOException {
         String text = Files.readString(README, StandardCharsets.UTF_8);
         String updated = replace(replace(text, "config", KafkaConfig.DEFINITION.toMarkdownTable()), "profiles",
@@ -28,7 +28,7 @@ class ReadmeSectionTest {
             Files.writeString(README, updated, StandardCharsets.UTF_8);
             return;
         }
-        assertEquals(updated, text, "README-section.md is out of date: run mvn -pl transport-kafka test "
+        assertEquals(updated, text, "README.md is out of date: run mvn -pl transport-kafka test "
                 + "-Dtest=ReadmeSectionTest -Drelaybus.readme.update=true");
     }
 
@@ -38,7 +38,7 @@ class ReadmeSectionTest {
         int from = text.indexOf(begin);
         int to = text.indexOf(end);
         if (from < 0 || to < from) {
-            throw new AssertionError("README-section.md lacks the markers " + begin.trim() + " ... " + end);
+            throw new AssertionError("README.md lacks the markers " + begin.trim() + " ... " + end);
         }
         return text.substring(0, from + begin.length()) + table + text.substring(to);
     }

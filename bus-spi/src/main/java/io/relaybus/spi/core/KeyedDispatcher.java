@@ -44,7 +44,8 @@ public final class KeyedDispatcher<T> {
     private final Condition roomMade = lock.newCondition();
     private volatile boolean refused;
     private volatile long roomSignals;
-    private final ThreadLocal<long[]> lastRefusal = ThreadLocal.withInitial(() -> new long[1]);
+    /** Per offering thread: the room-signal count at its last refused offer, and whether it is still unwaited. */
+    private final ThreadLocal<long[]> lastRefusal = ThreadLocal.withInitial(() -> new long[2]);
     private volatile boolean closed;
     private volatile boolean stopped;
 
@@ -111,8 +112,14 @@ public final class KeyedDispatcher<T> {
      */
     private boolean refusedThenRetry(ArrayBlockingQueue<T> q, T item) {
         refused = true;
-        lastRefusal.get()[0] = roomSignals;
-        return offerTo(q, item);
+        long[] refusal = lastRefusal.get();
+        refusal[0] = roomSignals;
+        refusal[1] = 1;
+        if (offerTo(q, item)) {
+            refusal[1] = 0;
+            return true;
+        }
+        return false;
     }
 
     private static int spread(int h) {
@@ -120,11 +127,26 @@ public final class KeyedDispatcher<T> {
     }
 
     /**
-     * Waits until a worker took an item from its queue after this thread's last refused {@link #offer}, or the timeout
-     * passed. Returns true when room was made.
+     * Waits for room, or until the timeout passed; returns true when room was made.
+     *
+     * <p>After a refused {@link #offer} on this thread: waits until a worker took an item after that refusal (the
+     * refused item's queue may be the only full one, so free room elsewhere does not count). Otherwise: returns at
+     * once when any queue has room, else waits for the next take. Either way no wake-up is lost: the wait is armed
+     * (the {@code refused} mark) before the state it depends on is read.
      */
     public boolean awaitCapacity(long timeout, TimeUnit unit) throws InterruptedException {
-        long seen = lastRefusal.get()[0];
+        long[] refusal = lastRefusal.get();
+        long seen;
+        if (refusal[1] == 1) {
+            refusal[1] = 0;
+            seen = refusal[0];
+        } else {
+            refused = true;
+            seen = roomSignals;
+            if (remainingCapacity() > 0) {
+                return true;
+            }
+        }
         long nanos = unit.toNanos(timeout);
         lock.lock();
         try {

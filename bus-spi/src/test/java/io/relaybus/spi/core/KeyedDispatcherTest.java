@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -181,6 +182,35 @@ class KeyedDispatcherTest {
         permits.release(3);
         assertTrue(d.drain(Duration.ofSeconds(WAIT_SECONDS)));
         assertEquals(List.of(1, 2, 3, 4), processed);
+    }
+
+    @Test
+    @DisplayName("awaitCapacity without a refused offer: true at once when there is room, else woken by the next take")
+    void awaitCapacityWithoutRefusal() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        KeyedDispatcher<Item> d = dispatcher(1, 1, true, item -> await(release));
+        assertTrue(d.awaitCapacity(0, TimeUnit.MILLISECONDS), "an idle dispatcher has room");
+        assertTrue(d.offer(new Item("k", 0)));   // taken by the worker, which then blocks
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (d.remainingCapacity() != 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();   // the worker takes the first item
+        }
+        assertTrue(d.offer(new Item("k", 1)));   // fills the only queue, without any refusal
+        assertEquals(0, d.remainingCapacity());
+        // An intake that found no room (but was never refused) must be woken by the next take, not by its timeout.
+        CompletableFuture<Long> waited = CompletableFuture.supplyAsync(() -> {
+            long start = System.nanoTime();
+            try {
+                assertTrue(d.awaitCapacity(WAIT_SECONDS, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+            return System.nanoTime() - start;
+        });
+        release.countDown();
+        long nanos = waited.get(WAIT_SECONDS * 2L, TimeUnit.SECONDS);
+        assertTrue(nanos < TimeUnit.SECONDS.toNanos(WAIT_SECONDS), "woken by the take, not by the timeout");
+        assertTrue(d.drain(Duration.ofSeconds(WAIT_SECONDS)));
     }
 
     @Test

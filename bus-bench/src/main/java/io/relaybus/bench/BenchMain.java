@@ -1,0 +1,288 @@
+package io.relaybus.bench;
+
+import io.relaybus.embedded.EmbeddedKafka;
+import io.relaybus.embedded.EmbeddedNats;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark's entry point: {@code java -jar bus-bench.jar [flags]} (see {@link BenchOptions#USAGE}).
+ *
+ * <p>One invocation measures one transport: the bus over it, then (unless {@code --no-raw}) the raw client doing
+ * the same workload against the same broker, each on its own fresh topic and group. It prints a table, and writes
+ * {@code <out>/<transport>-<time>.json} and {@code .html}. Exit code 0 when every event was acknowledged and
+ * handled, 1 when a run was incomplete, 2 for a bad command line.
+ */
+public final class BenchMain {
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) {
+        quietLogging();
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /**
+     * The transports log through System.Logger (java.util.logging by default) and the clients through SLF4J
+     * (slf4j-simple, warn, see simplelogger.properties): INFO lines would break the progress bar, warnings stay.
+     */
+    private static void quietLogging() {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        root.setLevel(java.util.logging.Level.WARNING);
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            h.setLevel(java.util.logging.Level.WARNING);
+        }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        BenchOptions o;
+        try {
+            o = BenchOptions.parse(args);
+        } catch (BenchOptions.UsageException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        if (o.help) {
+            out.print(BenchOptions.USAGE);
+            return 0;
+        }
+        try {
+            return new BenchMain().execute(o, String.join(" ", args), out, err);
+        } catch (Exception e) {
+            err.println();
+            err.println("bus-bench failed: " + e);
+            e.printStackTrace(err);
+            return 1;
+        }
+    }
+
+    private int execute(BenchOptions o, String argLine, PrintStream out, PrintStream err) throws Exception {
+        double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+        String runId = Long.toString(System.currentTimeMillis(), 36) + Integer.toString(
+                ThreadLocalRandom.current().nextInt(1296), 36);
+        // Seeds the JVM's SecureRandom (Event ids are random UUIDs) once, so that one-time cost of the JVM is not
+        // charged to the bus's first event.
+        java.util.UUID.randomUUID();
+        Progress progress = new Progress(err, o.progress);
+        Runner runner = new Runner(o, progress);
+        List<RunResult> runs = new ArrayList<>();
+        out.printf(Locale.ROOT, "bus-bench: %s, %,d events of %,d bytes, %s%s, window %d, warm-up %,d%n",
+                o.transportName(), o.events, o.size, o.mode.name().toLowerCase(Locale.ROOT),
+                o.mode == BenchOptions.Mode.RATE ? String.format(Locale.ROOT, " at %,.0f/s", o.rate) : "",
+                o.window, o.warmup);
+        if (loadAtStart > Runtime.getRuntime().availableProcessors()) {
+            out.printf(Locale.ROOT, "note: the 1-minute load average is %.1f on %d cores (it includes any run just "
+                    + "before this one); other processes may compete with this run%n",
+                    loadAtStart, Runtime.getRuntime().availableProcessors());
+        }
+
+        String broker = switch (o.transport) {
+            case MEMORY -> runMemory(o, runner, runs, runId);
+            case KAFKA -> runKafka(o, runner, runs, runId, progress);
+            case NATS -> runNats(o, runner, runs, runId, progress);
+        };
+
+        Map<String, String> env = environment();
+        env.put("load average (1 min) at start / end", String.format(Locale.ROOT, "%.2f / %.2f", loadAtStart,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        BenchReport report = new BenchReport("Relaybus benchmark: " + o.transportName() + ", "
+                + o.mode.name().toLowerCase(Locale.ROOT) + (o.mode == BenchOptions.Mode.RATE
+                ? String.format(Locale.ROOT, " %,.0f/s", o.rate) : " loop"),
+                "java -jar bus-bench.jar " + argLine, started, env, o.transportName(), broker, runs,
+                BenchReport.ratios(runs));
+        out.println();
+        out.print(report.consoleTable());
+        printNotes(out, o, runs);
+        writeFiles(o, report, out);
+        boolean complete = runs.stream().allMatch(r -> r.unique() == r.events() && r.publishFailed() == 0);
+        return complete ? 0 : 1;
+    }
+
+    private static String runMemory(BenchOptions o, Runner runner, List<RunResult> runs, String runId)
+            throws Exception {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("bus.transport", "memory");
+        config.put("bus.client.id", "bench-" + runId);
+        config.put("memory.broker", "bench-" + runId);
+        // The log must hold the whole run: publishing never waits for the subscriber here.
+        config.put("memory.retention.events", o.events + o.warmup + 16);
+        config.putAll(o.busProperties);
+        runBoth(o, runner, runs, () -> new BusTarget(config, "bench-bus-" + runId, "bench", o.concurrency,
+                Map.of()), "bus memory", () -> new QueueTarget(o.window), "raw queue");
+        return "none (in-JVM memory transport)";
+    }
+
+    private static String runKafka(BenchOptions o, Runner runner, List<RunResult> runs, String runId,
+                                   Progress progress) throws Exception {
+        EmbeddedKafka kafka = null;
+        String bootstrap = o.bootstrap;
+        String broker = "external Kafka at " + bootstrap;
+        try {
+            if (o.embedded) {
+                progress.message("starting an embedded KRaft broker ...");
+                kafka = EmbeddedKafka.builder().heap("1g").start();
+                bootstrap = kafka.bootstrapServers();
+                progress.done();
+                broker = "embedded Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion()
+                        + " KRaft, 1 node, same host (" + bootstrap + ")";
+            }
+            KafkaSettings settings = new KafkaSettings(o);
+            String busTopic = "bench-bus-" + runId;
+            String rawTopic = "bench-raw-" + runId;
+            createTopics(bootstrap, o.partitions, busTopic, rawTopic);
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("bus.transport", "kafka");
+            config.put("bus.client.id", "bench-" + runId);
+            config.put("kafka.bootstrap.servers", bootstrap);
+            config.putAll(settings.busConfig(o.partitions));
+            config.putAll(o.busProperties);
+            Map<String, String> extra = new LinkedHashMap<>();
+            extra.put("topic.partitions", o.partitions + " (created by the bench)");
+            // What kafka.profile plus the flags amount to, as the bench mirrors it for the raw client.
+            settings.effectiveProducer().forEach((k, v) -> extra.put("via kafka.profile: producer." + k, v));
+            settings.effectiveFetch().forEach((k, v) -> extra.put("via kafka.profile: consumer." + k, v));
+            String bs = bootstrap;
+            runBoth(o, runner, runs, () -> new BusTarget(config, busTopic, "bench-bus-" + runId, o.concurrency,
+                    extra), "bus kafka", () -> new RawKafkaTarget(bs, rawTopic, "bench-raw-" + runId, o.partitions,
+                    settings), "raw kafka");
+            return broker;
+        } finally {
+            if (kafka != null) {
+                progress.message("stopping the embedded broker ...");
+                kafka.close();
+                progress.done();
+            } else {
+                BrokerCleanup.kafkaTopics(bootstrap, runId, System.err);
+            }
+        }
+    }
+
+    private static String runNats(BenchOptions o, Runner runner, List<RunResult> runs, String runId,
+                                  Progress progress) throws Exception {
+        EmbeddedNats nats = null;
+        String url = o.natsUrl;
+        String broker = "external NATS at " + url;
+        try {
+            if (o.embedded) {
+                progress.message("starting nats-server ...");
+                nats = EmbeddedNats.start();
+                url = nats.url();
+                progress.done();
+                broker = "embedded nats-server (JetStream, file storage), same host (" + url + ")";
+            }
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("bus.transport", "nats");
+            config.put("bus.client.id", "bench-" + runId);
+            config.put("nats.servers", url);
+            config.put("nats.publish.window", o.window);
+            config.putAll(o.busProperties);
+            String name = "bench-raw-" + runId;
+            String u = url;
+            runBoth(o, runner, runs, () -> new BusTarget(config, "bench-bus-" + runId, "bench", o.concurrency,
+                    Map.of()), "bus nats", () -> new RawNatsTarget(u, name, name, "bench"), "raw nats");
+            return broker;
+        } finally {
+            if (nats != null) {
+                nats.close();
+            } else {
+                BrokerCleanup.natsStreams(url, runId, System.err);
+            }
+        }
+    }
+
+    /** Runs the bus then the raw client (or the other way round with --raw-first); results are kept bus first. */
+    private static void runBoth(BenchOptions o, Runner runner, List<RunResult> runs,
+                                java.util.function.Supplier<Target> bus, String busLabel,
+                                java.util.function.Supplier<Target> raw, String rawLabel) throws Exception {
+        if (!o.raw) {
+            runs.add(runner.run(bus.get(), busLabel));
+        } else if (o.rawFirst) {
+            RunResult r = runner.run(raw.get(), rawLabel);
+            runs.add(runner.run(bus.get(), busLabel));
+            runs.add(r);
+        } else {
+            runs.add(runner.run(bus.get(), busLabel));
+            runs.add(runner.run(raw.get(), rawLabel));
+        }
+    }
+
+    private static void printNotes(PrintStream out, BenchOptions o, List<RunResult> runs) {
+        for (RunResult r : runs) {
+            for (String n : r.notes()) {
+                out.println("NOTE " + r.kind() + ": " + n);
+            }
+        }
+        RunResult bus = BenchReport.find(runs, "bus");
+        if (bus != null && o.transport == BenchOptions.Transport.MEMORY) {
+            out.printf(Locale.ROOT, "%nShared core alone (memory transport): %s events per CPU-second "
+                    + "(process CPU time of the whole JVM: publisher, core threads, GC, JIT)%n",
+                    Stats.fmt(bus.eventsPerCpuSecond(), 0));
+            if (o.mode == BenchOptions.Mode.CLOSED) {
+                int cores = Runtime.getRuntime().availableProcessors();
+                out.printf(Locale.ROOT, "  wall clock: %s events/s on %d cores = %s events/s per core%n",
+                        Stats.fmt(bus.endToEndThroughput(), 0), cores, Stats.fmt(
+                                bus.endToEndThroughput() == null ? null : bus.endToEndThroughput() / cores, 0));
+            }
+        }
+    }
+
+    private static void writeFiles(BenchOptions o, BenchReport report, PrintStream out) throws IOException {
+        Files.createDirectories(o.out);
+        String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        String base = o.transportName() + "-" + o.mode.name().toLowerCase(Locale.ROOT) + "-" + stamp;
+        String json = Json.write(report);
+        Path jsonFile = o.out.resolve(base + ".json");
+        Path htmlFile = o.out.resolve(base + ".html");
+        Files.writeString(jsonFile, json, StandardCharsets.UTF_8);
+        Files.writeString(htmlFile, HtmlReport.render(report, json), StandardCharsets.UTF_8);
+        out.println();
+        out.println("JSON:   " + jsonFile.toAbsolutePath());
+        out.println("Report: " + htmlFile.toAbsolutePath());
+    }
+
+    private static void createTopics(String bootstrap, int partitions, String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            List<NewTopic> list = new ArrayList<>();
+            for (String t : topics) {
+                list.add(new NewTopic(t, Optional.of(partitions), Optional.empty()));
+            }
+            admin.createTopics(list).all().get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    static Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        Runtime rt = Runtime.getRuntime();
+        env.put("cores", String.valueOf(rt.availableProcessors()));
+        env.put("max heap", (rt.maxMemory() >> 20) + " MiB");
+        env.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        env.put("kafka-clients", org.apache.kafka.common.utils.AppInfoParser.getVersion());
+        Package nats = io.nats.client.Nats.class.getPackage();
+        env.put("jnats", nats != null && nats.getImplementationVersion() != null ? nats.getImplementationVersion()
+                : io.nats.client.Nats.CLIENT_VERSION);
+        return env;
+    }
+}

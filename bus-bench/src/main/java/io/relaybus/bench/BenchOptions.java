@@ -1,0 +1,379 @@
+package io.relaybus.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The command line of {@link BenchMain}, parsed and checked. Immutable.
+ *
+ * <p>Every invalid flag is reported at once ({@link UsageException} lists them all), in the form
+ * {@code --flag value: reason}. Kafka-only flags ({@code --acks}, {@code --compression}, ...) left unset mean "what the
+ * chosen profile says", so a run with only {@code --profile} measures the profile as users get it.
+ */
+final class BenchOptions {
+
+    enum Transport { MEMORY, KAFKA, NATS }
+
+    enum Mode { CLOSED, RATE }
+
+    static final int MIN_SIZE = Payload.HEADER_BYTES;
+
+    final Transport transport;
+    final long events;
+    final int size;
+    final Mode mode;
+    final double rate;
+    final String profile;
+    final String acks;
+    final String compression;
+    final Integer lingerMs;
+    final Integer batchBytes;
+    final int partitions;
+    final int window;
+    final int concurrency;
+    final int keys;
+    final String bootstrap;
+    final String natsUrl;
+    final boolean embedded;
+    final boolean raw;
+    final boolean rawFirst;
+    final Path out;
+    final long warmup;
+    final long drainTimeoutSeconds;
+    final boolean progress;
+    final boolean help;
+    final Map<String, String> busProperties;
+
+    private BenchOptions(Builder b) {
+        this.transport = b.transport;
+        this.events = b.events != null ? b.events : (b.transport == Transport.MEMORY ? 200_000 : 100_000);
+        this.size = b.size;
+        this.mode = b.mode != null ? b.mode : (b.rate != null ? Mode.RATE : Mode.CLOSED);
+        this.rate = b.rate != null ? b.rate : 0;
+        this.profile = b.profile;
+        this.acks = b.acks;
+        this.compression = b.compression;
+        this.lingerMs = b.lingerMs;
+        this.batchBytes = b.batchBytes;
+        this.partitions = b.partitions;
+        this.window = b.window;
+        this.concurrency = b.concurrency;
+        this.keys = b.keys;
+        this.bootstrap = b.bootstrap;
+        this.natsUrl = b.natsUrl;
+        this.embedded = b.embedded;
+        this.raw = b.raw;
+        this.rawFirst = b.rawFirst;
+        this.out = b.out;
+        this.warmup = b.warmup != null ? b.warmup : Math.min(this.events / 10, b.transport == Transport.MEMORY ? 20_000 : 5_000);
+        this.drainTimeoutSeconds = b.drainTimeoutSeconds;
+        this.progress = b.progress;
+        this.help = b.help;
+        this.busProperties = Map.copyOf(b.busProperties);
+    }
+
+    /** Thrown for a bad command line; the message lists every problem and ends with a hint. */
+    static final class UsageException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        final List<String> problems;
+
+        UsageException(List<String> problems) {
+            super(String.join("\n", problems) + "\nRun with --help for the list of flags.");
+            this.problems = List.copyOf(problems);
+        }
+    }
+
+    static final String USAGE = String.join("\n",
+            "usage: java -jar bus-bench.jar [flags]",
+            "",
+            "Without flags: the memory transport (no broker), which measures the shared core alone.",
+            "",
+            "  --transport memory|kafka|nats   what to measure (default memory)",
+            "  --events N          measured events (default 200000 memory, 100000 brokers)",
+            "  --size BYTES        event payload size (default 1024, at least " + MIN_SIZE + ")",
+            "  --mode closed|rate  closed: max throughput with --window publishes outstanding (default);",
+            "                      rate: open loop at --rate, latency from the INTENDED send time",
+            "  --rate N            events per second for --mode rate (setting it implies --mode rate)",
+            "  --window N          publishes outstanding at most (default 1000)",
+            "  --concurrency N     subscriber handler threads of the bus (default 1)",
+            "  --keys N            distinct event keys, 0 for keyless events (default 0)",
+            "  --warmup N          events published and handled before measuring (default min(events/10, 20000|5000))",
+            "  --no-raw            skip the raw-client baseline",
+            "  --raw-first         run the raw client before the bus (default: bus first), to check order effects",
+            "  --out DIR           where <transport>-<mode>-<time>.json and .html go (default bench-results)",
+            "  --drain-timeout S   give up waiting for events after S seconds without progress (default 30)",
+            "  --no-progress       no progress bar on stderr",
+            "  --bus-property K=V  an extra bus configuration key, bus side only (repeatable), e.g.",
+            "                      bus.dispatch.queue.capacity=1024 or nats.fetch.max.messages=256",
+            "",
+            "  Kafka (unset = the profile's value; every effective client setting is printed):",
+            "  --profile throughput|latency|durable   the transport's kafka.profile (default durable)",
+            "  --acks all|1|0      (1 or 0 also turn idempotence off, for both clients)",
+            "  --compression lz4|snappy|zstd|gzip|none",
+            "  --linger-ms N       --batch-bytes N     --partitions N (default 6)",
+            "  --bootstrap HOST:PORT   an external broker",
+            "  NATS:",
+            "  --nats-url nats://HOST:PORT   an external server",
+            "  --embedded          start a local KRaft broker (from this jar) or nats-server (from PATH) and stop it after",
+            "");
+
+    static BenchOptions parse(String... args) {
+        Builder b = new Builder();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String flag = args[i];
+            String value = null;
+            int eq = flag.indexOf('=');
+            if (flag.startsWith("--") && eq > 0) {
+                value = flag.substring(eq + 1);
+                flag = flag.substring(0, eq);
+            }
+            if (FLAGS_WITHOUT_VALUE.contains(flag)) {
+                switch (flag) {
+                    case "--embedded" -> b.embedded = true;
+                    case "--no-raw" -> b.raw = false;
+                    case "--no-progress" -> b.progress = false;
+                    case "--raw-first" -> b.rawFirst = true;
+                    default -> b.help = true;
+                }
+                continue;
+            }
+            if (!FLAGS_WITH_VALUE.contains(flag)) {
+                problems.add(flag + ": unknown flag");
+                continue;
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    problems.add(flag + ": needs a value");
+                    continue;
+                }
+                value = args[++i];
+            }
+            try {
+                b.set(flag, value);
+            } catch (IllegalArgumentException e) {
+                problems.add(flag + " " + value + ": " + e.getMessage());
+            }
+        }
+        b.check(problems);
+        if (!problems.isEmpty()) {
+            throw new UsageException(problems);
+        }
+        return new BenchOptions(b);
+    }
+
+    private static final Set<String> FLAGS_WITHOUT_VALUE = Set.of("--embedded", "--no-raw", "--raw-first",
+            "--no-progress", "--help", "-h");
+    private static final Set<String> FLAGS_WITH_VALUE = Set.of("--transport", "--events", "--size", "--mode", "--rate",
+            "--profile", "--acks", "--compression", "--linger-ms", "--batch-bytes", "--partitions", "--window",
+            "--concurrency", "--keys", "--bootstrap", "--nats-url", "--out", "--warmup", "--drain-timeout",
+            "--bus-property");
+
+    private static final class Builder {
+        Transport transport = Transport.MEMORY;
+        Long events;
+        int size = 1024;
+        Mode mode;
+        Double rate;
+        String profile;
+        String acks;
+        String compression;
+        Integer lingerMs;
+        Integer batchBytes;
+        int partitions = 6;
+        int window = 1000;
+        int concurrency = 1;
+        int keys;
+        String bootstrap;
+        String natsUrl;
+        boolean embedded;
+        boolean raw = true;
+        boolean rawFirst;
+        Path out = Path.of("bench-results");
+        Long warmup;
+        long drainTimeoutSeconds = 30;
+        boolean progress = true;
+        boolean help;
+        final Map<String, String> busProperties = new LinkedHashMap<>();
+        final List<String> kafkaOnly = new ArrayList<>();
+
+        void set(String flag, String v) {
+            switch (flag) {
+                case "--transport" -> transport = oneOf(Transport.class, v);
+                case "--events" -> events = positiveLong(v);
+                case "--size" -> size = atLeast(v, MIN_SIZE);
+                case "--mode" -> mode = oneOf(Mode.class, v);
+                case "--rate" -> rate = positiveRate(v);
+                case "--profile" -> {
+                    profile = choice(v, "throughput", "latency", "durable");
+                    kafkaOnly.add(flag);
+                }
+                case "--acks" -> {
+                    acks = choice(v, "all", "-1", "1", "0");
+                    acks = acks.equals("-1") ? "all" : acks;
+                    kafkaOnly.add(flag);
+                }
+                case "--compression" -> {
+                    compression = choice(v, "lz4", "snappy", "zstd", "gzip", "none");
+                    kafkaOnly.add(flag);
+                }
+                case "--linger-ms" -> {
+                    lingerMs = atLeast(v, 0);
+                    kafkaOnly.add(flag);
+                }
+                case "--batch-bytes" -> {
+                    batchBytes = atLeast(v, 1);
+                    kafkaOnly.add(flag);
+                }
+                case "--partitions" -> {
+                    partitions = atLeast(v, 1);
+                    kafkaOnly.add(flag);
+                }
+                case "--window" -> window = atLeast(v, 1);
+                case "--concurrency" -> concurrency = between(v, 1, 1024);
+                case "--keys" -> keys = atLeast(v, 0);
+                case "--bootstrap" -> {
+                    bootstrap = nonBlank(v);
+                    kafkaOnly.add(flag);
+                }
+                case "--nats-url" -> natsUrl = nonBlank(v);
+                case "--out" -> out = Path.of(nonBlank(v));
+                case "--warmup" -> warmup = atLeast(v, 0) * 1L;
+                case "--drain-timeout" -> drainTimeoutSeconds = atLeast(v, 1);
+                case "--bus-property" -> {
+                    int eq = v.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("must be KEY=VALUE, e.g. bus.dispatch.queue.capacity=1024");
+                    }
+                    busProperties.put(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
+                }
+                default -> throw new IllegalStateException(flag);
+            }
+        }
+
+        void check(List<String> problems) {
+            if (mode == Mode.RATE && rate == null) {
+                problems.add("--mode rate: needs --rate N (events per second)");
+            }
+            if (mode == Mode.CLOSED && rate != null) {
+                problems.add("--rate " + rate + ": contradicts --mode closed; drop one of them");
+            }
+            if (transport != Transport.KAFKA && !kafkaOnly.isEmpty()) {
+                problems.add(String.join(", ", kafkaOnly) + ": Kafka only, but the transport is "
+                        + transport.name().toLowerCase(Locale.ROOT));
+            }
+            if (transport != Transport.NATS && natsUrl != null) {
+                problems.add("--nats-url: only applies to --transport nats");
+            }
+            if (transport == Transport.MEMORY && embedded) {
+                problems.add("--embedded: the memory transport needs no broker");
+            }
+            if (embedded && (bootstrap != null || natsUrl != null)) {
+                problems.add("--embedded: contradicts --bootstrap/--nats-url; use an external broker or an embedded one");
+            }
+            if (transport == Transport.KAFKA && !embedded && bootstrap == null) {
+                problems.add("--transport kafka: needs --bootstrap HOST:PORT or --embedded");
+            }
+            if (transport == Transport.NATS && !embedded && natsUrl == null) {
+                problems.add("--transport nats: needs --nats-url nats://HOST:PORT or --embedded");
+            }
+            if (events != null && events > Integer.MAX_VALUE - 1) {
+                problems.add("--events " + events + ": at most " + (Integer.MAX_VALUE - 1));
+            }
+        }
+    }
+
+    private static <E extends Enum<E>> E oneOf(Class<E> type, String v) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equalsIgnoreCase(v)) {
+                return e;
+            }
+        }
+        List<String> names = new ArrayList<>();
+        for (E e : type.getEnumConstants()) {
+            names.add(e.name().toLowerCase(Locale.ROOT));
+        }
+        throw new IllegalArgumentException("must be one of " + String.join(", ", names));
+    }
+
+    private static String choice(String v, String... allowed) {
+        String lower = v.toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(lower)) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+    }
+
+    private static long positiveLong(String v) {
+        long n = parseLong(v);
+        if (n < 1) {
+            throw new IllegalArgumentException("must be at least 1");
+        }
+        return n;
+    }
+
+    private static int atLeast(String v, int min) {
+        long n = parseLong(v);
+        if (n < min || n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("must be between " + min + " and " + Integer.MAX_VALUE);
+        }
+        return (int) n;
+    }
+
+    private static int between(String v, int min, int max) {
+        long n = parseLong(v);
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        }
+        return (int) n;
+    }
+
+    private static double positiveRate(String v) {
+        String s = v.endsWith("/s") ? v.substring(0, v.length() - 2) : v;
+        double d;
+        try {
+            d = Double.parseDouble(s.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number (events per second, e.g. 5000 or 5000/s)");
+        }
+        if (!(d > 0) || Double.isInfinite(d) || d > 10_000_000) {
+            throw new IllegalArgumentException("must be more than 0 and at most 10000000 events per second");
+        }
+        return d;
+    }
+
+    private static long parseLong(String v) {
+        try {
+            String s = v.replace("_", "").replace(",", "").toLowerCase(Locale.ROOT);
+            long mult = 1;
+            if (s.endsWith("k")) {
+                mult = 1_000;
+                s = s.substring(0, s.length() - 1);
+            } else if (s.endsWith("m")) {
+                mult = 1_000_000;
+                s = s.substring(0, s.length() - 1);
+            }
+            return Math.multiplyExact(Long.parseLong(s), mult);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("not a whole number");
+        }
+    }
+
+    private static String nonBlank(String v) {
+        if (v.isBlank()) {
+            throw new IllegalArgumentException("must not be blank");
+        }
+        return v.trim();
+    }
+
+    String transportName() {
+        return transport.name().toLowerCase(Locale.ROOT);
+    }
+}

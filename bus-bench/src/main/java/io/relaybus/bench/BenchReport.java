@@ -1,0 +1,133 @@
+package io.relaybus.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything one invocation measured: the environment, the options and one {@link RunResult} per target (the bus,
+ * then the raw client), plus the bus/raw ratios. Written as JSON, HTML and a console table.
+ *
+ * <p>Ratios are bus ÷ raw for every metric: for throughput below 1 means the bus is slower, for latency above 1
+ * means the bus is slower.
+ */
+record BenchReport(String title, String commandLine, String startedAt, Map<String, String> environment,
+                   String transport, String broker, List<RunResult> runs, Map<String, Double> ratios) {
+
+    /** One row of the comparison: a label, a unit and how to read the value off a run. */
+    record Metric(String key, String label, String unit, int decimals, Function<RunResult, Double> value) {
+    }
+
+    static final List<Metric> METRICS = List.of(
+            new Metric("ackThroughput", "acknowledged publishes", "events/s", 0, RunResult::ackThroughput),
+            new Metric("endToEndThroughput", "end-to-end (handled)", "events/s", 0, RunResult::endToEndThroughput),
+            new Metric("open", "connect (open bus / producer)", "ms", 1, r -> r.openMillis()),
+            new Metric("subscribeReady", "subscribe until ready", "ms", 1, r -> r.subscribeReadyMillis()),
+            new Metric("firstEvent", "first-event latency", "ms", 3, RunResult::firstEventMillis),
+            new Metric("idleEvent", "lone-event latency (warm, idle)", "ms", 3, RunResult::idleEventMillis),
+            new Metric("e2eP50", "end-to-end latency p50", "ms", 3, r -> ms(r, r.endToEnd().p50())),
+            new Metric("e2eP90", "end-to-end latency p90", "ms", 3, r -> ms(r, r.endToEnd().p90())),
+            new Metric("e2eP99", "end-to-end latency p99", "ms", 3, r -> ms(r, r.endToEnd().p99())),
+            new Metric("e2eP999", "end-to-end latency p99.9", "ms", 3, r -> ms(r, r.endToEnd().p999())),
+            new Metric("e2eMax", "end-to-end latency max", "ms", 3, r -> ms(r, r.endToEnd().max())),
+            new Metric("ackP50", "publish-to-ack latency p50", "ms", 3, r -> ackMs(r, r.ack().p50())),
+            new Metric("ackP99", "publish-to-ack latency p99", "ms", 3, r -> ackMs(r, r.ack().p99())),
+            new Metric("successRate", "success (unique handled/published)", "%", 3, r -> r.successRate() * 100),
+            new Metric("duplicates", "duplicates", "events", 0, r -> (double) r.duplicates()),
+            new Metric("publishFailed", "failed publishes", "events", 0, r -> (double) r.publishFailed()),
+            new Metric("cpuSeconds", "CPU time of this JVM", "s", 2, r -> r.cpuNanos() <= 0 ? null : r.cpuNanos() / 1e9),
+            new Metric("eventsPerCpuSecond", "events per CPU-second", "events/s", 0, RunResult::eventsPerCpuSecond));
+
+    private static Double ms(RunResult r, double micros) {
+        return r.endToEnd().count() == 0 ? null : micros / 1e3;
+    }
+
+    private static Double ackMs(RunResult r, double micros) {
+        return r.ack().count() == 0 ? null : micros / 1e3;
+    }
+
+    /** Bus ÷ raw for each metric that both runs have; empty without a raw run. */
+    static Map<String, Double> ratios(List<RunResult> runs) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        RunResult bus = find(runs, "bus");
+        RunResult raw = find(runs, "raw");
+        if (bus == null || raw == null) {
+            return out;
+        }
+        for (Metric m : METRICS) {
+            if (m.key.equals("duplicates") || m.key.equals("publishFailed") || m.key.equals("cpuSeconds")) {
+                continue;
+            }
+            Double rawValue = m.value.apply(raw);
+            if (rawValue != null && m.unit.equals("ms") && rawValue < 0.01) {
+                // Below the timer's meaningful resolution (the memory baseline connects and subscribes in no time):
+                // a ratio over it would be noise, e.g. "55399x".
+                continue;
+            }
+            Double r = Stats.ratio(m.value.apply(bus), rawValue);
+            if (r != null) {
+                out.put(m.key, r);
+            }
+        }
+        return out;
+    }
+
+    static RunResult find(List<RunResult> runs, String kind) {
+        return runs.stream().filter(r -> r.kind().equals(kind)).findFirst().orElse(null);
+    }
+
+    /** The console table: one row per metric, one column per run, then bus/raw. */
+    String consoleTable() {
+        List<String[]> rows = new ArrayList<>();
+        List<String> header = new ArrayList<>(List.of("metric", "unit"));
+        runs.forEach(r -> header.add(r.kind()));
+        boolean withRatio = !ratios.isEmpty();
+        if (withRatio) {
+            header.add("bus/raw");
+        }
+        rows.add(header.toArray(String[]::new));
+        for (Metric m : METRICS) {
+            List<String> row = new ArrayList<>(List.of(m.label, m.unit));
+            runs.forEach(r -> row.add(Stats.fmt(m.value.apply(r), m.decimals)));
+            if (withRatio) {
+                Double ratio = ratios.get(m.key);
+                row.add(ratio == null ? "" : String.format(Locale.ROOT, "%.2fx", ratio));
+            }
+            rows.add(row.toArray(String[]::new));
+        }
+        int[] width = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int r = 0; r < rows.size(); r++) {
+            String[] row = rows.get(r);
+            for (int i = 0; i < row.length; i++) {
+                String cell = i < 2 ? padRight(row[i], width[i]) : padLeft(row[i], width[i]);
+                sb.append(i == 0 ? "" : "  ").append(cell);
+            }
+            sb.append('\n');
+            if (r == 0) {
+                int total = 0;
+                for (int w : width) {
+                    total += w + 2;
+                }
+                sb.append("-".repeat(total - 2)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String padRight(String s, int w) {
+        return s + " ".repeat(w - s.length());
+    }
+
+    private static String padLeft(String s, int w) {
+        return " ".repeat(w - s.length()) + s;
+    }
+}

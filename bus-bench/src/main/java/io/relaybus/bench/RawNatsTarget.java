@@ -1,0 +1,122 @@
+package io.relaybus.bench;
+
+import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
+import io.nats.client.ConsumerContext;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.MessageConsumer;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The raw baseline for NATS JetStream: {@code publishAsync} (the run's window bounds the publishes outstanding)
+ * with a {@code Nats-Msg-Id} header, as the bus sets one for de-duplication, into a file-backed stream; and a durable
+ * pull consumer with explicit acks, consumed with jnats' {@code ConsumerContext.consume} (pull requests of
+ * {@value #BATCH} messages kept outstanding, expiring after {@value #EXPIRES_MS} ms), acking each message after the
+ * receiver saw it. Batch and expiry mirror the bus's defaults (nats.fetch.max.messages, nats.fetch.max.wait.ms).
+ */
+final class RawNatsTarget implements Target {
+
+    static final int BATCH = 512;
+    static final long EXPIRES_MS = 1000;
+
+    private final String url;
+    private final String stream;
+    private final String subject;
+    private final String durable;
+    private Connection connection;
+    private JetStream js;
+    private MessageConsumer messageConsumer;
+
+    RawNatsTarget(String url, String stream, String subject, String durable) {
+        this.url = url;
+        this.stream = stream;
+        this.subject = subject;
+        this.durable = durable;
+    }
+
+    @Override
+    public String kind() {
+        return "raw";
+    }
+
+    @Override
+    public String description() {
+        return "jnats JetStream publishAsync + pull consumer";
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> s = new TreeMap<>();
+        s.put("stream", stream + " (file storage, limits retention, duplicate window 2 min)");
+        s.put("subject", subject);
+        s.put("publish", "publishAsync with Nats-Msg-Id header");
+        s.put("consumer", "durable " + durable + ", AckPolicy.Explicit, DeliverPolicy.All");
+        s.put("consume.batch.size", String.valueOf(BATCH));
+        s.put("consume.expires.ms", String.valueOf(EXPIRES_MS));
+        s.put("consumer.threads", "1 (jnats dispatcher; ack after each message)");
+        return s;
+    }
+
+    @Override
+    public void open() throws Exception {
+        connection = Nats.connect(Options.builder().server(url).connectionName("bench-raw").build());
+        js = connection.jetStream();
+    }
+
+    @Override
+    public void subscribe(Receiver receiver) throws Exception {
+        JetStreamManagement jsm = connection.jetStreamManagement();
+        jsm.addStream(StreamConfiguration.builder().name(stream).subjects(subject).storageType(StorageType.File)
+                .retentionPolicy(RetentionPolicy.Limits).duplicateWindow(Duration.ofMinutes(2)).build());
+        jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(durable).filterSubject(subject)
+                .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).build());
+        ConsumerContext cc = connection.getConsumerContext(stream, durable);
+        messageConsumer = cc.consume(ConsumeOptions.builder().batchSize(BATCH).expiresIn(EXPIRES_MS).build(), msg -> {
+            receiver.onEvent(msg.getData());
+            msg.ack();
+        });
+    }
+
+    @Override
+    public void publish(byte[] payload, String key, AckCallback callback) {
+        Headers headers = new Headers();
+        headers.put("Nats-Msg-Id", Payload.phase(payload) + "-" + Payload.seq(payload));
+        NatsMessage msg = NatsMessage.builder().subject(subject).headers(headers).data(payload).build();
+        try {
+            js.publishAsync(msg).whenComplete((ack, error) -> callback.done(error));
+        } catch (RuntimeException e) {
+            callback.done(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (messageConsumer != null) {
+                messageConsumer.stop();
+            }
+        } finally {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.relaybus.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one target measured in one run. Throughputs and ratios are {@code null} when they cannot be computed (no
+ * elapsed time, nothing acknowledged): never infinite, never NaN.
+ *
+ * @param kind                  "bus" or "raw"
+ * @param openMillis            connecting: opening the bus, creating the raw producer (and its first metadata)
+ * @param subscribeReadyMillis  subscribe until the subscription is live (group joined, partitions positioned)
+ * @param firstEventMillis      after ready, one publish until its handler ran; null when it never did
+ * @param idleEventMillis       median latency of single events published on the warm, idle subscription after the
+ *                              measured phase; null when one was lost
+ * @param publishElapsedNanos   first measured publish to last acknowledgement
+ * @param endToEndElapsedNanos  first measured publish to last unique delivery
+ * @param ackThroughput         acknowledged publishes per second over {@code publishElapsedNanos}
+ * @param endToEndThroughput    unique events handled per second over {@code endToEndElapsedNanos}
+ * @param successRate           unique events handled / events published (measured phase)
+ * @param cpuNanos              CPU time of this whole JVM (all threads, GC included; an embedded Kafka broker is a
+ *                              separate process and not included) during the measured phase
+ * @param timeline              acknowledged and handled counts sampled every 100 ms
+ */
+record RunResult(String kind, String description, Map<String, String> settings, String mode, double targetRate,
+                 long events, int size, long warmup, double openMillis, double subscribeReadyMillis, Double firstEventMillis,
+                 Double idleEventMillis,
+                 long acked, long publishFailed, long unique, long duplicates, long foreign,
+                 long publishElapsedNanos, long endToEndElapsedNanos, Double ackThroughput, Double endToEndThroughput,
+                 double successRate, Latency endToEnd, Latency ack, List<Bucket> endToEndHistogram,
+                 List<Bucket> ackHistogram, List<Sample> timeline, long cpuNanos, Double eventsPerCpuSecond,
+                 List<String> notes) {
+
+    /** A latency distribution in microseconds; all zero when {@code count} is 0. */
+    record Latency(long count, double p50, double p90, double p99, double p999, double max, double mean) {
+    }
+
+    /** Events whose latency was in ({@code fromMicros}, {@code toMicros}]. */
+    record Bucket(double fromMicros, double toMicros, long count) {
+    }
+
+    /** Counts at {@code millis} after the first measured publish. */
+    record Sample(long millis, long acked, long handled) {
+    }
+}

@@ -1,0 +1,270 @@
+package io.relaybus.bench;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Drives one {@link Target} through the phases of a run and measures it:
+ * <ol>
+ *   <li><b>subscribe</b>, blocking until the subscription is live (the time is reported, not counted as latency);</li>
+ *   <li><b>first event</b>: one publish after ready, timed until its handler runs;</li>
+ *   <li><b>warm-up</b>: {@code --warmup} events published and handled, not measured (JIT, connections, batches);</li>
+ *   <li><b>measured</b>: {@code --events} events, closed loop (at most {@code --window} publishes outstanding, as
+ *       fast as acknowledgements allow) or open loop at {@code --rate} (each event has an intended send time
+ *       {@code start + i / rate}; its latencies are measured from that time, so a publisher that falls behind, for
+ *       example because the window is full, shows up as latency instead of being hidden: no coordinated omission);
+ *       then waiting for every acknowledgement and every delivery, giving up after {@code --drain-timeout} seconds
+ *       without progress.</li>
+ *   <li><b>idle probes</b>: single events on the now warm and idle subscription, a pause before each; their median
+ *       is the latency of a lone event without first-use costs.</li>
+ * </ol>
+ * A sampler records acknowledged and handled counts every 100 ms and draws the progress bar.
+ */
+final class Runner {
+
+    private static final long FIRST_EVENT_TIMEOUT_SECONDS = 30;
+    private static final int PROBES = 5;
+    private static final long PROBE_GAP_MS = 300;
+
+    private final BenchOptions options;
+    private final Progress progress;
+
+    Runner(BenchOptions options, Progress progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /** Runs the phases and closes the target, whatever happens. */
+    RunResult run(Target target, String label) throws Exception {
+        try (target) {
+            return measure(target, label);
+        } finally {
+            progress.done();
+        }
+    }
+
+    private RunResult measure(Target target, String label) throws Exception {
+        Recorder rec = new Recorder(options.events);
+        List<String> notes = new ArrayList<>();
+
+        progress.message(label + ": connecting ...");
+        long openStart = System.nanoTime();
+        target.open();
+        double openMillis = (System.nanoTime() - openStart) / 1e6;
+        progress.message(label + ": subscribing ...");
+        long subscribeStart = System.nanoTime();
+        target.subscribe(rec::onEvent);
+        double readyMillis = (System.nanoTime() - subscribeStart) / 1e6;
+
+        progress.message(label + ": first event ...");
+        Double firstMillis = null;
+        long firstSend = System.nanoTime();
+        target.publish(Payload.encode(0, firstSend, Payload.FIRST, options.size), key(0), error -> {
+            if (error != null) {
+                rec.onFirstPublishFailed(error);
+            }
+        });
+        if (!rec.firstLatch().await(FIRST_EVENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            notes.add("the first event was not handled within " + FIRST_EVENT_TIMEOUT_SECONDS + " s");
+        } else if (rec.firstError() != null) {
+            notes.add("the first publish failed: " + rec.firstError());
+        } else {
+            firstMillis = (rec.firstHandledNanos() - firstSend) / 1e6;
+        }
+
+        if (options.warmup > 0) {
+            progress.message(label + ": warm-up, " + options.warmup + " events ...");
+            Semaphore window = new Semaphore(options.window);
+            for (long i = 0; i < options.warmup; i++) {
+                window.acquire();
+                target.publish(Payload.encode(i, System.nanoTime(), Payload.WARMUP, options.size), key(i),
+                        error -> window.release());
+            }
+            if (!awaitProgress(rec::warmupHandled, options.warmup)) {
+                notes.add("warm-up: only " + rec.warmupHandled() + " of " + options.warmup + " events were handled");
+            }
+        }
+
+        List<RunResult.Sample> samples = Collections.synchronizedList(new ArrayList<>());
+        long cpuStart = processCpuNanos();
+        long start = System.nanoTime();
+        ScheduledExecutorService sampler = startSampler(label, rec, start, samples);
+        try {
+            if (options.mode == BenchOptions.Mode.CLOSED) {
+                publishClosedLoop(target, rec, start);
+            } else {
+                publishAtRate(target, rec, start);
+            }
+            if (!awaitProgress(() -> rec.acked() + rec.failed(), options.events)) {
+                notes.add("acknowledgements stalled: " + (options.events - rec.acked() - rec.failed())
+                        + " publishes never completed");
+            }
+            if (!awaitProgress(rec::unique, options.events)) {
+                notes.add("deliveries stalled: " + (options.events - rec.unique()) + " events were not handled within "
+                        + options.drainTimeoutSeconds + " s of the last progress");
+            }
+        } finally {
+            sampler.shutdownNow();
+            sampler.awaitTermination(1, TimeUnit.SECONDS);
+        }
+        long cpuNanos = processCpuNanos() - cpuStart;
+        RunResult.Sample last = sample(rec, start);
+        samples.add(last);
+        progress.draw(label, last.acked(), last.handled(), options.events,
+                last.millis() == 0 ? 0 : last.handled() * 1000.0 / last.millis());
+        progress.done();
+        Double idleMillis = idleEventLatency(target, rec, label, notes);
+        if (rec.failed() > 0) {
+            notes.add(rec.failed() + " publishes failed");
+        }
+        if (rec.foreign() > 0) {
+            notes.add(rec.foreign() + " deliveries were not events of this run");
+        }
+
+        long publishElapsed = rec.lastAckNanos() == Long.MIN_VALUE ? 0 : rec.lastAckNanos() - start;
+        long e2eElapsed = rec.lastHandledNanos() == Long.MIN_VALUE ? 0 : rec.lastHandledNanos() - start;
+        Double ackThroughput = Stats.perSecond(rec.acked(), publishElapsed);
+        Double e2eThroughput = Stats.perSecond(rec.unique(), e2eElapsed);
+        double success = options.events == 0 ? 0 : (double) rec.unique() / options.events;
+        Double perCpuSecond = Stats.perSecond(rec.unique(), cpuNanos);
+        var e2e = rec.endToEnd();
+        var ack = rec.ackLatency();
+        List<RunResult.Sample> timeline;
+        synchronized (samples) {
+            timeline = List.copyOf(samples);
+        }
+        return new RunResult(target.kind(), target.description(), target.settings(),
+                options.mode.name().toLowerCase(Locale.ROOT), options.rate, options.events, options.size,
+                options.warmup, openMillis, readyMillis, firstMillis, idleMillis, rec.acked(), rec.failed(), rec.unique(), rec.duplicates(),
+                rec.foreign(), publishElapsed, e2eElapsed, ackThroughput, e2eThroughput, success,
+                Stats.latency(e2e), Stats.latency(ack), Stats.buckets(e2e), Stats.buckets(ack), timeline, cpuNanos,
+                perCpuSecond, List.copyOf(notes));
+    }
+
+    /**
+     * Single events on the warm, idle subscription: {@value #PROBES} probes, each published after {@value #PROBE_GAP_MS}
+     * ms of silence and awaited before the next; returns their median latency in ms, or null when one was lost. Unlike
+     * the first-event latency this has no cold code paths and no first-use work (metadata, topic checks) in it: it is
+     * what a lone event costs, dominated by batching and fetch-wait settings (the Go report's 943 ms).
+     */
+    private Double idleEventLatency(Target target, Recorder rec, String label, List<String> notes)
+            throws InterruptedException {
+        progress.message(label + ": idle single-event probes ...");
+        long[] nanos = new long[PROBES];
+        for (int i = 0; i < PROBES; i++) {
+            Thread.sleep(PROBE_GAP_MS);
+            CountDownLatch latch = rec.armProbe(i);
+            target.publish(Payload.encode(i, System.nanoTime(), Payload.PROBE, options.size), key(i), error -> {
+            });
+            if (!latch.await(FIRST_EVENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                notes.add("idle probe " + i + " was not handled within " + FIRST_EVENT_TIMEOUT_SECONDS + " s");
+                return null;
+            }
+            nanos[i] = rec.probeNanos();
+        }
+        java.util.Arrays.sort(nanos);
+        return nanos[PROBES / 2] / 1e6;
+    }
+
+    private void publishClosedLoop(Target target, Recorder rec, long start) throws InterruptedException {
+        Semaphore window = new Semaphore(options.window);
+        for (long i = 0; i < options.events; i++) {
+            window.acquire();
+            long send = i == 0 ? start : System.nanoTime();
+            target.publish(Payload.encode(i, send, Payload.MEASURED, options.size), key(i), error -> {
+                window.release();
+                rec.onAck(send, error);
+            });
+        }
+    }
+
+    /**
+     * Open loop: event i is due at {@code start + i * 1e9 / rate}. The thread parks until then (no spinning: on a
+     * small machine a spinning publisher would take CPU from the broker); the kernel's timer slack makes a send up to
+     * about 0.1 ms late, and when it is later still (a full window, a slow client call) it sends the overdue events at
+     * once. Either way their latency counts from the due time.
+     */
+    private void publishAtRate(Target target, Recorder rec, long start) throws InterruptedException {
+        Semaphore window = new Semaphore(options.window);
+        double periodNanos = 1e9 / options.rate;
+        for (long i = 0; i < options.events; i++) {
+            long due = start + (long) (i * periodNanos);
+            long wait;
+            while ((wait = due - System.nanoTime()) > 0) {
+                LockSupport.parkNanos(wait);
+            }
+            window.acquire();
+            target.publish(Payload.encode(i, due, Payload.MEASURED, options.size), key(i),
+                    error -> {
+                        window.release();
+                        rec.onAck(due, error);
+                    });
+        }
+    }
+
+    private String key(long seq) {
+        return options.keys == 0 ? null : "key-" + (seq % options.keys);
+    }
+
+    /** Waits until {@code value} reaches {@code target}; false when it made no progress for the drain timeout. */
+    private boolean awaitProgress(LongSupplier value, long target) throws InterruptedException {
+        long last = value.getAsLong();
+        long lastChange = System.nanoTime();
+        long timeout = TimeUnit.SECONDS.toNanos(options.drainTimeoutSeconds);
+        while (last < target) {
+            Thread.sleep(5);
+            long now = value.getAsLong();
+            if (now != last) {
+                last = now;
+                lastChange = System.nanoTime();
+            } else if (System.nanoTime() - lastChange > timeout) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ScheduledExecutorService startSampler(String label, Recorder rec, long start,
+                                                  List<RunResult.Sample> samples) {
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bench-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        long[] previous = new long[2];
+        sampler.scheduleAtFixedRate(() -> {
+            RunResult.Sample s = sample(rec, start);
+            samples.add(s);
+            if (samples.size() % 2 == 0) {
+                double rate = s.millis() == previous[0] ? 0 : (s.handled() - previous[1]) * 1000.0 / (s.millis() - previous[0]);
+                previous[0] = s.millis();
+                previous[1] = s.handled();
+                progress.draw(label, s.acked(), s.handled(), options.events, rate);
+            }
+        }, 100, 100, TimeUnit.MILLISECONDS);
+        return sampler;
+    }
+
+    private static RunResult.Sample sample(Recorder rec, long start) {
+        return new RunResult.Sample((System.nanoTime() - start) / 1_000_000, rec.acked(), rec.unique());
+    }
+
+    /** CPU time of this JVM (all threads), or -1 when the platform does not tell. */
+    static long processCpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime();
+        }
+        return -1;
+    }
+}

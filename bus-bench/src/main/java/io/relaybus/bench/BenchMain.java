@@ -128,8 +128,8 @@ public final class BenchMain {
         // The log must hold the whole run: publishing never waits for the subscriber here.
         config.put("memory.retention.events", o.events + o.warmup + 16);
         config.putAll(o.busProperties);
-        runBoth(o, runner, runs, () -> new BusTarget(config, "bench-bus-" + runId, "bench", o.concurrency,
-                Map.of()), "bus memory", () -> new QueueTarget(o.window), "raw queue");
+        runBoth(o, runner, runs, round -> new BusTarget(config, "bench-bus-" + runId + "-" + round, "bench",
+                o.concurrency, Map.of()), "bus memory", round -> new QueueTarget(o.window), "raw queue");
         return "none (in-JVM memory transport)";
     }
 
@@ -150,7 +150,12 @@ public final class BenchMain {
             KafkaSettings settings = new KafkaSettings(o);
             String busTopic = "bench-bus-" + runId;
             String rawTopic = "bench-raw-" + runId;
-            createTopics(bootstrap, o.partitions, busTopic, rawTopic);
+            List<String> topics = new ArrayList<>();
+            for (int round = 0; round < o.rounds; round++) {
+                topics.add(busTopic + "-" + round);
+                topics.add(rawTopic + "-" + round);
+            }
+            createTopics(bootstrap, o.partitions, topics.toArray(String[]::new));
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("bus.transport", "kafka");
             config.put("bus.client.id", "bench-" + runId);
@@ -163,9 +168,9 @@ public final class BenchMain {
             settings.effectiveProducer().forEach((k, v) -> extra.put("via kafka.profile: producer." + k, v));
             settings.effectiveFetch().forEach((k, v) -> extra.put("via kafka.profile: consumer." + k, v));
             String bs = bootstrap;
-            runBoth(o, runner, runs, () -> new BusTarget(config, busTopic, "bench-bus-" + runId, o.concurrency,
-                    extra), "bus kafka", () -> new RawKafkaTarget(bs, rawTopic, "bench-raw-" + runId, o.partitions,
-                    settings), "raw kafka");
+            runBoth(o, runner, runs, round -> new BusTarget(config, busTopic + "-" + round, "bench-bus-" + runId
+                    + "-" + round, o.concurrency, extra), "bus kafka", round -> new RawKafkaTarget(bs, rawTopic + "-"
+                    + round, "bench-raw-" + runId + "-" + round, o.partitions, settings), "raw kafka");
             return broker;
         } finally {
             if (kafka != null) {
@@ -199,8 +204,9 @@ public final class BenchMain {
             config.putAll(o.busProperties);
             String name = "bench-raw-" + runId;
             String u = url;
-            runBoth(o, runner, runs, () -> new BusTarget(config, "bench-bus-" + runId, "bench", o.concurrency,
-                    Map.of()), "bus nats", () -> new RawNatsTarget(u, name, name, "bench"), "raw nats");
+            runBoth(o, runner, runs, round -> new BusTarget(config, "bench-bus-" + runId + "-" + round, "bench",
+                    o.concurrency, Map.of()), "bus nats", round -> new RawNatsTarget(u, name + "-" + round,
+                    name + "-" + round, "bench"), "raw nats");
             return broker;
         } finally {
             if (nats != null) {
@@ -213,18 +219,47 @@ public final class BenchMain {
 
     /** Runs the bus then the raw client (or the other way round with --raw-first); results are kept bus first. */
     private static void runBoth(BenchOptions o, Runner runner, List<RunResult> runs,
-                                java.util.function.Supplier<Target> bus, String busLabel,
-                                java.util.function.Supplier<Target> raw, String rawLabel) throws Exception {
-        if (!o.raw) {
-            runs.add(runner.run(bus.get(), busLabel));
-        } else if (o.rawFirst) {
-            RunResult r = runner.run(raw.get(), rawLabel);
-            runs.add(runner.run(bus.get(), busLabel));
-            runs.add(r);
-        } else {
-            runs.add(runner.run(bus.get(), busLabel));
-            runs.add(runner.run(raw.get(), rawLabel));
+                                java.util.function.IntFunction<Target> bus, String busLabel,
+                                java.util.function.IntFunction<Target> raw, String rawLabel) throws Exception {
+        List<RunResult> busRuns = new java.util.ArrayList<>();
+        List<RunResult> rawRuns = new java.util.ArrayList<>();
+        for (int round = 0; round < o.rounds; round++) {
+            // Alternate the order: a broker (and its JIT, page cache, log segments) warmed by the first run of a
+            // round favours the second one; alternating and taking medians cancels that out.
+            boolean rawFirst = o.raw && (round % 2 == 0) == o.rawFirst;
+            if (rawFirst) {
+                rawRuns.add(runner.run(raw.apply(round), rawLabel));
+            }
+            busRuns.add(runner.run(bus.apply(round), busLabel));
+            if (o.raw && !rawFirst) {
+                rawRuns.add(runner.run(raw.apply(round), rawLabel));
+            }
         }
+        runs.add(median(busRuns));
+        if (o.raw) {
+            runs.add(median(rawRuns));
+        }
+    }
+
+    /** The run with the median end-to-end throughput, noting every round's figure when there were several. */
+    static RunResult median(List<RunResult> rounds) {
+        List<RunResult> sorted = new java.util.ArrayList<>(rounds);
+        sorted.sort(java.util.Comparator.comparingDouble(r -> r.endToEndThroughput() == null ? 0
+                : r.endToEndThroughput()));
+        RunResult m = sorted.get((sorted.size() - 1) / 2);
+        if (rounds.size() == 1) {
+            return m;
+        }
+        List<String> notes = new java.util.ArrayList<>(m.notes());
+        notes.add("median of " + rounds.size() + " rounds (order alternating); end-to-end events/s per round: "
+                + rounds.stream().map(r -> Stats.fmt(r.endToEndThroughput(), 0))
+                .collect(java.util.stream.Collectors.joining(", ")));
+        return new RunResult(m.kind(), m.description(), m.settings(), m.mode(), m.targetRate(), m.events(), m.size(),
+                m.warmup(), m.openMillis(), m.subscribeReadyMillis(), m.firstEventMillis(), m.idleEventMillis(),
+                m.acked(), m.publishFailed(), m.unique(), m.duplicates(), m.foreign(), m.publishElapsedNanos(),
+                m.endToEndElapsedNanos(), m.ackThroughput(), m.endToEndThroughput(), m.successRate(), m.endToEnd(),
+                m.ack(), m.endToEndHistogram(), m.ackHistogram(), m.timeline(), m.cpuNanos(), m.eventsPerCpuSecond(),
+                List.copyOf(notes));
     }
 
     private static void printNotes(PrintStream out, BenchOptions o, List<RunResult> runs) {

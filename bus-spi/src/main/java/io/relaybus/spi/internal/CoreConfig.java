@@ -18,7 +18,7 @@ public final class CoreConfig {
             + "the broker. Defaults to relaybus- and a random suffix.";
 
     public static final String QUEUE_CAPACITY_CONFIG = "bus.dispatch.queue.capacity";
-    public static final int QUEUE_CAPACITY_DEFAULT = 256;
+    public static final int QUEUE_CAPACITY_DEFAULT = 1024;
     public static final String QUEUE_CAPACITY_DOC = "How many events each worker of a subscription may hold queued. "
             + "When a worker's queue is full the subscription stops fetching until there is room (backpressure). "
             + "A subscription holds at most concurrency x this many events un-acknowledged.";

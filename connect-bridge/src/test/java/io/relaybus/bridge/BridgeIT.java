@@ -465,12 +465,25 @@ class BridgeIT {
         c.put("kafka.key.source", "header");
         c.put("kafka.key.header", "id");
         worker.createConnector("core-source", c);
-        Thread.sleep(1_000);   // the subscription is live once the task runs; give it a moment
+        // Core NATS keeps nothing for a subscriber that is not there yet: publish probes until one comes through,
+        // which proves the task's subscription is live, then the 50 that must all arrive.
+        int probes = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (readKafka(List.of("core-out"), 1, Duration.ofSeconds(3)).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the core-mode source never forwarded a probe");
+            nc.publish("core.probe", new Headers().add("id", "probe-" + probes++), new byte[0]);
+            nc.flush(Duration.ofSeconds(5));
+        }
         for (int i = 0; i < 50; i++) {
             nc.publish("core.x", new Headers().add("id", "id" + i), ("c" + i).getBytes(StandardCharsets.UTF_8));
         }
         nc.flush(Duration.ofSeconds(5));
-        List<ConsumerRecord<String, byte[]>> records = readKafka(List.of("core-out"), 50, Duration.ofSeconds(30));
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (records.size() < 50 && System.nanoTime() < deadline) {
+            records = readKafka(List.of("core-out"), probes + 50, Duration.ofSeconds(2)).stream()
+                    .filter(r -> !r.key().startsWith("probe-")).toList();
+        }
         assertEquals(50, records.size());
         for (int i = 0; i < 50; i++) {
             assertEquals("id" + i, records.get(i).key());

@@ -7,6 +7,7 @@ import io.relaybus.api.Event;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
@@ -62,7 +63,7 @@ final class HeaderCodec {
         if (event.keyOrNull() != null) {
             h.put(KEY, encodeValue(event.keyOrNull()));
         }
-        h.put(TIMESTAMP, event.timestamp().toString());
+        h.put(TIMESTAMP, formatInstant(event.timestamp()));
         return h;
     }
 
@@ -98,6 +99,10 @@ final class HeaderCodec {
 
     private static Instant timestamp(String header, NatsJetStreamMetaData meta) {
         if (header != null) {
+            Instant fast = parseInstant(header);
+            if (fast != null) {
+                return fast;
+            }
             try {
                 return Instant.parse(header);
             } catch (DateTimeParseException e) {
@@ -108,6 +113,114 @@ final class HeaderCodec {
             return meta.timestamp().toInstant();
         }
         return Instant.now();
+    }
+
+    /**
+     * {@link Instant#toString()} without the formatter machinery (it is called once per published event): the same
+     * text for years 0 to 9999, else falls back to it.
+     */
+    static String formatInstant(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        int nanos = instant.getNano();
+        long days = Math.floorDiv(seconds, 86_400L);
+        int secOfDay = (int) Math.floorMod(seconds, 86_400L);
+        if (days < MIN_EPOCH_DAY || days > MAX_EPOCH_DAY) {
+            return instant.toString();
+        }
+        LocalDate date = LocalDate.ofEpochDay(days);
+        char[] c = new char[30];
+        put(c, 0, date.getYear(), 4);
+        c[4] = '-';
+        put(c, 5, date.getMonthValue(), 2);
+        c[7] = '-';
+        put(c, 8, date.getDayOfMonth(), 2);
+        c[10] = 'T';
+        put(c, 11, secOfDay / 3600, 2);
+        c[13] = ':';
+        put(c, 14, secOfDay / 60 % 60, 2);
+        c[16] = ':';
+        put(c, 17, secOfDay % 60, 2);
+        int n = 19;
+        if (nanos != 0) {
+            c[n++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                put(c, n, nanos / 1_000_000, 3);
+                n += 3;
+            } else if (nanos % 1000 == 0) {
+                put(c, n, nanos / 1000, 6);
+                n += 6;
+            } else {
+                put(c, n, nanos, 9);
+                n += 9;
+            }
+        }
+        c[n++] = 'Z';
+        return new String(c, 0, n);
+    }
+
+    private static final long MIN_EPOCH_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+    private static final long MAX_EPOCH_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
+    private static void put(char[] c, int at, int value, int digits) {
+        for (int i = at + digits - 1; i >= at; i--) {
+            c[i] = (char) ('0' + value % 10);
+            value /= 10;
+        }
+    }
+
+    /**
+     * Parses what {@link #formatInstant} (and {@link Instant#toString()}) writes, {@code yyyy-MM-ddTHH:mm:ss[.f]Z}
+     * with 0 to 9 fraction digits, without the formatter machinery; null for anything else (the caller then uses
+     * {@link Instant#parse}).
+     */
+    static Instant parseInstant(String s) {
+        int len = s.length();
+        if (len < 20 || len > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
+                || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(len - 1) != 'Z') {
+            return null;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+                || second < 0 || second > 59) {
+            return null;
+        }
+        int nanos = 0;
+        if (len > 20) {
+            int fractionDigits = len - 21;
+            if (s.charAt(19) != '.' || fractionDigits < 1) {
+                return null;
+            }
+            nanos = digits(s, 20, fractionDigits);
+            if (nanos < 0) {
+                return null;
+            }
+            for (int i = fractionDigits; i < 9; i++) {
+                nanos *= 10;
+            }
+        }
+        if (day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
+            return null;
+        }
+        long epochDay = LocalDate.of(year, month, day).toEpochDay();
+        return Instant.ofEpochSecond(epochDay * 86_400L + hour * 3600L + minute * 60L + second, nanos);
+    }
+
+    /** The decimal number of {@code count} digits at {@code at}, or -1 when one is not a digit. */
+    private static int digits(String s, int at, int count) {
+        int v = 0;
+        for (int i = at; i < at + count; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
     }
 
     private static void checkName(String name) {

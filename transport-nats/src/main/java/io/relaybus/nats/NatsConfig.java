@@ -165,8 +165,10 @@ public final class NatsConfig {
 
     public static final String FETCH_MAX_MESSAGES_CONFIG = "nats.fetch.max.messages";
     public static final int FETCH_MAX_MESSAGES_DEFAULT = 512;
-    public static final String FETCH_MAX_MESSAGES_DOC = "Most events one pull request asks for; the actual size is "
-            + "also capped by the subscriber's free queue room.";
+    public static final String FETCH_MAX_MESSAGES_DOC = "Most events one pull request asks for, capped by the "
+            + "subscriber's capacity (concurrency x (queue capacity + 1)). Pull requests are kept outstanding "
+            + "(pipelined): up to this many events may wait in the client's buffer, counting against max_ack_pending "
+            + "with their ack wait running; lower it, or raise the ack wait, for slow handlers.";
 
     public static final String FETCH_MAX_WAIT_CONFIG = "nats.fetch.max.wait.ms";
     public static final long FETCH_MAX_WAIT_DEFAULT = 1_000;
@@ -294,6 +296,9 @@ public final class NatsConfig {
                     KEYSTORE_PASSWORD_DOC);
 
     private final ConfigValues values;
+    /** Topic to subject, for topics that make valid subjects (checked once, not on every publish). */
+    private final java.util.concurrent.ConcurrentHashMap<String, String> subjects =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * Wraps validated values and checks the rules that span keys (every problem at once).
@@ -364,6 +369,18 @@ public final class NatsConfig {
 
     /** The subject of a topic; fails with the reason when the topic cannot be one. */
     String subjectOf(String topic) {
+        String known = subjects.get(topic);
+        if (known != null) {
+            return known;
+        }
+        String subject = checkedSubjectOf(topic);
+        if (subjects.size() < 10_000) {     // valid subjects only; bounded, topics are few
+            subjects.put(topic, subject);
+        }
+        return subject;
+    }
+
+    private String checkedSubjectOf(String topic) {
         String prefix = values.getString(SUBJECT_PREFIX_CONFIG);
         String subject = (prefix == null ? "" : prefix) + topic;
         String reason = Names.subjectProblem(subject);

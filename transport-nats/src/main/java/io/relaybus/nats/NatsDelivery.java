@@ -1,12 +1,14 @@
 package io.relaybus.nats;
 
 import io.nats.client.Message;
+import io.nats.client.impl.NatsJetStreamMetaData;
 import io.relaybus.api.Event;
 import io.relaybus.spi.Delivery;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One JetStream message handed to the runtime. Settling maps onto JetStream acknowledgements: {@link #ack()} is
@@ -20,21 +22,38 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class NatsDelivery implements Delivery {
 
     private static final System.Logger LOG = System.getLogger(NatsDelivery.class.getName());
+    private static final VarHandle SETTLED;
+
+    static {
+        try {
+            SETTLED = MethodHandles.lookup().findVarHandle(NatsDelivery.class, "settled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Message message;
     private final Event event;
     private final int attempt;
     private final long streamSequence;
     private final Set<NatsDelivery> outstanding;
-    private final AtomicBoolean settled = new AtomicBoolean();
-    private volatile long lastProgressNanos = System.nanoTime();
+    /** The keep-alive tick during which the event arrived: no clock read per event. */
+    private final long arrivalTick;
+    @SuppressWarnings("unused")    // accessed through SETTLED
+    private volatile int settled;
 
-    NatsDelivery(Message message, Event event, Set<NatsDelivery> outstanding) {
+    /**
+     * @param arrivalTick the subscription's keep-alive tick now; the first {@code in-progress} goes out at the first
+     *                    tick after it, i.e. at most one keep-alive interval after arrival
+     */
+    NatsDelivery(Message message, Event event, Set<NatsDelivery> outstanding, long arrivalTick) {
         this.message = message;
         this.event = event;
-        this.attempt = (int) Math.min(Integer.MAX_VALUE, Math.max(1, message.metaData().deliveredCount()));
-        this.streamSequence = message.metaData().streamSequence();
+        NatsJetStreamMetaData meta = message.metaData();
+        this.attempt = (int) Math.min(Integer.MAX_VALUE, Math.max(1, meta.deliveredCount()));
+        this.streamSequence = meta.streamSequence();
         this.outstanding = outstanding;
+        this.arrivalTick = arrivalTick;
         outstanding.add(this);
     }
 
@@ -78,15 +97,17 @@ final class NatsDelivery implements Delivery {
     }
 
     boolean isSettled() {
-        return settled.get();
+        return settled != 0;
     }
 
-    /** Tells the server the event is still being worked on, if {@code interval} passed since the last word. */
-    void keepAlive(long intervalNanos, long nowNanos) {
-        if (settled.get() || nowNanos - lastProgressNanos < intervalNanos) {
+    /**
+     * Tells the server the event is still being worked on, unless it arrived during the current keep-alive tick
+     * {@code tick} (ticks are one keep-alive interval apart, a third of the ack wait).
+     */
+    void keepAlive(long tick) {
+        if (settled != 0 || arrivalTick >= tick) {
             return;
         }
-        lastProgressNanos = nowNanos;
         try {
             message.inProgress();
         } catch (RuntimeException e) {
@@ -95,7 +116,7 @@ final class NatsDelivery implements Delivery {
     }
 
     private void settle(String what, Runnable action) {
-        if (!settled.compareAndSet(false, true)) {
+        if (!SETTLED.compareAndSet(this, 0, 1)) {
             return;
         }
         outstanding.remove(this);

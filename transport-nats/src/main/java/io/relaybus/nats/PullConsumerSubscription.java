@@ -1,9 +1,9 @@
 package io.relaybus.nats;
 
 import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
-import io.nats.client.FetchConsumeOptions;
-import io.nats.client.FetchConsumer;
+import io.nats.client.IterableConsumer;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamStatusCheckedException;
@@ -43,12 +43,27 @@ import java.util.concurrent.TimeUnit;
  * the runtime's capacity ({@link SubscriptionSpec#maxInFlight()}) unless configured, and never lowered on an existing
  * consumer.
  *
- * <p><b>Loop.</b> Each pull asks for at most {@code min(nats.fetch.max.messages, sink.remainingCapacity())} events,
- * so a member never takes more than it can hold; events are offered as they arrive. A refused event is held, in
- * order with any that arrive after it, and offered again once {@link DeliverySink#awaitCapacity} reports room; no
- * new pull is made meanwhile. Disconnections end the current pull; the loop pulls again once jnats reconnected.
- * If the consumer disappeared (deleted, or expired during a long outage) it is created again from the lowest stream
- * sequence this subscriber has not settled, so nothing it received unsettled is skipped.
+ * <p><b>Loop (pipelined).</b> The loop reads a jnats {@link IterableConsumer}, which keeps pull requests outstanding
+ * (each expiring after {@code max(1 s, nats.fetch.max.wait.ms)}) so that up to {@code batch =
+ * min(nats.fetch.max.messages, maxInFlight)} events are on their way or buffered in the client, and asks for more once
+ * a quarter of them was taken; the next events are thus already in the client when the loop wants them, instead of
+ * one synchronous pull at a time. Events are taken from the client one by one and offered at once. A refused event
+ * is held, and offered again, first and in order, once {@link DeliverySink#awaitCapacity} reports room; while one is
+ * held nothing more is taken from the client, and the client asks for nothing more than its batch. Disconnections
+ * end the outstanding pulls; jnats pulls again once reconnected (idle heartbeats tell it). If the consumer
+ * disappeared (deleted, or expired or lost with a memory stream during an outage) it is created again from the lowest
+ * stream sequence this subscriber has not settled, so nothing it received unsettled is skipped.
+ *
+ * <p><b>Prefetch and ack wait.</b> Events in the client's buffer count against {@code max_ack_pending} and their ack
+ * wait runs, but they get no {@code in-progress} until the loop took them. The buffer holds at most
+ * {@code batch} events (and, with the derived {@code max_ack_pending}, only what the sink's free room leaves of it), so
+ * a buffered event waits at most about {@code batch / handler rate} before the loop takes it: 512 events at 50 events/s
+ * is 10 s, a third of the default ack wait; subscribers with slower handlers should lower
+ * {@code nats.fetch.max.messages} (or raise the ack wait). As a safety net, when the sink refused an event and has not
+ * had room for a whole batch since, for a quarter of the ack wait, the loop parks the client consumer: it stops pulling
+ * and moves what the client buffered or still receives (at most {@code batch} events) behind the held ones, where they
+ * get {@code in-progress} like every held event; pulling resumes when the held events were accepted. Pause parks the
+ * same way, and so does {@link #stopIntake()} (the parked events are then handed back with {@code nak}).
  *
  * <p><b>Ack wait.</b> Events wait in the runtime's queues before their handler runs; rather than an ack wait long
  * enough for a full queue of slow handlers, every event held (queued, running or being retried in place) gets an
@@ -60,6 +75,9 @@ import java.util.concurrent.TimeUnit;
  * order holds only per member; a {@code nak} (retry with redelivery, used only when order is not required) and an
  * ack-wait expiry redeliver an event after later ones.
  *
+ * <p>Per-event cost: no clock read (the keep-alive counts ticks), no lock on the loop (held events are the loop's own),
+ * buffered events taken without waiting while the sink accepts them.
+ *
  * <p>Threading: the loop thread owns the consumer and the held events; settle calls come from runtime workers; the
  * keep-alive runs on the transport's timer. Lifecycle: started by the constructor; {@link #stopIntake()} ends pulling
  * and hands held events back ({@code nak}); {@link #close()} waits for the loop and deletes a group-less consumer.
@@ -68,7 +86,11 @@ final class PullConsumerSubscription implements TransportSubscription {
 
     private static final System.Logger LOG = System.getLogger(PullConsumerSubscription.class.getName());
     private static final int CONSUMER_NOT_FOUND = 10014;
-    private static final long MIN_PULL_WAIT_MS = 5;
+    private static final long POLL_WAIT_MS = 100;
+    private static final long IDLE_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** jnats: a null timeout takes a buffered message without waiting (zero would wait forever). */
+    private static final Duration NO_WAIT = null;
+    private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
     private final Connection connection;
     private final JetStreamManagement jsm;
@@ -79,8 +101,11 @@ final class PullConsumerSubscription implements TransportSubscription {
     private final String subject;
     private final String consumerName;
     private final Duration fetchWait;
-    private final int fetchMax;
-    private final int minPull;
+    private final int batch;
+    private final long pullExpiresMs;
+    private final Duration pollWait;
+    private final long stallNanos;
+    private final long idleCheckNanos;
     private final Duration reconnectWait;
     private final Set<NatsDelivery> outstanding = ConcurrentHashMap.newKeySet();
     private final ArrayDeque<NatsDelivery> held = new ArrayDeque<>();
@@ -91,6 +116,9 @@ final class PullConsumerSubscription implements TransportSubscription {
     private volatile boolean paused;
     private volatile boolean stopped;
     private volatile String stream;
+    private volatile long tick;
+    private long checkedReconnects;
+    private long lastConsumerCheck = System.nanoTime();
     private long lastSeenSequence;
 
     PullConsumerSubscription(Connection connection, JetStreamManagement jsm, StreamRegistry streams, NatsConfig config,
@@ -106,8 +134,12 @@ final class PullConsumerSubscription implements TransportSubscription {
         this.consumerName = spec.group() != null ? config.consumerNameFor(spec.group(), spec.topic())
                 : Names.sanitize(clientId + "_" + UUID.randomUUID().toString().substring(0, 8));
         this.fetchWait = config.values().getDuration(NatsConfig.FETCH_MAX_WAIT_CONFIG);
-        this.fetchMax = config.values().getInt(NatsConfig.FETCH_MAX_MESSAGES_CONFIG);
-        this.minPull = Math.max(1, Math.min(fetchMax, spec.maxInFlight()) / 4);
+        int fetchMax = config.values().getInt(NatsConfig.FETCH_MAX_MESSAGES_CONFIG);
+        this.batch = Math.max(1, Math.min(fetchMax, spec.maxInFlight()));
+        this.pullExpiresMs = Math.max(ConsumeOptions.MIN_EXPIRES_MILLS, fetchWait.toMillis());
+        this.pollWait = Duration.ofMillis(Math.min(POLL_WAIT_MS, fetchWait.toMillis()));
+        this.stallNanos = TimeUnit.MILLISECONDS.toNanos(config.ackWait().toMillis() / 4);
+        this.idleCheckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(2000, 2 * pullExpiresMs));
         this.reconnectWait = config.values().getDuration(NatsConfig.RECONNECT_WAIT_CONFIG);
         long interval = Math.max(100, config.ackWait().toMillis() / 3);
         this.keepAlive = timer.scheduleWithFixedDelay(this::keepAlive, interval, interval, TimeUnit.MILLISECONDS);
@@ -151,7 +183,7 @@ final class PullConsumerSubscription implements TransportSubscription {
     public void close() {
         stopIntake();
         try {
-            loop.join(fetchWait.toMillis() * 2 + 1000);
+            loop.join(pullExpiresMs * 2 + 1000);
             if (loop.isAlive()) {
                 loop.interrupt();
                 loop.join(1000);
@@ -172,50 +204,96 @@ final class PullConsumerSubscription implements TransportSubscription {
 
     private void run() {
         ConsumerContext consumer;
+        IterableConsumer intake = null;
         try {
             stream = streams.streamFor(spec.topic(), subject);
             consumer = setUp(null);
+            intake = open(consumer);
         } catch (BusException e) {
             ready.completeExceptionally(e);
             return;
-        } catch (RuntimeException e) {
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
             ready.completeExceptionally(new BusRetriableException("Subscribing to " + spec.describe() + " failed: "
                     + e, e));
             return;
         }
         ready.complete(null);
+        // nanoTime of the first refusal since the sink last had room for a whole batch; 0: none. While it is set the
+        // client's prefetch may be waiting for room (without in-progress): after a quarter of the ack wait it is parked.
+        long blockedSince = 0;
+        long idleSince = 0;         // nanoTime when the intake last returned nothing after a message; 0: not idle
         try {
             while (!stopped) {
                 if (paused) {
+                    if (intake != null) {
+                        park(intake);
+                        intake = null;
+                    }
                     awaitResume();
                     continue;
                 }
                 if (!offerHeld()) {
+                    long now = System.nanoTime();
+                    if (blockedSince == 0) {
+                        blockedSince = now;
+                    } else if (intake != null && now - blockedSince > stallNanos) {
+                        // The client's prefetch gets no in-progress: take it over before its ack wait runs out.
+                        // (Also when the sink accepts slowly but steadily: only room for a batch clears the mark.)
+                        park(intake);
+                        intake = null;
+                        blockedSince = now;
+                    }
                     sink.awaitCapacity(fetchWait.toMillis(), TimeUnit.MILLISECONDS);
                     continue;
                 }
-                int room = Math.min(fetchMax, sink.remainingCapacity());
-                if (room < minPull) {
-                    // Tiny pulls cost a round trip each: wait until a quarter of a full pull fits. The sink signals
-                    // room only after a refused offer, so without one this is a short poll, never a busy spin.
-                    long start = System.nanoTime();
-                    sink.awaitCapacity(MIN_PULL_WAIT_MS, TimeUnit.MILLISECONDS);
-                    if (sink.remainingCapacity() < minPull) {
-                        long left = TimeUnit.MILLISECONDS.toNanos(MIN_PULL_WAIT_MS) - (System.nanoTime() - start);
-                        if (left > 0) {
-                            TimeUnit.NANOSECONDS.sleep(left);
-                        }
-                        continue;
-                    }
-                    room = Math.min(fetchMax, sink.remainingCapacity());
+                if (blockedSince != 0 && sink.remainingCapacity() >= batch) {
+                    blockedSince = 0;
                 }
                 try {
-                    pull(consumer, room);
+                    if (intake == null) {
+                        intake = open(consumer);
+                        idleSince = 0;
+                    }
+                    Message msg = intake.nextMessage(pollWait);
+                    if (msg != null) {
+                        idleSince = 0;
+                        accept(msg);
+                        // Hot path: take what the client already buffered without going back through the loop's
+                        // pause/held checks, while the sink accepts.
+                        while (held.isEmpty() && !paused && !stopped && (msg = intake.nextMessage(NO_WAIT)) != null) {
+                            accept(msg);
+                        }
+                    } else if (intake.isFinished()) {
+                        closeQuietly(intake);
+                        intake = null;
+                    } else {
+                        long now = System.nanoTime();
+                        if (idleSince == 0) {
+                            idleSince = now;
+                        } else if (now - idleSince > idleCheckNanos) {
+                            idleSince = now;
+                            // jnats re-pulls on its own after disconnections, but it cannot bring back a consumer
+                            // that is gone (lost with a memory stream across a restart; a deletion while pulls are
+                            // open ends them with an error instead): look after a reconnect, else now and then.
+                            long reconnects = connection.getStatistics().getReconnects();
+                            if (connection.getStatus() == Connection.Status.CONNECTED
+                                    && (reconnects != checkedReconnects || now - lastConsumerCheck > IDLE_RECHECK_NANOS)
+                                    && consumerGone(reconnects, now)) {
+                                closeQuietly(intake);
+                                intake = null;
+                                consumer = recover(consumer);
+                            }
+                        }
+                    }
                 } catch (JetStreamStatusCheckedException e) {
                     LOG.log(System.Logger.Level.WARNING, "Pull from {0} ended: {1}", spec.describe(), e.toString());
+                    closeQuietly(intake);
+                    intake = null;
                     consumer = recover(consumer);
                 } catch (IOException | JetStreamApiException | IllegalStateException e) {
                     LOG.log(System.Logger.Level.DEBUG, "Pull from {0} failed: {1}", spec.describe(), e.toString());
+                    closeQuietly(intake);
+                    intake = null;
                     Thread.sleep(reconnectWait.toMillis());
                     consumer = recover(consumer);
                 }
@@ -226,7 +304,96 @@ final class PullConsumerSubscription implements TransportSubscription {
             LOG.log(System.Logger.Level.ERROR, "The pull loop of " + spec.describe() + " failed; the subscription "
                     + "receives nothing more", e);
         } finally {
+            if (intake != null) {
+                park(intake);
+            }
             handBackHeld();
+        }
+    }
+
+    /**
+     * Starts pulling: jnats keeps pull requests of up to {@link #batch} events outstanding, asking for more once a
+     * quarter of them was taken, so at most {@code batch} events are in its buffer or on their way.
+     */
+    private IterableConsumer open(ConsumerContext consumer) throws IOException, JetStreamApiException {
+        return consumer.iterate(ConsumeOptions.builder().batchSize(batch).expiresIn(pullExpiresMs).build());
+    }
+
+    /** Turns a message into a delivery and offers it; the caller made sure no event is held. */
+    private void accept(Message msg) {
+        NatsDelivery delivery;
+        try {
+            Event event = HeaderCodec.decode(msg, spec.topic(), true);
+            delivery = new NatsDelivery(msg, event, outstanding, tick);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Message " + msg.metaData().streamSequence() + " of stream "
+                    + stream + " cannot be read as an event and is terminated (not redelivered)", e);
+            msg.term();
+            return;
+        }
+        long sequence = delivery.streamSequence();
+        if (sequence > lastSeenSequence) {
+            lastSeenSequence = sequence;
+        }
+        if (stopped) {
+            delivery.handBack();
+        } else if (paused || !held.isEmpty() || !sink.offer(delivery)) {
+            held.add(delivery);
+        }
+    }
+
+    /**
+     * Stops {@code intake} (no new pull requests) and moves what it buffered or still receives for the outstanding
+     * requests (until they expire) to the held events, where they get in-progress; then closes it.
+     */
+    private void park(IterableConsumer intake) {
+        try {
+            intake.stop();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pullExpiresMs + 500);
+            while (!intake.isFinished() && System.nanoTime() < deadline) {
+                Message msg = intake.nextMessage(DRAIN_POLL);
+                if (msg != null) {
+                    takeOver(msg);
+                }
+                if (!paused && !stopped) {
+                    offerHeld();    // keep the sink fed meanwhile, in order
+                }
+            }
+            for (Message msg; (msg = intake.nextMessage(NO_WAIT)) != null; ) {
+                takeOver(msg);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JetStreamStatusCheckedException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "Stopping the intake of {0}: {1}", spec.describe(), e.toString());
+        } finally {
+            closeQuietly(intake);
+        }
+    }
+
+    private void takeOver(Message msg) {
+        NatsDelivery delivery;
+        try {
+            delivery = new NatsDelivery(msg, HeaderCodec.decode(msg, spec.topic(), true), outstanding, tick);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "Message " + msg.metaData().streamSequence() + " of stream "
+                    + stream + " cannot be read as an event and is terminated (not redelivered)", e);
+            msg.term();
+            return;
+        }
+        lastSeenSequence = Math.max(lastSeenSequence, delivery.streamSequence());
+        held.add(delivery);
+    }
+
+    private void closeQuietly(IterableConsumer intake) {
+        if (intake == null) {
+            return;
+        }
+        try {
+            intake.close();
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.DEBUG, "Closing the intake of {0} failed: {1}", spec.describe(),
+                    e.toString());
         }
     }
 
@@ -239,38 +406,6 @@ final class PullConsumerSubscription implements TransportSubscription {
             held.poll();
         }
         return true;
-    }
-
-    private void pull(ConsumerContext consumer, int count)
-            throws IOException, JetStreamApiException, JetStreamStatusCheckedException, InterruptedException {
-        FetchConsumer fetch = consumer.fetch(FetchConsumeOptions.builder().maxMessages(count)
-                .expiresIn(fetchWait.toMillis()).build());
-        try {
-            for (Message msg = fetch.nextMessage(); msg != null; msg = fetch.nextMessage()) {
-                NatsDelivery delivery;
-                try {
-                    Event event = HeaderCodec.decode(msg, spec.topic(), true);
-                    delivery = new NatsDelivery(msg, event, outstanding);
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "Message " + msg.metaData().streamSequence() + " of stream "
-                            + stream + " cannot be read as an event and is terminated (not redelivered)", e);
-                    msg.term();
-                    continue;
-                }
-                lastSeenSequence = Math.max(lastSeenSequence, delivery.streamSequence());
-                if (stopped) {
-                    delivery.handBack();
-                } else if (paused || !held.isEmpty() || !sink.offer(delivery)) {
-                    held.add(delivery);
-                }
-            }
-        } finally {
-            try {
-                fetch.close();
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.DEBUG, "Closing a pull of {0} failed: {1}", spec.describe(), e.toString());
-            }
-        }
     }
 
     private void awaitResume() throws InterruptedException {
@@ -288,10 +423,10 @@ final class PullConsumerSubscription implements TransportSubscription {
     }
 
     private void keepAlive() {
-        long now = System.nanoTime();
-        long interval = TimeUnit.MILLISECONDS.toNanos(Math.max(100, config.ackWait().toMillis() / 3));
+        long now = tick + 1;
+        tick = now;     // only this (single) timer task writes it
         for (NatsDelivery d : outstanding) {
-            d.keepAlive(interval, now);
+            d.keepAlive(now);
         }
     }
 
@@ -352,6 +487,14 @@ final class PullConsumerSubscription implements TransportSubscription {
                     + " for " + spec.describe() + ": " + e.getMessage() + " (servers "
                     + NatsConnector.describeServers(config) + ")", e);
         }
+    }
+
+    /** Whether the consumer is gone; remembers when (and after how many reconnects) that was checked. */
+    private boolean consumerGone(long reconnects, long now) throws IOException, JetStreamApiException {
+        boolean gone = info() == null;
+        checkedReconnects = reconnects;
+        lastConsumerCheck = now;
+        return gone;
     }
 
     /** The consumer's info, or null when it (or its whole stream) no longer exists. */

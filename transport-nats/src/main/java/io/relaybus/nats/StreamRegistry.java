@@ -52,6 +52,10 @@ final class StreamRegistry {
 
     /** The stream of {@code subject}, resolving it now if it is not known yet. Blocks for the first use. */
     String streamFor(String topic, String subject) {
+        CompletableFuture<String> resolved = streams.get(subject);
+        if (resolved != null && resolved.isDone() && !resolved.isCompletedExceptionally()) {
+            return resolved.join();     // the common case: no allocation per publish
+        }
         CompletableFuture<String> mine = new CompletableFuture<>();
         CompletableFuture<String> known = streams.putIfAbsent(subject, mine);
         if (known != null) {

@@ -53,4 +53,42 @@ class NamesAndHeadersTest {
             assertEquals(v, HeaderCodec.decodeValue(encoded));
         }
     }
+
+    @Test
+    @DisplayName("timestamps are written as Instant.toString writes them and read back exactly, without a formatter")
+    void timestamps() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        long min = java.time.LocalDate.of(0, 1, 1).toEpochDay() * 86_400L;
+        long max = java.time.LocalDate.of(9999, 12, 31).toEpochDay() * 86_400L + 86_399L;
+        for (int i = 0; i < 20_000; i++) {
+            long seconds = random.nextLong(min, max + 1);
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            java.time.Instant t = java.time.Instant.ofEpochSecond(seconds, nanos);
+            String text = HeaderCodec.formatInstant(t);
+            assertEquals(t.toString(), text);
+            assertEquals(t, HeaderCodec.parseInstant(text));
+        }
+        java.time.Instant now = java.time.Instant.now();
+        assertEquals(now, HeaderCodec.parseInstant(now.toString()));
+        assertEquals(java.time.Instant.parse("2024-01-02T03:04:05.1Z"),
+                HeaderCodec.parseInstant("2024-01-02T03:04:05.1Z"));
+        assertEquals("+10000-01-01T00:00:00Z",
+                HeaderCodec.formatInstant(java.time.Instant.parse("+10000-01-01T00:00:00Z")));
+        assertEquals("-0001-01-01T00:00:00Z",
+                HeaderCodec.formatInstant(java.time.Instant.parse("-0001-01-01T00:00:00Z")));
+        // anything else is left to Instant.parse (null here)
+        assertNull(HeaderCodec.parseInstant("2023-02-29T00:00:00Z"));
+        assertNull(HeaderCodec.parseInstant("2024-01-02T03:04:05.Z"));
+        assertNull(HeaderCodec.parseInstant("2024-01-02T03:04:05.1234567890Z"));
+        assertNull(HeaderCodec.parseInstant("2024-01-02T03:04:05+01:00"));
+        assertNull(HeaderCodec.parseInstant("2024-01-02 03:04:05Z"));
+        assertNull(HeaderCodec.parseInstant("+10000-01-01T00:00:00Z"));
+        assertNull(HeaderCodec.parseInstant("2024-13-02T03:04:05Z"));
+        assertNull(HeaderCodec.parseInstant("2024-01-02T24:00:00Z"));
+    }
 }

@@ -335,6 +335,68 @@ class NatsJetStreamTransportTest {
     }
 
     @Test
+    @DisplayName("the pipelined intake respects a tiny queue: every event once, in order, none lost, acked after all")
+    void pipelinedIntakeUnderBackpressure() throws Exception {
+        // One worker with room for 2 events, a slow handler and a prefetch of 64: most offers are refused, held and
+        // offered again; the order of one key must survive that, and nothing may be left unacknowledged.
+        EventBus bus = bus(Map.of("bus.dispatch.queue.capacity", 2, "nats.fetch.max.messages", 64));
+        String topic = unique("backpressure");
+        List<String> handled = java.util.Collections.synchronizedList(new ArrayList<>());
+        subscribeReady(bus, SubscribeOptions.builder(topic).group("g").build(), e -> {
+            handled.add(e.id());
+            Thread.sleep(1);
+        });
+        List<String> published = new ArrayList<>();
+        List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            receipts.add(bus.publish(Event.of(topic, "k", "event " + i)).toCompletableFuture());
+        }
+        for (CompletableFuture<PublishReceipt> r : receipts) {
+            published.add(await(r).eventId());
+        }
+        Received.await(TIMEOUT, "all events handled", () -> handled.size() >= published.size());
+        synchronized (handled) {
+            assertEquals(published, handled, "events handled once each, in publish order");
+        }
+        String consumer = "g_" + topic;
+        Received.await(TIMEOUT, "everything acknowledged", () -> {
+            try {
+                ConsumerInfo ci = jsm.getConsumerInfo(topic, consumer);
+                return ci.getNumAckPending() == 0 && ci.getNumPending() == 0;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("events prefetched behind a full key queue are taken over before their ack wait ends: no duplicates")
+    void prefetchBehindAFullQueueIsKeptAlive() throws Exception {
+        // Four workers with room for 4 events each (capacity 20, so a prefetch of 16 and max_ack_pending 20), one key,
+        // a slow handler and the shortest ack wait: the prefetch waits behind the key's full queue far longer than
+        // the ack wait. It must be taken over (and kept alive) rather than redelivered by the server.
+        EventBus bus = bus(Map.of("bus.dispatch.queue.capacity", 4, "nats.consumer.ack.wait.ms", 1000L));
+        String topic = unique("prefetch");
+        Received received = new Received();
+        subscribeReady(bus, SubscribeOptions.builder(topic).group("g").concurrency(4).build(), e -> {
+            received.add(e);
+            Thread.sleep(100);
+        });
+        List<String> published = new ArrayList<>();
+        List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            receipts.add(bus.publish(Event.of(topic, "k", "event " + i)).toCompletableFuture());
+        }
+        for (CompletableFuture<PublishReceipt> r : receipts) {
+            published.add(await(r).eventId());
+        }
+        Received.await(TIMEOUT, "all events handled", () -> received.containsAll(published));
+        Thread.sleep(1500);     // a redelivery would arrive within an ack wait
+        assertEquals(0, received.duplicates(), "events redelivered while they waited in the prefetch");
+        assertEquals(published, received.events().stream().map(Event::id).toList(), "order of the key");
+    }
+
+    @Test
     @DisplayName("a paused subscription takes in nothing until resumed, then gets everything")
     void pauseAndResume() throws Exception {
         EventBus bus = bus(Map.of());

@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.security.SecureRandom;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One event: an id, the topic it belongs to, an optional key, string headers, payload bytes and a timestamp.
@@ -32,14 +34,14 @@ public final class Event {
 
     private Event(Builder b) {
         this.topic = requireTopic(b.topic);
-        this.id = b.id != null ? b.id : UUID.randomUUID().toString();
+        this.id = b.id != null ? b.id : Ids.next();
         this.key = b.key;
         this.headers = b.headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
         this.payload = Objects.requireNonNull(b.payload, "payload");
         this.timestamp = b.timestamp != null ? b.timestamp : Instant.now();
     }
 
-    /** Starts an event for {@code topic}; id and timestamp default to a random UUID and now. */
+    /** Starts an event for {@code topic}; id and timestamp default to a fresh UUID-formatted id and now. */
     public static Builder builder(String topic) {
         return new Builder(topic);
     }
@@ -128,6 +130,24 @@ public final class Event {
             throw new IllegalArgumentException("An event needs a topic; got " + (topic == null ? "null" : "'" + topic + "'"));
         }
         return topic;
+    }
+
+    /**
+     * Default event ids: version-4-formatted UUIDs made of a random per-JVM prefix (60 random bits, drawn once) and a
+     * counter that starts at a random value. Unique within a JVM by construction and across JVMs unless two draw the
+     * same prefix; unlike {@link UUID#randomUUID()} they cost no {@link SecureRandom} call (a synchronized read of
+     * the system's entropy source) per event, which the benchmark showed at about 7% of a publishing thread. Ids are
+     * identifiers, not secrets: they are predictable within a JVM.
+     */
+    private static final class Ids {
+        private static final SecureRandom SEED = new SecureRandom();
+        private static final long PREFIX = (SEED.nextLong() & ~0xF000L) | 0x4000L;   // version nibble: 4
+        private static final AtomicLong COUNTER = new AtomicLong(SEED.nextLong());
+
+        static String next() {
+            long low = (COUNTER.getAndIncrement() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;   // IETF variant
+            return new UUID(PREFIX, low).toString();
+        }
     }
 
     /** Builds an {@link Event}. Not thread safe. */

@@ -52,7 +52,25 @@ final class ProcessSupport {
                         + "java.class.path must hold it, the broker JVM is started with the same class path)");
             }
         }
-        return classPath;
+        return absolute(classPath);
+    }
+
+    /**
+     * The class path with every entry made absolute: the broker JVM runs in its own directory, where a relative entry
+     * ({@code java -jar bus-bench/target/bus-bench.jar}) would point nowhere.
+     */
+    static String absolute(String classPath) {
+        StringBuilder absolute = new StringBuilder();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (absolute.length() > 0) {
+                absolute.append(java.io.File.pathSeparatorChar);
+            }
+            absolute.append(java.nio.file.Path.of(entry).toAbsolutePath());
+        }
+        return absolute.toString();
     }
 
     static InetAddress loopback() {

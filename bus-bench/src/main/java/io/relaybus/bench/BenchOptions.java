@@ -176,7 +176,7 @@ final class BenchOptions {
             "--no-progress", "--help", "-h");
     private static final Set<String> FLAGS_WITH_VALUE = Set.of("--transport", "--events", "--size", "--mode", "--rate",
             "--profile", "--acks", "--compression", "--linger-ms", "--batch-bytes", "--partitions", "--window",
-            "--concurrency", "--keys", "--bootstrap", "--nats-url", "--out", "--warmup", "--drain-timeout",
+            "--concurrency", "--keys", "--bootstrap", "--nats-url", "--out", "--warmup", "--drain-timeout", "--rounds",
             "--bus-property");
 
     private static final class Builder {

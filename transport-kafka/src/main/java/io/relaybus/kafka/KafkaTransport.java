@@ -11,6 +11,7 @@ import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportSubscription;
 import io.relaybus.spi.config.ConfigValues;
+import io.relaybus.spi.core.CallbackThread;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -25,9 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -53,7 +51,7 @@ final class KafkaTransport implements Transport {
     private final KafkaProducer<byte[], byte[]> producer;
     private final Admin admin;
     private final KafkaTopics topics;
-    private final ExecutorService completions;
+    private final CallbackThread completions;
     private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean healthCheckRunning = new AtomicBoolean();
     private final Duration maxBlock;
@@ -87,13 +85,7 @@ final class KafkaTransport implements Transport {
         this.topics = new KafkaTopics(admin, config.getBoolean(KafkaConfig.TOPIC_CREATE_CONFIG),
                 config.getInt(KafkaConfig.TOPIC_PARTITIONS_CONFIG), config.getInt(KafkaConfig.TOPIC_REPLICATION_CONFIG),
                 settings.profile().minInsyncReplicasTwo(), () -> brokerCount, settings.bootstrap());
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                r -> {
-                    Thread t = new Thread(r, "relaybus-kafka-" + clientId + "-completions");
-                    t.setDaemon(true);
-                    return t;
-                });
-        this.completions = pool;
+        this.completions = new CallbackThread("relaybus-kafka-" + clientId + "-completions");
     }
 
     private static <T> T create(String what, java.util.function.Supplier<T> factory, String prefix) {
@@ -168,11 +160,7 @@ final class KafkaTransport implements Transport {
                 f.completeExceptionally(error);
             }
         };
-        try {
-            completions.execute(r);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            r.run();   // only while closing: the executor is shut down after the producer flushed
-        }
+        completions.execute(r);   // runs inline once closed (after the producer flushed)
     }
 
     @Override
@@ -260,12 +248,7 @@ final class KafkaTransport implements Transport {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "Closing the Kafka producer of " + clientId + " failed", e);
         }
-        completions.shutdown();
-        try {
-            completions.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        completions.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));
     }
 }

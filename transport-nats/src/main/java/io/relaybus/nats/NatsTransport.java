@@ -13,12 +13,12 @@ import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportSubscription;
+import io.relaybus.spi.core.CallbackThread;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -36,7 +36,7 @@ final class NatsTransport implements Transport {
     private final NatsConfig config;
     private final Connection connection;
     private final String servers;
-    private final ExecutorService callbacks;
+    private final CallbackThread callbacks;
     private final ScheduledExecutorService timer;
     private final JetStreamManagement jsm;
     private final StreamRegistry streams;
@@ -50,7 +50,7 @@ final class NatsTransport implements Transport {
         this.clientId = clientId;
         this.servers = NatsConnector.describeServers(config);
         this.connection = NatsConnector.connect(config, clientId);
-        this.callbacks = Executors.newSingleThreadExecutor(r -> daemon(r, "relaybus-nats-" + clientId + "-callbacks"));
+        this.callbacks = new CallbackThread("relaybus-nats-" + clientId + "-callbacks");
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "relaybus-nats-" + clientId + "-timer"));
         try {
             if (config.mode() == NatsConfig.Mode.JETSTREAM) {
@@ -106,13 +106,9 @@ final class NatsTransport implements Transport {
         }
     }
 
-    /** Runs a future's completion on the callback thread; inline once that is shut down, so none is lost. */
+    /** Runs a future's completion on the callback thread; inline once that is closed, so none is lost. */
     private void complete(Runnable completion) {
-        try {
-            callbacks.execute(completion);
-        } catch (RejectedExecutionException e) {
-            completion.run();
-        }
+        callbacks.execute(completion);
     }
 
     private static Thread daemon(Runnable r, String name) {
@@ -179,11 +175,6 @@ final class NatsTransport implements Transport {
     private void shutdown() {
         NatsConnector.closeQuietly(connection);
         timer.shutdownNow();
-        callbacks.shutdown();
-        try {
-            callbacks.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        callbacks.close(Duration.ofSeconds(5));
     }
 }

@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -23,7 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The raw baseline for Kafka: one {@link KafkaProducer} with the run's producer settings, and one
+ * The raw baseline for Kafka: one {@link KafkaProducer} with the run's producer settings, sending the header the bus
+ * sends (a 36-character {@code relaybus.id}, see {@link WireIds}), and one
  * {@link KafkaConsumer} in a fresh group whose poll thread hands every record to the receiver inline. Ready means:
  * every partition of the topic assigned and its position fetched.
  */
@@ -39,6 +41,7 @@ final class RawKafkaTarget implements Target {
     private Thread poller;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean running = true;
+    private final WireIds ids = new WireIds();
 
     RawKafkaTarget(String bootstrap, String topic, String group, int partitions, KafkaSettings settings) {
         this.bootstrap = bootstrap;
@@ -64,6 +67,7 @@ final class RawKafkaTarget implements Target {
         Map<String, String> s = new TreeMap<>();
         producerSettings.forEach((k, v) -> s.put("producer." + k, v));
         consumerSettings.forEach((k, v) -> s.put("consumer." + k, v));
+        s.put("record.headers", "relaybus.id (36 chars), as the bus sends");
         s.put("topic", topic);
         s.put("topic.partitions", String.valueOf(partitions));
         s.put("consumer.group.id", group);
@@ -132,7 +136,10 @@ final class RawKafkaTarget implements Target {
     @Override
     public void publish(byte[] payload, String key, AckCallback callback) {
         byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, k, payload), (metadata, error) -> callback.done(error));
+        // The header the bus sends: the event id (see WireIds).
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("relaybus.id", ids.next().getBytes(StandardCharsets.UTF_8));
+        producer.send(new ProducerRecord<>(topic, null, k, payload, headers), (metadata, error) -> callback.done(error));
     }
 
     @Override

@@ -18,12 +18,14 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * The raw baseline for NATS JetStream: {@code publishAsync} (the run's window bounds the publishes outstanding)
- * with a {@code Nats-Msg-Id} header, as the bus sets one for de-duplication, into a file-backed stream; and a durable
+ * with the headers the bus sends (a 36-character {@code Nats-Msg-Id}, by which JetStream de-duplicates, the key and
+ * an ISO-8601 timestamp; see {@link WireIds}), into a file-backed stream; and a durable
  * pull consumer with explicit acks, consumed with jnats' {@code ConsumerContext.consume} (pull requests of
  * {@value #BATCH} messages kept outstanding, expiring after {@value #EXPIRES_MS} ms), acking each message after the
  * receiver saw it. Batch and expiry mirror the bus's defaults (nats.fetch.max.messages, nats.fetch.max.wait.ms).
@@ -40,6 +42,7 @@ final class RawNatsTarget implements Target {
     private Connection connection;
     private JetStream js;
     private MessageConsumer messageConsumer;
+    private final WireIds ids = new WireIds();
 
     RawNatsTarget(String url, String stream, String subject, String durable) {
         this.url = url;
@@ -63,7 +66,7 @@ final class RawNatsTarget implements Target {
         Map<String, String> s = new TreeMap<>();
         s.put("stream", stream + " (file storage, limits retention, duplicate window 2 min)");
         s.put("subject", subject);
-        s.put("publish", "publishAsync with Nats-Msg-Id header");
+        s.put("publish", "publishAsync with the bus's headers: Nats-Msg-Id (36 chars), Relaybus-Key, Relaybus-Timestamp");
         s.put("consumer", "durable " + durable + ", AckPolicy.Explicit, DeliverPolicy.All");
         s.put("consume.batch.size", String.valueOf(BATCH));
         s.put("consume.expires.ms", String.valueOf(EXPIRES_MS));
@@ -93,8 +96,13 @@ final class RawNatsTarget implements Target {
 
     @Override
     public void publish(byte[] payload, String key, AckCallback callback) {
+        // The headers the bus sends: id (JetStream de-duplicates by it), key, ISO-8601 timestamp.
         Headers headers = new Headers();
-        headers.put("Nats-Msg-Id", Payload.phase(payload) + "-" + Payload.seq(payload));
+        headers.put("Nats-Msg-Id", ids.next());
+        if (key != null) {
+            headers.put("Relaybus-Key", key);
+        }
+        headers.put("Relaybus-Timestamp", Instant.now().toString());
         NatsMessage msg = NatsMessage.builder().subject(subject).headers(headers).data(payload).build();
         try {
             js.publishAsync(msg).whenComplete((ack, error) -> callback.done(error));

@@ -63,6 +63,10 @@ public final class Batcher<T> implements AutoCloseable {
 
     /** Adds an item; may run the flusher on this thread when the batch is full. */
     public void add(T item) {
+        if (lingerNanos == 0) {
+            addUnbatched(item);
+            return;
+        }
         boolean full;
         synchronized (this) {
             if (closed) {
@@ -78,6 +82,22 @@ public final class Batcher<T> implements AutoCloseable {
         }
         if (full) {
             flush();
+        }
+    }
+
+    /**
+     * Without linger every item is its own batch: handed on at once as a one-item list, without the buffer (a fresh
+     * buffer per item was one array of up to 1024 slots per published event). Order: as {@link #flush()}, under the
+     * emit lock.
+     */
+    private void addUnbatched(T item) {
+        synchronized (emitLock) {
+            synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("Batcher is closed");
+                }
+            }
+            emit(List.of(item));
         }
     }
 

@@ -34,6 +34,15 @@ public interface BrokerHandle {
     boolean isRunning();
 
     /**
+     * CPU time the broker process has used so far (user and system, all its threads), where the platform tells it:
+     * for benchmarks, which compare what the broker spends per event with different clients. Empty for an external
+     * broker or when the operating system does not report it; a restart starts a new process, so a new count.
+     */
+    default java.util.Optional<java.time.Duration> cpuTime() {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Stops the broker gracefully, keeping its address and data; a no-op if already stopped.
      *
      * @throws UnsupportedOperationException if {@link #canRestart()} is {@code false}

@@ -129,6 +129,11 @@ public final class EmbeddedNats implements BrokerHandle, AutoCloseable {
     }
 
     @Override
+    public synchronized java.util.Optional<java.time.Duration> cpuTime() {
+        return process == null ? java.util.Optional.empty() : process.info().totalCpuDuration();
+    }
+
+    @Override
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

@@ -29,6 +29,9 @@ class TestBrokersTest {
         String address = nats.address();
         int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
         assertTrue(EmbeddedNatsTest.infoLine(port).startsWith("INFO {"));
+        if (!nats.isExternal()) {
+            assertTrue(nats.cpuTime().isPresent(), "the server process reports its CPU time (for the benchmark)");
+        }
     }
 
     @Test
@@ -41,6 +44,10 @@ class TestBrokersTest {
         assertSame(kafka, TestBrokers.kafka());
         assertTrue(kafka.isRunning());
         assertEquals(kafka.canRestart(), !kafka.isExternal());
+        if (!kafka.isExternal()) {
+            // A JVM that started and served requests has used CPU time.
+            assertTrue(kafka.cpuTime().orElseThrow().toMillis() > 0, "broker CPU time: " + kafka.cpuTime());
+        }
     }
 
     @Test
@@ -53,5 +60,6 @@ class TestBrokersTest {
         assertTrue(e.getMessage().contains("canRestart()"), e.getMessage());
         assertThrows(UnsupportedOperationException.class, external::stop);
         assertThrows(UnsupportedOperationException.class, external::kill);
+        assertTrue(external.cpuTime().isEmpty(), "nothing is known about an external broker's CPU");
     }
 }

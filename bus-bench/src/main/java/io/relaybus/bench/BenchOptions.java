@@ -312,7 +312,18 @@ final class BenchOptions {
                         throw new IllegalArgumentException(key + " is set by the bench (it names what is mirrored "
                                 + "where); the fixed keys are " + String.join(", ", BridgeSettings.FIXED));
                     }
-                    connectorProperties.put(key, v.substring(eq + 1).trim());
+                    String value = v.substring(eq + 1).trim();
+                    if (BridgeSettings.RAW_MIRROR_READS.contains(key)) {
+                        // The raw mirror sizes its own fetches and window from these, before the connector sees them.
+                        try {
+                            if (Long.parseLong(value) < 1) {
+                                throw new NumberFormatException();
+                            }
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException(key + " must be a whole number of at least 1");
+                        }
+                    }
+                    connectorProperties.put(key, value);
                     bridgeOnly.add(flag);
                 }
                 default -> throw new IllegalStateException(flag);

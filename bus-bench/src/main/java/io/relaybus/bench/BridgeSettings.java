@@ -28,6 +28,10 @@ final class BridgeSettings {
             "nats.stream", "kafka.topic.template", "kafka.topic.regex", "topics", "topics.regex",
             "nats.subject.template");
 
+    /** Connector keys the raw mirror also reads, to size its fetches and its publish window the same way. */
+    static final List<String> RAW_MIRROR_READS = List.of("nats.fetch.max.messages", "nats.fetch.max.wait.ms",
+            "nats.max.ack.pending", "nats.publish.max.outstanding");
+
     private final Map<String, String> extra;
 
     BridgeSettings(Map<String, String> connectorProperties) {

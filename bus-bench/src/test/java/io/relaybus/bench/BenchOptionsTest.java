@@ -102,6 +102,10 @@ class BenchOptionsTest {
                         + "mirrored where); the fixed keys are " + String.join(", ", BridgeSettings.FIXED),
                 "--connector-property tasks.max: must be KEY=VALUE, e.g. tasks.max=2 or batch.linger.ms=5"),
                 e.problems);
+        e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--transport", "bridge",
+                "--embedded", "--connector-property", "nats.fetch.max.messages=lots"));
+        assertEquals("--connector-property nats.fetch.max.messages=lots: nats.fetch.max.messages must be a whole "
+                + "number of at least 1", e.problems.get(0));
         e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--transport", "bogus"));
         assertEquals("--transport bogus: must be one of memory, kafka, nats, bridge", e.problems.get(0));
     }
@@ -114,7 +118,7 @@ class BenchOptionsTest {
                 + "--nats-url nats://HOST:PORT (and optionally --connect-url)"), e.problems);
         e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--transport", "bridge",
                 "--embedded", "--connect-url", "http://c:8083", "--bus-property", "a=b", "--concurrency", "2"));
-        assertEquals(java.util.List.of("--concurrency, --bus-property: the bus's settings, not used by --transport "
+        assertEquals(java.util.List.of("--bus-property, --concurrency: the bus's settings, not used by --transport "
                         + "bridge (use --connector-property)",
                 "--connect-url: contradicts --embedded, which starts its own Connect worker; drop one"), e.problems);
         e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--transport", "kafka",

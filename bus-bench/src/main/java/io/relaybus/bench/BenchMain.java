@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One invocation measures one transport: the bus over it, then (unless {@code --no-raw}) the raw client doing
  * the same workload against the same broker, each on its own fresh topic and group. It prints a table, and writes
- * {@code <out>/<transport>-<time>.json} and {@code .html}. Exit code 0 when every event was acknowledged and
- * handled, 1 when a run was incomplete, 2 for a bad command line.
+ * {@code <out>/<transport>-<time>.json} and {@code .html}. {@code --transport bridge} measures the Connect bridge
+ * against a raw-client mirror instead, one table and report per direction (see {@link BridgeRun}). Exit code 0 when
+ * every event was acknowledged and handled, 1 when a run was incomplete, 2 for a bad command line.
  */
 public final class BenchMain {
 

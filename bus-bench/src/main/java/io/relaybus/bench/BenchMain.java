@@ -29,8 +29,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>One invocation measures one transport: the bus over it, then (unless {@code --no-raw}) the raw client doing
  * the same workload against the same broker, each on its own fresh topic and group. It prints a table, and writes
- * {@code <out>/<transport>-<time>.json} and {@code .html}. Exit code 0 when every event was acknowledged and
- * handled, 1 when a run was incomplete, 2 for a bad command line.
+ * {@code <out>/<transport>-<time>.json} and {@code .html}. {@code --transport bridge} measures the Connect bridge
+ * against a raw-client mirror instead, one table and report per direction (see {@link BridgeRun}). Exit code 0 when
+ * every event was acknowledged and handled, 1 when a run was incomplete, 2 for a bad command line.
  */
 public final class BenchMain {
 
@@ -97,26 +98,42 @@ public final class BenchMain {
                     loadAtStart, Runtime.getRuntime().availableProcessors());
         }
 
-        String broker = switch (o.transport) {
-            case MEMORY -> runMemory(o, runner, runs, runId);
-            case KAFKA -> runKafka(o, runner, runs, runId, progress);
-            case NATS -> runNats(o, runner, runs, runId, progress);
-        };
+        List<Section> sections = new ArrayList<>();
+        switch (o.transport) {
+            case MEMORY -> sections.add(new Section(o.transportName(), runMemory(o, runner, runs, runId), runs));
+            case KAFKA -> sections.add(new Section(o.transportName(), runKafka(o, runner, runs, runId, progress),
+                    runs));
+            case NATS -> sections.add(new Section(o.transportName(), runNats(o, runner, runs, runId, progress), runs));
+            case BRIDGE -> sections.addAll(BridgeRun.run(o, runner, runId, progress, out));
+        }
 
         Map<String, String> env = environment();
         env.put("load average (1 min) at start / end", String.format(Locale.ROOT, "%.2f / %.2f", loadAtStart,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        BenchReport report = new BenchReport("Relaybus benchmark: " + o.transportName() + ", "
-                + o.mode.name().toLowerCase(Locale.ROOT) + (o.mode == BenchOptions.Mode.RATE
-                ? String.format(Locale.ROOT, " %,.0f/s", o.rate) : " loop"),
-                "java -jar bus-bench.jar " + argLine, started, env, o.transportName(), broker, runs,
-                BenchReport.ratios(runs));
-        out.println();
-        out.print(report.consoleTable());
-        printNotes(out, o, runs);
-        writeFiles(o, report, out);
-        boolean complete = runs.stream().allMatch(r -> r.unique() == r.events() && r.publishFailed() == 0);
+        boolean complete = true;
+        for (Section section : sections) {
+            BenchReport report = new BenchReport("Relaybus benchmark: " + section.name() + ", "
+                    + o.mode.name().toLowerCase(Locale.ROOT) + (o.mode == BenchOptions.Mode.RATE
+                    ? String.format(Locale.ROOT, " %,.0f/s", o.rate) : " loop"),
+                    "java -jar bus-bench.jar " + argLine, started, env, section.name(), section.broker(),
+                    section.runs(), BenchReport.ratios(section.runs()));
+            out.println();
+            if (sections.size() > 1) {
+                out.println("== " + section.name());
+            }
+            out.print(report.consoleTable());
+            printNotes(out, o, section.runs());
+            writeFiles(o, section.name(), report, out);
+            complete &= section.runs().stream().allMatch(r -> r.unique() == r.events() && r.publishFailed() == 0);
+        }
         return complete ? 0 : 1;
+    }
+
+    /**
+     * One report: what was measured (the transport, or the bridge's direction), against which brokers, and the runs,
+     * the subject's first.
+     */
+    record Section(String name, String broker, List<RunResult> runs) {
     }
 
     private static String runMemory(BenchOptions o, Runner runner, List<RunResult> runs, String runId)
@@ -217,8 +234,11 @@ public final class BenchMain {
         }
     }
 
-    /** Runs the bus then the raw client (or the other way round with --raw-first); results are kept bus first. */
-    private static void runBoth(BenchOptions o, Runner runner, List<RunResult> runs,
+    /**
+     * Runs the subject (the bus, or the bridge) then the raw client (or the other way round with --raw-first);
+     * results are kept subject first.
+     */
+    static void runBoth(BenchOptions o, Runner runner, List<RunResult> runs,
                                 java.util.function.IntFunction<Target> bus, String busLabel,
                                 java.util.function.IntFunction<Target> raw, String rawLabel) throws Exception {
         List<RunResult> busRuns = new java.util.ArrayList<>();
@@ -282,10 +302,11 @@ public final class BenchMain {
         }
     }
 
-    private static void writeFiles(BenchOptions o, BenchReport report, PrintStream out) throws IOException {
+    private static void writeFiles(BenchOptions o, String name, BenchReport report, PrintStream out)
+            throws IOException {
         Files.createDirectories(o.out);
         String stamp = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        String base = o.transportName() + "-" + o.mode.name().toLowerCase(Locale.ROOT) + "-" + stamp;
+        String base = name + "-" + o.mode.name().toLowerCase(Locale.ROOT) + "-" + stamp;
         String json = Json.write(report);
         Path jsonFile = o.out.resolve(base + ".json");
         Path htmlFile = o.out.resolve(base + ".html");
@@ -296,7 +317,7 @@ public final class BenchMain {
         out.println("Report: " + htmlFile.toAbsolutePath());
     }
 
-    private static void createTopics(String bootstrap, int partitions, String... topics) throws Exception {
+    static void createTopics(String bootstrap, int partitions, String... topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> list = new ArrayList<>();
             for (String t : topics) {

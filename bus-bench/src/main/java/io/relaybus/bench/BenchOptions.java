@@ -17,7 +17,18 @@ import java.util.Set;
  */
 final class BenchOptions {
 
-    enum Transport { MEMORY, KAFKA, NATS }
+    enum Transport { MEMORY, KAFKA, NATS, BRIDGE }
+
+    /** Which way the bridge mirrors, for {@code --transport bridge}. */
+    enum Direction {
+        NATS_TO_KAFKA("nats-to-kafka"), KAFKA_TO_NATS("kafka-to-nats");
+
+        final String flag;
+
+        Direction(String flag) {
+            this.flag = flag;
+        }
+    }
 
     enum Mode { CLOSED, RATE }
 
@@ -49,6 +60,10 @@ final class BenchOptions {
     final boolean progress;
     final boolean help;
     final Map<String, String> busProperties;
+    /** The bridge's directions, in the order they run ({@code --direction both}: NATS to Kafka first). */
+    final List<Direction> directions;
+    final String connectUrl;
+    final Map<String, String> connectorProperties;
 
     private BenchOptions(Builder b) {
         this.transport = b.transport;
@@ -77,6 +92,9 @@ final class BenchOptions {
         this.progress = b.progress;
         this.help = b.help;
         this.busProperties = Map.copyOf(b.busProperties);
+        this.directions = b.directions != null ? b.directions : List.of(Direction.values());
+        this.connectUrl = b.connectUrl;
+        this.connectorProperties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.connectorProperties));
     }
 
     /** Thrown for a bad command line; the message lists every problem and ends with a hint. */
@@ -95,7 +113,8 @@ final class BenchOptions {
             "",
             "Without flags: the memory transport (no broker), which measures the shared core alone.",
             "",
-            "  --transport memory|kafka|nats   what to measure (default memory)",
+            "  --transport memory|kafka|nats|bridge   what to measure (default memory); bridge: the connect-bridge",
+            "                      connectors mirroring between NATS JetStream and Kafka in a Connect worker",
             "  --events N          measured events (default 200000 memory, 100000 brokers)",
             "  --size BYTES        event payload size (default 1024, at least " + MIN_SIZE + ")",
             "  --mode closed|rate  closed: max throughput with --window publishes outstanding (default);",
@@ -125,6 +144,13 @@ final class BenchOptions {
             "  NATS:",
             "  --nats-url nats://HOST:PORT   an external server",
             "  --embedded          start a local KRaft broker (from this jar) or nats-server (from PATH) and stop it after",
+            "                      (bridge: both, and a Connect worker)",
+            "  Bridge (--transport bridge; Kafka flags apply to the bench's own producer and reader):",
+            "  --direction nats-to-kafka|kafka-to-nats|both   which way to mirror (default both, NATS to Kafka first)",
+            "  --connect-url URL   an external Connect worker's REST API (plugin installed, reaching --bootstrap and",
+            "                      --nats-url); default: a worker forked from this jar's connect-worker-lib directory",
+            "  --connector-property K=V  an extra connector config key, both connectors and the raw mirror's",
+            "                      producer.override.* / consumer.override.* (repeatable), e.g. tasks.max=2",
             "");
 
     static BenchOptions parse(String... args) {
@@ -177,7 +203,7 @@ final class BenchOptions {
     private static final Set<String> FLAGS_WITH_VALUE = Set.of("--transport", "--events", "--size", "--mode", "--rate",
             "--profile", "--acks", "--compression", "--linger-ms", "--batch-bytes", "--partitions", "--window",
             "--concurrency", "--keys", "--bootstrap", "--nats-url", "--out", "--warmup", "--drain-timeout", "--rounds",
-            "--bus-property");
+            "--bus-property", "--direction", "--connect-url", "--connector-property");
 
     private static final class Builder {
         Transport transport = Transport.MEMORY;
@@ -207,6 +233,11 @@ final class BenchOptions {
         boolean help;
         final Map<String, String> busProperties = new LinkedHashMap<>();
         final List<String> kafkaOnly = new ArrayList<>();
+        List<Direction> directions;
+        String connectUrl;
+        final Map<String, String> connectorProperties = new LinkedHashMap<>();
+        final List<String> bridgeOnly = new ArrayList<>();
+        final List<String> notForBridge = new ArrayList<>();
 
         void set(String flag, String v) {
             switch (flag) {
@@ -242,7 +273,10 @@ final class BenchOptions {
                 }
                 case "--window" -> window = atLeast(v, 1);
                 case "--rounds" -> rounds = atLeast(v, 1);
-                case "--concurrency" -> concurrency = between(v, 1, 1024);
+                case "--concurrency" -> {
+                    concurrency = between(v, 1, 1024);
+                    notForBridge.add(flag);
+                }
                 case "--keys" -> keys = atLeast(v, 0);
                 case "--bootstrap" -> {
                     bootstrap = nonBlank(v);
@@ -258,6 +292,39 @@ final class BenchOptions {
                         throw new IllegalArgumentException("must be KEY=VALUE, e.g. bus.dispatch.queue.capacity=1024");
                     }
                     busProperties.put(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
+                    notForBridge.add(flag);
+                }
+                case "--direction" -> {
+                    directions = v.equalsIgnoreCase("both") ? List.of(Direction.values()) : List.of(direction(v));
+                    bridgeOnly.add(flag);
+                }
+                case "--connect-url" -> {
+                    connectUrl = httpUrl(v);
+                    bridgeOnly.add(flag);
+                }
+                case "--connector-property" -> {
+                    int eq = v.indexOf('=');
+                    if (eq <= 0) {
+                        throw new IllegalArgumentException("must be KEY=VALUE, e.g. tasks.max=2 or batch.linger.ms=5");
+                    }
+                    String key = v.substring(0, eq).trim();
+                    if (BridgeSettings.FIXED.contains(key)) {
+                        throw new IllegalArgumentException(key + " is set by the bench (it names what is mirrored "
+                                + "where); the fixed keys are " + String.join(", ", BridgeSettings.FIXED));
+                    }
+                    String value = v.substring(eq + 1).trim();
+                    if (BridgeSettings.RAW_MIRROR_READS.contains(key)) {
+                        // The raw mirror sizes its own fetches and window from these, before the connector sees them.
+                        try {
+                            if (Long.parseLong(value) < 1) {
+                                throw new NumberFormatException();
+                            }
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException(key + " must be a whole number of at least 1");
+                        }
+                    }
+                    connectorProperties.put(key, value);
+                    bridgeOnly.add(flag);
                 }
                 default -> throw new IllegalStateException(flag);
             }
@@ -270,12 +337,28 @@ final class BenchOptions {
             if (mode == Mode.CLOSED && rate != null) {
                 problems.add("--rate " + rate + ": contradicts --mode closed; drop one of them");
             }
-            if (transport != Transport.KAFKA && !kafkaOnly.isEmpty()) {
+            if (transport != Transport.KAFKA && transport != Transport.BRIDGE && !kafkaOnly.isEmpty()) {
                 problems.add(String.join(", ", kafkaOnly) + ": Kafka only, but the transport is "
                         + transport.name().toLowerCase(Locale.ROOT));
             }
-            if (transport != Transport.NATS && natsUrl != null) {
-                problems.add("--nats-url: only applies to --transport nats");
+            if (transport != Transport.NATS && transport != Transport.BRIDGE && natsUrl != null) {
+                problems.add("--nats-url: only applies to --transport nats or bridge");
+            }
+            if (transport != Transport.BRIDGE && !bridgeOnly.isEmpty()) {
+                problems.add(String.join(", ", new java.util.LinkedHashSet<>(bridgeOnly))
+                        + ": only applies to --transport bridge, but the transport is "
+                        + transport.name().toLowerCase(Locale.ROOT));
+            }
+            if (transport == Transport.BRIDGE && !notForBridge.isEmpty()) {
+                problems.add(String.join(", ", new java.util.LinkedHashSet<>(notForBridge))
+                        + ": the bus's settings, not used by --transport bridge (use --connector-property)");
+            }
+            if (transport == Transport.BRIDGE && embedded && connectUrl != null) {
+                problems.add("--connect-url: contradicts --embedded, which starts its own Connect worker; drop one");
+            }
+            if (transport == Transport.BRIDGE && !embedded && (bootstrap == null || natsUrl == null)) {
+                problems.add("--transport bridge: needs --embedded, or both --bootstrap HOST:PORT and --nats-url "
+                        + "nats://HOST:PORT (and optionally --connect-url)");
             }
             if (transport == Transport.MEMORY && embedded) {
                 problems.add("--embedded: the memory transport needs no broker");
@@ -306,6 +389,28 @@ final class BenchOptions {
             names.add(e.name().toLowerCase(Locale.ROOT));
         }
         throw new IllegalArgumentException("must be one of " + String.join(", ", names));
+    }
+
+    private static Direction direction(String v) {
+        for (Direction d : Direction.values()) {
+            if (d.flag.equalsIgnoreCase(v)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("must be one of nats-to-kafka, kafka-to-nats, both");
+    }
+
+    private static String httpUrl(String v) {
+        String url = nonBlank(v);
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return url;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("must be the worker's REST URL, e.g. http://connect-1:8083");
     }
 
     private static String choice(String v, String... allowed) {

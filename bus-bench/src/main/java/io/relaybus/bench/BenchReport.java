@@ -11,8 +11,9 @@ import java.util.function.Function;
  * Everything one invocation measured: the environment, the options and one {@link RunResult} per target (the bus,
  * then the raw client), plus the bus/raw ratios. Written as JSON, HTML and a console table.
  *
- * <p>Ratios are bus ÷ raw for every metric: for throughput below 1 means the bus is slower, for latency above 1
- * means the bus is slower.
+ * <p>Ratios are subject ÷ raw for every metric, the subject being the run that is not the raw baseline ("bus", or
+ * "bridge" for the Connect bridge): for throughput below 1 means the subject is slower, for latency above 1 means the
+ * subject is slower.
  */
 record BenchReport(String title, String commandLine, String startedAt, Map<String, String> environment,
                    String transport, String broker, List<RunResult> runs, Map<String, Double> ratios) {
@@ -38,7 +39,7 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
             new Metric("successRate", "success (unique handled/published)", "%", 3, r -> r.successRate() * 100),
             new Metric("duplicates", "duplicates", "events", 0, r -> (double) r.duplicates()),
             new Metric("publishFailed", "failed publishes", "events", 0, r -> (double) r.publishFailed()),
-            new Metric("cpuSeconds", "CPU time of this JVM", "s", 2, r -> r.cpuNanos() <= 0 ? null : r.cpuNanos() / 1e9),
+            new Metric("cpuSeconds", "CPU time of this JVM (+ Connect worker)", "s", 2, r -> r.cpuNanos() <= 0 ? null : r.cpuNanos() / 1e9),
             new Metric("eventsPerCpuSecond", "events per CPU-second", "events/s", 0, RunResult::eventsPerCpuSecond));
 
     private static Double ms(RunResult r, double micros) {
@@ -49,10 +50,10 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
         return r.ack().count() == 0 ? null : micros / 1e3;
     }
 
-    /** Bus ÷ raw for each metric that both runs have; empty without a raw run. */
+    /** Subject ÷ raw for each metric that both runs have; empty without a raw run. */
     static Map<String, Double> ratios(List<RunResult> runs) {
         Map<String, Double> out = new LinkedHashMap<>();
-        RunResult bus = find(runs, "bus");
+        RunResult bus = find(runs, subjectKind(runs));
         RunResult raw = find(runs, "raw");
         if (bus == null || raw == null) {
             return out;
@@ -75,18 +76,28 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
         return out;
     }
 
+    /** The kind of the run measured against the raw baseline: the first that is not "raw" ("bus" when none). */
+    static String subjectKind(List<RunResult> runs) {
+        return runs.stream().map(RunResult::kind).filter(k -> !k.equals("raw")).findFirst().orElse("bus");
+    }
+
+    /** The column header of the ratios, e.g. "bus/raw". */
+    String ratioLabel() {
+        return subjectKind(runs) + "/raw";
+    }
+
     static RunResult find(List<RunResult> runs, String kind) {
         return runs.stream().filter(r -> r.kind().equals(kind)).findFirst().orElse(null);
     }
 
-    /** The console table: one row per metric, one column per run, then bus/raw. */
+    /** The console table: one row per metric, one column per run, then subject/raw. */
     String consoleTable() {
         List<String[]> rows = new ArrayList<>();
         List<String> header = new ArrayList<>(List.of("metric", "unit"));
         runs.forEach(r -> header.add(r.kind()));
         boolean withRatio = !ratios.isEmpty();
         if (withRatio) {
-            header.add("bus/raw");
+            header.add(ratioLabel());
         }
         rows.add(header.toArray(String[]::new));
         for (Metric m : METRICS) {

@@ -40,8 +40,8 @@ final class HtmlReport {
         sb.append("<h2>Results</h2>\n").append(comparisonTable(report));
         sb.append("<p>Throughput counts only what the broker acknowledged (publishes) or a subscriber handled "
                 + "(end to end), each over the time from the first measured publish to the last acknowledgement or "
-                + "delivery. Ratios are bus &divide; raw: below 1 for throughput, or above 1 for latency, means the "
-                + "bus is slower. Latency is measured from the time written into each event");
+                + "delivery. Ratios are " + report.ratioLabel().replace("/", " &divide; ") + ": below 1 for throughput, or "
+                + "above 1 for latency, means the " + BenchReport.subjectKind(report.runs()) + " is slower. Latency is measured from the time written into each event");
         sb.append(report.runs().isEmpty() || !report.runs().get(0).mode().equals("rate") ? " (closed loop: the actual "
                 + "send time)." : " (fixed rate: the INTENDED send time, so a publisher that falls behind counts as "
                 + "latency).");
@@ -75,7 +75,7 @@ final class HtmlReport {
         report.runs().forEach(r -> sb.append("<th>").append(r.kind()).append("</th>"));
         boolean ratios = !report.ratios().isEmpty();
         if (ratios) {
-            sb.append("<th>bus/raw</th>");
+            sb.append("<th>").append(report.ratioLabel()).append("</th>");
         }
         sb.append("</tr>\n");
         for (BenchReport.Metric m : BenchReport.METRICS) {
@@ -97,7 +97,7 @@ final class HtmlReport {
     private static String throughputChart(BenchReport report) {
         StringBuilder sb = new StringBuilder();
         for (RunResult r : report.runs()) {
-            boolean bus = r.kind().equals("bus");
+            boolean bus = !r.kind().equals("raw");
             List<Svg.Series> series = new ArrayList<>();
             series.add(rateSeries(r, r.kind() + " handled", bus ? BUS_COLOR : RAW_COLOR, true));
             series.add(rateSeries(r, r.kind() + " acked", bus ? BUS_LIGHT : RAW_LIGHT, false));
@@ -151,7 +151,7 @@ final class HtmlReport {
                 int i = lows.indexOf(b.toMicros());
                 y[i] = total == 0 ? 0 : b.count() * 100.0 / total;
             }
-            series.add(new Svg.Series(r.kind(), r.kind().equals("bus") ? BUS_COLOR : RAW_COLOR, new double[0], y));
+            series.add(new Svg.Series(r.kind(), !r.kind().equals("raw") ? BUS_COLOR : RAW_COLOR, new double[0], y));
         }
         return Svg.barChart(title, "latency bucket (upper bound)", "% of events", labels, series, false);
     }
@@ -161,7 +161,7 @@ final class HtmlReport {
         List<Svg.Series> series = new ArrayList<>();
         for (RunResult r : report.runs()) {
             RunResult.Latency l = r.endToEnd();
-            series.add(new Svg.Series(r.kind() + " (ms)", r.kind().equals("bus") ? BUS_COLOR : RAW_COLOR, new double[0],
+            series.add(new Svg.Series(r.kind() + " (ms)", !r.kind().equals("raw") ? BUS_COLOR : RAW_COLOR, new double[0],
                     new double[] {l.p50() / 1e3, l.p90() / 1e3, l.p99() / 1e3, l.p999() / 1e3, l.max() / 1e3}));
         }
         return Svg.barChart("End-to-end latency percentiles (ms, log scale)", "percentile", "milliseconds", labels,

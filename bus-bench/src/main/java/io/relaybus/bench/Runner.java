@@ -97,6 +97,7 @@ final class Runner {
 
         List<RunResult.Sample> samples = Collections.synchronizedList(new ArrayList<>());
         long cpuStart = processCpuNanos();
+        long helperCpuStart = target.helperCpuNanos();
         long start = System.nanoTime();
         ScheduledExecutorService sampler = startSampler(label, rec, start, samples);
         try {
@@ -118,6 +119,12 @@ final class Runner {
             sampler.awaitTermination(1, TimeUnit.SECONDS);
         }
         long cpuNanos = processCpuNanos() - cpuStart;
+        long helperCpuEnd = target.helperCpuNanos();
+        if (helperCpuStart >= 0 && helperCpuEnd >= 0) {
+            cpuNanos += helperCpuEnd - helperCpuStart;
+            notes.add("CPU time includes the Connect worker process: " + Stats.fmt((helperCpuEnd - helperCpuStart)
+                    / 1e9, 2) + " s of it");
+        }
         RunResult.Sample last = sample(rec, start);
         samples.add(last);
         progress.draw(label, last.acked(), last.handled(), options.events,

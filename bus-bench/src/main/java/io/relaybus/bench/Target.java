@@ -45,6 +45,15 @@ interface Target extends AutoCloseable {
      */
     void publish(byte[] payload, String key, AckCallback callback);
 
+    /**
+     * CPU time so far of another process that does part of this target's work (the Connect worker of a bridge run),
+     * in nanoseconds, or -1 when there is none or it is unknown. The Runner adds its growth over the measured phase to
+     * this JVM's CPU time.
+     */
+    default long helperCpuNanos() {
+        return -1;
+    }
+
     @Override
     void close();
 }

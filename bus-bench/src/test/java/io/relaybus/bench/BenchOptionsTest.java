@@ -65,6 +65,88 @@ class BenchOptionsTest {
     }
 
     @Test
+    void bridgeDefaultsToBothDirectionsNatsToKafkaFirst() {
+        BenchOptions o = BenchOptions.parse("--transport", "bridge", "--embedded", "--events", "20000");
+        assertEquals(BenchOptions.Transport.BRIDGE, o.transport);
+        assertEquals(java.util.List.of(BenchOptions.Direction.NATS_TO_KAFKA, BenchOptions.Direction.KAFKA_TO_NATS),
+                o.directions);
+        assertEquals(20_000, o.events);
+        assertEquals(3, o.rounds);
+        assertNull(o.connectUrl);
+        assertTrue(o.connectorProperties.isEmpty());
+    }
+
+    @Test
+    void bridgeFlagsAreParsed() {
+        BenchOptions o = BenchOptions.parse("--transport", "bridge", "--bootstrap", "k:9092", "--nats-url",
+                "nats://n:4222", "--connect-url", "http://connect:8083", "--direction", "KAFKA-TO-NATS",
+                "--connector-property", "tasks.max=2", "--connector-property=producer.override.linger.ms = 5",
+                "--partitions", "3", "--compression", "zstd");
+        assertEquals(java.util.List.of(BenchOptions.Direction.KAFKA_TO_NATS), o.directions);
+        assertEquals("http://connect:8083", o.connectUrl);
+        assertEquals(java.util.Map.of("tasks.max", "2", "producer.override.linger.ms", "5"), o.connectorProperties);
+        assertEquals(3, o.partitions);
+        assertEquals("zstd", o.compression);
+        assertEquals("nats://n:4222", o.natsUrl);
+    }
+
+    @Test
+    void badBridgeValuesNameTheFlagTheValueAndWhatIsAllowed() {
+        BenchOptions.UsageException e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse(
+                "--transport", "bridge", "--embedded", "--direction", "sideways", "--connect-url", "connect:8083",
+                "--connector-property", "nats.subjects=orders.>", "--connector-property", "tasks.max"));
+        assertEquals(java.util.List.of(
+                "--direction sideways: must be one of nats-to-kafka, kafka-to-nats, both",
+                "--connect-url connect:8083: must be the worker's REST URL, e.g. http://connect-1:8083",
+                "--connector-property nats.subjects=orders.>: nats.subjects is set by the bench (it names what is "
+                        + "mirrored where); the fixed keys are " + String.join(", ", BridgeSettings.FIXED),
+                "--connector-property tasks.max: must be KEY=VALUE, e.g. tasks.max=2 or batch.linger.ms=5"),
+                e.problems);
+        e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--transport", "bridge",
+                "--embedded", "--connector-property", "nats.fetch.max.messages=lots"));
+        assertEquals("--connector-property nats.fetch.max.messages=lots: nats.fetch.max.messages must be a whole "
+                + "number of at least 1", e.problems.get(0));
+        e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--transport", "bogus"));
+        assertEquals("--transport bogus: must be one of memory, kafka, nats, bridge", e.problems.get(0));
+    }
+
+    @Test
+    void bridgeNeedsBothBrokersAndRejectsWhatDoesNotApply() {
+        BenchOptions.UsageException e = assertThrows(BenchOptions.UsageException.class,
+                () -> BenchOptions.parse("--transport", "bridge", "--bootstrap", "k:9092"));
+        assertEquals(java.util.List.of("--transport bridge: needs --embedded, or both --bootstrap HOST:PORT and "
+                + "--nats-url nats://HOST:PORT (and optionally --connect-url)"), e.problems);
+        e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--transport", "bridge",
+                "--embedded", "--connect-url", "http://c:8083", "--bus-property", "a=b", "--concurrency", "2"));
+        assertEquals(java.util.List.of("--bus-property, --concurrency: the bus's settings, not used by --transport "
+                        + "bridge (use --connector-property)",
+                "--connect-url: contradicts --embedded, which starts its own Connect worker; drop one"), e.problems);
+        e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--transport", "kafka",
+                "--embedded", "--direction", "both", "--connector-property", "tasks.max=2"));
+        assertEquals(java.util.List.of("--direction, --connector-property: only applies to --transport bridge, but "
+                + "the transport is kafka"), e.problems);
+    }
+
+    @Test
+    void connectorPropertiesReachTheConnectorsAndTheRawMirrorsClients() {
+        BridgeSettings s = new BridgeSettings(java.util.Map.of("tasks.max", "2", "nats.fetch.max.messages", "100",
+                "producer.override.linger.ms", "5", "consumer.override.max.poll.records", "1000"));
+        java.util.Map<String, String> source = s.source("nats://n:4222", "run-1");
+        assertEquals("io.relaybus.bridge.NatsSourceConnector", source.get("connector.class"));
+        assertEquals("run-1", source.get("nats.subjects"));
+        assertEquals("run-1", source.get("nats.stream"));
+        assertEquals("{subject}", source.get("kafka.topic.template"));
+        assertEquals("2", source.get("tasks.max"));
+        assertEquals(100, s.fetchMaxMessages("nats://n:4222"));
+        java.util.Map<String, String> sink = s.sink("nats://n:4222", "run-1");
+        assertEquals("run-1", sink.get("topics"));
+        assertEquals("{topic}", sink.get("nats.subject.template"));
+        assertEquals("5", s.rawMirrorProducer().get("linger.ms"));
+        assertEquals("1", s.rawMirrorProducer().get("max.in.flight.requests.per.connection"));
+        assertEquals("1000", s.rawMirrorConsumer().get("max.poll.records"));
+    }
+
+    @Test
     void helpIsAFlag() {
         assertTrue(BenchOptions.parse("--help").help);
         assertEquals(0, BenchMain.run(new String[] {"--help"}, new java.io.PrintStream(

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +19,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -30,6 +32,7 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.relaybus.embedded.BrokerHandle;
+import io.relaybus.embedded.EmbeddedConnect;
 import io.relaybus.embedded.TestBrokers;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -60,17 +63,28 @@ class BridgeIT {
 
     private BrokerHandle kafka;
     private BrokerHandle nats;
-    private ConnectWorker worker;
+    private static final String SOURCE_CLASS = NatsSourceConnector.class.getName();
+    private static final String SINK_CLASS = NatsSinkConnector.class.getName();
+    private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EmbeddedConnect worker;
     private Connection nc;
 
     @BeforeAll
     void start() throws Exception {
         kafka = TestBrokers.kafka();
         nats = TestBrokers.nats();
-        Path dir = Path.of(System.getProperty("bridge.build.dir", "target"), "it-worker");
-        Files.createDirectories(dir);
-        worker = new ConnectWorker(kafka.address(), dir);
-        worker.start();
+        // The worker's class path is this JVM's minus what the archive ships (the bridge, jnats, bus-*), so the
+        // connectors can only come from plugin.path. Source tasks run with transactions (records and offsets committed
+        // together): the connectors' exactly-once path is what the crash test exercises. C1 only: a faster start.
+        worker = EmbeddedConnect.builder(kafka.address())
+                .directory(Path.of(System.getProperty("bridge.build.dir", "target"), "it-worker"))
+                .pluginArchive(Path.of(System.getProperty("bridge.plugin.archive", "target/missing.zip")))
+                .workerProperty("exactly.once.source.support", "enabled")
+                .jvmArg("-XX:TieredStopAtLevel=1")
+                .expectPlugins(SOURCE_CLASS, SINK_CLASS)
+                .start();
         nc = Nats.connect(nats.address());
     }
 
@@ -145,6 +159,37 @@ class BridgeIT {
         return nc.jetStreamManagement().getStreamInfo(stream).getStreamState().getMsgCount();
     }
 
+    private void createConnector(String name, Map<String, String> config) throws IOException {
+        worker.rest().createConnector(name, config, RUNNING_TIMEOUT);
+    }
+
+    private void awaitRunning(String name) throws IOException {
+        worker.rest().awaitRunning(name, RUNNING_TIMEOUT);
+    }
+
+    private void deleteConnector(String name) throws IOException {
+        worker.rest().deleteConnector(name);
+    }
+
+    /** PUT /connector-plugins/{class}/config/validate: field name to its error messages (only fields with errors). */
+    private Map<String, List<String>> validate(String connectorClass, Map<String, String> config) throws IOException {
+        HttpResponse<String> r = worker.rest().request("PUT", "/connector-plugins/" + connectorClass
+                + "/config/validate", JSON.writeValueAsString(config));
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("validate failed: " + r.statusCode() + " " + r.body());
+        }
+        Map<String, List<String>> errors = new java.util.TreeMap<>();
+        for (JsonNode c : JSON.readTree(r.body()).get("configs")) {
+            JsonNode value = c.get("value");
+            List<String> messages = new ArrayList<>();
+            value.get("errors").forEach(m -> messages.add(m.asText()));
+            if (!messages.isEmpty()) {
+                errors.put(value.get("name").asText(), messages);
+            }
+        }
+        return errors;
+    }
+
     private static String header(ConsumerRecord<?, ?> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
@@ -156,10 +201,10 @@ class BridgeIT {
     @Order(1)
     @DisplayName("the worker loads both connectors from plugin.path only (service_load discovery)")
     void pluginsComeFromThePluginPath() throws Exception {
-        assertFalse(ConnectWorker.workerClassPath().contains("jnats"), "jnats must not be on the worker class path");
-        String plugins = ConnectWorker.plugins(worker.request("GET", "/connector-plugins", null).body());
-        assertTrue(plugins.contains(ConnectWorker.SOURCE_CLASS) && plugins.contains(ConnectWorker.SINK_CLASS),
-                plugins);
+        assertFalse(worker.classPath().toString().contains("jnats"), "jnats must not be on the worker class path");
+        assertFalse(worker.classPath().toString().contains("connect-bridge"), "the bridge must not be on it either");
+        List<String> plugins = worker.rest().connectorPlugins();
+        assertTrue(plugins.contains(SOURCE_CLASS) && plugins.contains(SINK_CLASS), plugins.toString());
     }
 
     @Test
@@ -174,12 +219,12 @@ class BridgeIT {
             js.publish(subject, new Headers().add("seq", String.valueOf(i)).add("trace", "t" + i),
                     ("m" + i).getBytes(StandardCharsets.UTF_8));
         }
-        Map<String, String> c = common(ConnectWorker.SOURCE_CLASS);
+        Map<String, String> c = common(SOURCE_CLASS);
         c.put("nats.subjects", "src.*.*");
         c.put("kafka.topic.template", "src-{2}");
         c.put("kafka.key.source", "token");
         c.put("kafka.key.token", "3");
-        worker.createConnector("src-e2e", c);
+        createConnector("src-e2e", c);
 
         List<ConsumerRecord<String, byte[]>> records = readKafka(List.of("src-eu", "src-us"), n, Duration.ofSeconds(60));
         assertEquals(n, records.size());
@@ -197,7 +242,7 @@ class BridgeIT {
             assertTrue(previous == null || previous < seq, "order broken on " + subject + ": " + previous
                     + " before " + seq);
         }
-        worker.deleteConnector("src-e2e");
+        deleteConnector("src-e2e");
     }
 
     @Test
@@ -215,11 +260,11 @@ class BridgeIT {
                 p.send(r);
             }
         }
-        Map<String, String> c = common(ConnectWorker.SINK_CLASS);
+        Map<String, String> c = common(SINK_CLASS);
         c.put("topics", "snk-in");
         c.put("nats.subject.template", "snk.{topic}.{key}");
         c.put("nats.publish.max.outstanding", "64");
-        worker.createConnector("snk-e2e", c);
+        createConnector("snk-e2e", c);
 
         List<Message> messages = readStream("SNK", "snk.>", n, Duration.ofSeconds(60));
         assertEquals(n, messages.size());
@@ -238,7 +283,7 @@ class BridgeIT {
             assertTrue(previous == null || previous < seq, "order broken on " + m.getSubject());
         }
         assertEquals(n, streamCount("SNK"));
-        worker.deleteConnector("snk-e2e");
+        deleteConnector("snk-e2e");
     }
 
     private KafkaProducer<String, String> producer() {
@@ -253,14 +298,14 @@ class BridgeIT {
     @Order(4)
     @DisplayName("bad configs are rejected by the REST validate endpoint, per field")
     void validateThroughRest() throws Exception {
-        Map<String, String> c = common(ConnectWorker.SOURCE_CLASS);
+        Map<String, String> c = common(SOURCE_CLASS);
         c.put("name", "bad-source");
         c.put("nats.subjects", "orders.*");
         c.put("kafka.topic.template", "x.{3}");
         c.put("kafka.key.source", "header");
         c.put("nats.mode", "core");
         c.put("exactly.once.support", "required");
-        Map<String, List<String>> errors = worker.validate(ConnectWorker.SOURCE_CLASS, c);
+        Map<String, List<String>> errors = validate(SOURCE_CLASS, c);
         System.out.println("validate errors (source): " + errors);
         assertEquals(List.of("Invalid value x.{3} for configuration kafka.topic.template: {3} refers to token 3 "
                 + "but subject 'orders.*' has only 2 tokens"), errors.get("kafka.topic.template"));
@@ -269,12 +314,12 @@ class BridgeIT {
         assertTrue(errors.get("nats.mode").get(0).startsWith("Invalid value core for configuration nats.mode: core "
                 + "NATS is at-most-once"), errors.toString());
 
-        Map<String, String> s = common(ConnectWorker.SINK_CLASS);
+        Map<String, String> s = common(SINK_CLASS);
         s.put("name", "bad-sink");
         s.put("topics", "x");
         s.put("nats.subject.template", "out.{value}");
         s.put("nats.publish.max.outstanding", "0");
-        Map<String, List<String>> sinkErrors = worker.validate(ConnectWorker.SINK_CLASS, s);
+        Map<String, List<String>> sinkErrors = validate(SINK_CLASS, s);
         System.out.println("validate errors (sink): " + sinkErrors);
         assertEquals(List.of("Invalid value out.{value} for configuration nats.subject.template: unknown placeholder "
                 + "{value}: use {topic}, {partition}, {key} or {header:NAME}"), sinkErrors.get("nats.subject.template"));
@@ -288,18 +333,18 @@ class BridgeIT {
     void twoWayDoesNotEcho() throws Exception {
         createStream("LOOP", "loop.>");
         createTopic("loop", 1);
-        Map<String, String> sink = common(ConnectWorker.SINK_CLASS);
+        Map<String, String> sink = common(SINK_CLASS);
         sink.put("topics", "loop");
         sink.put("nats.subject.template", "loop.from-kafka");
         sink.put("bridge.id", "site-a-sink");
         sink.put("bridge.origin.skip", "site-a-source");
-        worker.createConnector("loop-sink", sink);
-        Map<String, String> source = common(ConnectWorker.SOURCE_CLASS);
+        createConnector("loop-sink", sink);
+        Map<String, String> source = common(SOURCE_CLASS);
         source.put("nats.subjects", "loop.>");
         source.put("kafka.topic.template", "loop");
         source.put("bridge.id", "site-a-source");
         source.put("bridge.origin.skip", "site-a-sink");
-        worker.createConnector("loop-source", source);
+        createConnector("loop-source", source);
 
         int n = 20;
         try (KafkaProducer<String, String> p = producer()) {
@@ -321,8 +366,8 @@ class BridgeIT {
         assertEquals(2L * n, streamCount("LOOP"), "NATS side");
         kafkaSide = readKafka(List.of("loop"), 2 * n + 1, Duration.ofSeconds(3));
         assertEquals(2 * n, kafkaSide.size(), "Kafka side");
-        worker.deleteConnector("loop-sink");
-        worker.deleteConnector("loop-source");
+        deleteConnector("loop-sink");
+        deleteConnector("loop-source");
     }
 
     @Test
@@ -335,27 +380,27 @@ class BridgeIT {
         createStream("CRASHSINK", "crashsink.>");
         createTopic("crash-in", 1);
         // Exactly-once source: one task, the stored offset is authoritative on restart.
-        Map<String, String> eos = common(ConnectWorker.SOURCE_CLASS);
+        Map<String, String> eos = common(SOURCE_CLASS);
         eos.put("nats.subjects", "crash.>");
         eos.put("kafka.topic.template", "crash-eos");
         eos.put("nats.max.ack.pending", String.valueOf(maxAckPending));
         eos.put("batch.max.records", "100");
         eos.put("exactly.once.support", "required");
-        worker.createConnector("crash-eos", eos);
+        createConnector("crash-eos", eos);
         // At-least-once source: two pull members of one durable (no seek, the durable's acks decide).
-        Map<String, String> members = common(ConnectWorker.SOURCE_CLASS);
+        Map<String, String> members = common(SOURCE_CLASS);
         members.put("nats.subjects", "crash.>");
         members.put("kafka.topic.template", "crash-members");
         members.put("nats.max.ack.pending", String.valueOf(maxAckPending));
         members.put("batch.max.records", "100");
         members.put("tasks.max", "2");
         members.put("nats.ack.wait.ms", "10000");   // a dead member's unacked messages come back after this
-        worker.createConnector("crash-members", members);
-        Map<String, String> sink = common(ConnectWorker.SINK_CLASS);
+        createConnector("crash-members", members);
+        Map<String, String> sink = common(SINK_CLASS);
         sink.put("topics", "crash-in");
         sink.put("nats.subject.template", "crashsink.out");
         sink.put("nats.publish.max.outstanding", "100");
-        worker.createConnector("crash-sink", sink);
+        createConnector("crash-sink", sink);
 
         // A core subscription sees every publish, also those JetStream drops as duplicates (same Nats-Msg-Id).
         AtomicInteger published = new AtomicInteger();
@@ -390,11 +435,11 @@ class BridgeIT {
         worker.kill();
         System.out.println("killed the worker after " + fed.get() + " fed, " + streamCount("CRASHSINK")
                 + " in CRASHSINK");
-        worker.start();
+        worker.restart();
         feeder.join();
-        worker.awaitRunning("crash-eos");
-        worker.awaitRunning("crash-members");
-        worker.awaitRunning("crash-sink");
+        awaitRunning("crash-eos");
+        awaitRunning("crash-members");
+        awaitRunning("crash-sink");
 
         int eosDuplicates = assertAllArrived("crash-eos", n, 0);
         int memberDuplicates = assertAllArrived("crash-members", n, 2 * maxAckPending);
@@ -435,14 +480,14 @@ class BridgeIT {
             p.send(new ProducerRecord<>("dlq-in", null, "no key: {key} cannot be filled"));
             p.send(new ProducerRecord<>("dlq-in", "b", "third"));
         }
-        Map<String, String> c = common(ConnectWorker.SINK_CLASS);
+        Map<String, String> c = common(SINK_CLASS);
         c.put("topics", "dlq-in");
         c.put("nats.subject.template", "dlq.{key}");
         c.put("errors.tolerance", "all");
         c.put("errors.deadletterqueue.topic.name", "dlq-dead");
         c.put("errors.deadletterqueue.topic.replication.factor", "1");
         c.put("errors.deadletterqueue.context.headers.enable", "true");
-        worker.createConnector("dlq-sink", c);
+        createConnector("dlq-sink", c);
         List<Message> stored = readStream("DLQ", "dlq.>", 2, Duration.ofSeconds(30));
         assertEquals(List.of("dlq.a", "dlq.b"), stored.stream().map(Message::getSubject).toList());
         List<ConsumerRecord<String, byte[]>> dead = readKafka(List.of("dlq-dead"), 1, Duration.ofSeconds(30));
@@ -451,20 +496,20 @@ class BridgeIT {
         String reason = header(dead.get(0), "__connect.errors.exception.message");
         assertNotNull(reason);
         assertTrue(reason.contains("has no key"), reason);
-        worker.deleteConnector("dlq-sink");
+        deleteConnector("dlq-sink");
     }
 
     @Test
     @Order(7)
     @DisplayName("core NATS mode (at-most-once) forwards what is published while it runs")
     void coreMode() throws Exception {
-        Map<String, String> c = common(ConnectWorker.SOURCE_CLASS);
+        Map<String, String> c = common(SOURCE_CLASS);
         c.put("nats.mode", "core");
         c.put("nats.subjects", "core.>");
         c.put("kafka.topic.template", "core-out");
         c.put("kafka.key.source", "header");
         c.put("kafka.key.header", "id");
-        worker.createConnector("core-source", c);
+        createConnector("core-source", c);
         // Core NATS keeps nothing for a subscriber that is not there yet: publish probes until one comes through,
         // which proves the task's subscription is live, then the 50 that must all arrive.
         int probes = 0;
@@ -488,7 +533,7 @@ class BridgeIT {
         for (int i = 0; i < 50; i++) {
             assertEquals("id" + i, records.get(i).key());
         }
-        worker.deleteConnector("core-source");
+        deleteConnector("core-source");
     }
 
     @Test
@@ -499,12 +544,12 @@ class BridgeIT {
         int n = 1000;
         createStream("RESTART", "restart.>");
         createTopic("restart-in", 1);
-        Map<String, String> c = common(ConnectWorker.SINK_CLASS);
+        Map<String, String> c = common(SINK_CLASS);
         c.put("topics", "restart-in");
         c.put("nats.subject.template", "restart.out");
         c.put("nats.publish.ack.timeout.ms", "2000");
         c.put("retry.backoff.ms", "500");
-        worker.createConnector("restart-sink", c);
+        createConnector("restart-sink", c);
         Thread feeder = new Thread(() -> {
             try (KafkaProducer<String, String> p = producer()) {
                 for (int i = 0; i < n; i++) {
@@ -545,8 +590,8 @@ class BridgeIT {
         System.out.println("sink across a NATS restart: " + stored.size() + " stored, " + seqs.size() + " distinct");
         assertEquals(n, seqs.size(), "records lost across the NATS restart");
         assertEquals(n, stored.size(), "records stored twice across the NATS restart");
-        worker.awaitRunning("restart-sink");
-        worker.deleteConnector("restart-sink");
+        awaitRunning("restart-sink");
+        deleteConnector("restart-sink");
     }
 
     /** Every seq 0..n-1 is in the topic (read_committed); returns the duplicates, asserting at most {@code bound}. */

@@ -6,6 +6,9 @@
  *       {@code kafka_2.13} jars already on the class path.</li>
  *   <li>{@link io.relaybus.embedded.EmbeddedNats}: a {@code nats-server} child process with JetStream
  *       (Debian's {@code nats-server} package, or {@code $NATS_SERVER_BIN}).</li>
+ *   <li>{@link io.relaybus.embedded.EmbeddedConnect}: a Kafka Connect distributed worker in a forked JVM that loads
+ *       connector plugins from a plugin archive through {@code plugin.path}, with a class path that does not hold
+ *       the plugin's own jars; {@link io.relaybus.embedded.ConnectRest} talks to it (or to any Connect cluster).</li>
  *   <li>{@link io.relaybus.embedded.TestBrokers}: one shared broker of each kind per JVM, or an external one named by
  *       {@code RELAYBUS_TEST_KAFKA_BOOTSTRAP} / {@code RELAYBUS_TEST_NATS_URL}, behind the
  *       {@link io.relaybus.embedded.BrokerHandle} interface.</li>

@@ -1,0 +1,254 @@
+package io.relaybus.bench;
+
+import io.nats.client.Connection;
+import io.nats.client.ConsumeOptions;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.MessageConsumer;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.RetentionPolicy;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A mirror between NATS JetStream and Kafka as a {@link Target}: {@link #publish} writes into the source side, a
+ * reader on the destination side hands what arrives to the receiver, and a subclass moves events in between (the
+ * connectors in a Connect worker, or the raw mirror in this JVM). The Runner's acknowledged rate is the source side's,
+ * its end-to-end rate and latency are the mirror's: the payload, with its send time, crosses both systems unchanged.
+ *
+ * <p>Everything is named after the run: stream, subject and topic are all {@code name} (the source connector's
+ * {@code kafka.topic.template={subject}} and the sink's {@code nats.subject.template={topic}} keep it). The topic
+ * exists already (the bench creates it with {@code --partitions}); {@link #subscribe} creates the stream, starts the
+ * reader and then the mirror, and returns when both are ready.
+ *
+ * <p>The bench's own clients: NATS to Kafka publishes with {@code publishAsync} and a {@code Nats-Msg-Id}, as
+ * {@link RawNatsTarget} does, and reads with a KafkaConsumer in a fresh group (the run's consumer settings, from the
+ * earliest offset); Kafka to NATS publishes with a KafkaProducer (the run's producer settings) and reads with a durable
+ * JetStream pull consumer, acking each message.
+ */
+abstract class MirrorTarget implements Target {
+
+    static final int READER_BATCH = RawNatsTarget.BATCH;
+
+    protected final BenchOptions.Direction direction;
+    protected final String bootstrap;
+    protected final String natsUrl;
+    protected final String name;
+    protected final int partitions;
+    private final Map<String, String> producerSettings;
+    private final Map<String, String> readerSettings;
+    protected Connection nats;
+    private JetStream js;
+    private KafkaProducer<byte[], byte[]> producer;
+    private MessageConsumer natsReader;
+    private Thread kafkaReader;
+    private volatile KafkaConsumer<byte[], byte[]> kafkaReaderConsumer;
+    private volatile boolean reading = true;
+
+    MirrorTarget(BenchOptions.Direction direction, String bootstrap, String natsUrl, String name, int partitions,
+                 KafkaSettings kafka) {
+        this.direction = direction;
+        this.bootstrap = bootstrap;
+        this.natsUrl = natsUrl;
+        this.name = name;
+        this.partitions = partitions;
+        this.producerSettings = kafka.rawProducer();
+        this.readerSettings = kafka.rawConsumer();
+    }
+
+    /** Starts moving events from the source side to the destination side; returns when it is live. */
+    protected abstract void startMirror() throws Exception;
+
+    /** Stops the mirror (called once, also after a failed start). */
+    protected abstract void stopMirror();
+
+    /** What the mirror runs with. */
+    protected abstract Map<String, String> mirrorSettings();
+
+    protected boolean natsToKafka() {
+        return direction == BenchOptions.Direction.NATS_TO_KAFKA;
+    }
+
+    @Override
+    public Map<String, String> settings() {
+        Map<String, String> s = new TreeMap<>();
+        s.put("bench.direction", direction.flag);
+        s.put("bench.source", natsToKafka() ? "JetStream stream " + name + " (file storage), subject " + name
+                : "Kafka topic " + name + ", " + partitions + " partitions");
+        s.put("bench.destination", natsToKafka() ? "Kafka topic " + name + ", " + partitions + " partitions"
+                : "JetStream stream " + name + " (file storage), subject " + name);
+        if (natsToKafka()) {
+            s.put("bench.publisher", "jnats publishAsync with Nats-Msg-Id, at most --window outstanding");
+            readerSettings.forEach((k, v) -> s.put("bench.reader.consumer." + k, v));
+        } else {
+            producerSettings.forEach((k, v) -> s.put("bench.publisher.producer." + k, v));
+            s.put("bench.reader", "durable JetStream pull consumer, batches of " + READER_BATCH + ", ack per message");
+        }
+        mirrorSettings().forEach((k, v) -> s.put("mirror." + k, v));
+        return s;
+    }
+
+    @Override
+    public void open() throws Exception {
+        nats = Nats.connect(Options.builder().server(natsUrl).connectionName("bench-mirror-ends").build());
+        js = nats.jetStream();
+        if (!natsToKafka()) {
+            Properties pp = new Properties();
+            pp.putAll(producerSettings);
+            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            pp.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-mirror-publisher");
+            producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+            producer.partitionsFor(name);
+        }
+    }
+
+    @Override
+    public void subscribe(Receiver receiver) throws Exception {
+        JetStreamManagement jsm = nats.jetStreamManagement();
+        // Source stream (NATS to Kafka) or the stream that stores what the sink publishes (Kafka to NATS).
+        jsm.addStream(StreamConfiguration.builder().name(name).subjects(name).storageType(StorageType.File)
+                .retentionPolicy(RetentionPolicy.Limits).duplicateWindow(Duration.ofMinutes(2)).build());
+        if (natsToKafka()) {
+            startKafkaReader(receiver);
+        } else {
+            jsm.addOrUpdateConsumer(name, ConsumerConfiguration.builder().durable("bench-reader").filterSubject(name)
+                    .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).build());
+            natsReader = nats.getConsumerContext(name, "bench-reader").consume(ConsumeOptions.builder()
+                    .batchSize(READER_BATCH).expiresIn(RawNatsTarget.EXPIRES_MS).build(), msg -> {
+                        receiver.onEvent(msg.getData());
+                        msg.ack();
+                    });
+        }
+        startMirror();
+    }
+
+    private void startKafkaReader(Receiver receiver) throws Exception {
+        Properties cp = new Properties();
+        cp.putAll(readerSettings);
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + name);
+        cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-mirror-reader");
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        kafkaReader = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                kafkaReaderConsumer = c;
+                c.subscribe(List.of(name), readyWhenAllAssigned(c, partitions, ready));
+                while (reading) {
+                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
+                        receiver.onEvent(r.value());
+                    }
+                }
+            } catch (WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                ready.completeExceptionally(e);
+                if (reading) {
+                    System.err.println("the bench's Kafka reader failed: " + e);
+                }
+            }
+        }, "bench-mirror-kafka-reader");
+        kafkaReader.setDaemon(true);
+        kafkaReader.start();
+        ready.get(2, TimeUnit.MINUTES);
+    }
+
+    /** A rebalance listener completing {@code ready} once all {@code partitions} are assigned and positioned. */
+    static ConsumerRebalanceListener readyWhenAllAssigned(KafkaConsumer<?, ?> c, int partitions,
+                                                          CompletableFuture<Void> ready) {
+        return new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                if (!ready.isDone() && c.assignment().size() >= partitions) {
+                    c.assignment().forEach(c::position);
+                    ready.complete(null);
+                }
+            }
+        };
+    }
+
+    @Override
+    public void publish(byte[] payload, String key, AckCallback callback) {
+        if (natsToKafka()) {
+            Headers headers = new Headers();
+            headers.put("Nats-Msg-Id", Payload.phase(payload) + "-" + Payload.seq(payload));
+            NatsMessage msg = NatsMessage.builder().subject(name).headers(headers).data(payload).build();
+            try {
+                js.publishAsync(msg).whenComplete((ack, error) -> callback.done(error));
+            } catch (RuntimeException e) {
+                callback.done(e);
+            }
+        } else {
+            byte[] k = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+            producer.send(new ProducerRecord<>(name, k, payload), (metadata, error) -> callback.done(error));
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            stopMirror();
+        } finally {
+            reading = false;
+            KafkaConsumer<byte[], byte[]> c = kafkaReaderConsumer;
+            if (c != null) {
+                c.wakeup();
+            }
+            join(kafkaReader);
+            if (natsReader != null) {
+                natsReader.stop();
+            }
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(30));
+            }
+            if (nats != null) {
+                try {
+                    nats.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    static void join(Thread t) {
+        if (t != null) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

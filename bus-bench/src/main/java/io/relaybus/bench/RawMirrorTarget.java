@@ -1,0 +1,266 @@
+package io.relaybus.bench;
+
+import io.nats.client.ConsumeOptions;
+import io.nats.client.JetStream;
+import io.nats.client.Message;
+import io.nats.client.MessageConsumer;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The baseline of a bridge run: the least a hand-written mirror with the raw clients does, in this JVM, with the same
+ * delivery guarantee as the connectors and the same client settings (see {@link BridgeSettings}).
+ *
+ * <ul>
+ *   <li>NATS to Kafka: a durable JetStream pull consumer (explicit acks, the source's max ack pending, pulls of its
+ *       fetch size and wait) whose messages go to a KafkaProducer with the Connect source producer's settings; a
+ *       message is acked in the send callback, after Kafka acknowledged its record (at-least-once, like the
+ *       connector's {@code commitRecord}). NATS headers are copied, plus an origin header, as the connector does.</li>
+ *   <li>Kafka to NATS: a KafkaConsumer with the Connect sink consumer's settings publishing each record with
+ *       {@code publishAsync} and {@code Nats-Msg-Id: topic-partition-offset}, at most the sink's
+ *       {@code nats.publish.max.outstanding} unacknowledged; the offsets of a poll batch are committed once every
+ *       publish of it and of the batches before it was acknowledged.</li>
+ * </ul>
+ * One thread moves the events either way (the jnats dispatcher, or the poll thread), like one connector task.
+ */
+final class RawMirrorTarget extends MirrorTarget {
+
+    private static final String DURABLE = "raw-mirror";
+
+    private final BridgeSettings bridge;
+    private final AtomicLong failures = new AtomicLong();
+    private KafkaProducer<byte[], byte[]> mirrorProducer;
+    private MessageConsumer mirrorConsumer;
+    private Thread mirrorPoller;
+    private volatile KafkaConsumer<byte[], byte[]> mirrorKafkaConsumer;
+    private volatile boolean mirroring = true;
+
+    RawMirrorTarget(BenchOptions.Direction direction, String bootstrap, String natsUrl, String name, int partitions,
+                    KafkaSettings kafka, BridgeSettings bridge) {
+        super(direction, bootstrap, natsUrl, name, partitions, kafka);
+        this.bridge = bridge;
+    }
+
+    @Override
+    public String kind() {
+        return "raw";
+    }
+
+    @Override
+    public String description() {
+        return natsToKafka() ? "raw mirror: jnats pull consumer to KafkaProducer, ack after the Kafka ack"
+                : "raw mirror: KafkaConsumer to jnats publishAsync, commit after the JetStream acks";
+    }
+
+    @Override
+    protected Map<String, String> mirrorSettings() {
+        Map<String, String> s = new TreeMap<>();
+        s.put("threads", "1 (in the bench JVM)");
+        if (natsToKafka()) {
+            s.put("nats.consumer", "durable " + DURABLE + ", AckPolicy.Explicit, max ack pending "
+                    + bridge.maxAckPending(natsUrl));
+            s.put("nats.consume.batch.size", String.valueOf(bridge.fetchMaxMessages(natsUrl)));
+            s.put("nats.consume.expires.ms", expiresMs() + " (the connector's nats.fetch.max.wait.ms, at least jnats' "
+                    + "minimum of 1000 for consume())");
+            bridge.rawMirrorProducer().forEach((k, v) -> s.put("producer." + k, v));
+        } else {
+            s.put("nats.publish.max.outstanding", String.valueOf(bridge.publishMaxOutstanding(natsUrl)));
+            s.put("consumer.group.id", DURABLE + "-" + name);
+            bridge.rawMirrorConsumer().forEach((k, v) -> s.put("consumer." + k, v));
+        }
+        return s;
+    }
+
+    @Override
+    protected void startMirror() throws Exception {
+        if (natsToKafka()) {
+            startNatsToKafka();
+        } else {
+            startKafkaToNats();
+        }
+    }
+
+    private void startNatsToKafka() throws Exception {
+        Properties pp = new Properties();
+        pp.putAll(bridge.rawMirrorProducer());
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        pp.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-raw-mirror");
+        mirrorProducer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
+        mirrorProducer.partitionsFor(name);
+        nats.jetStreamManagement().addOrUpdateConsumer(name, ConsumerConfiguration.builder().durable(DURABLE)
+                .filterSubject(name).ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All)
+                .maxAckPending(bridge.maxAckPending(natsUrl)).build());
+        mirrorConsumer = nats.getConsumerContext(name, DURABLE).consume(ConsumeOptions.builder()
+                .batchSize(bridge.fetchMaxMessages(natsUrl)).expiresIn(expiresMs()).build(),
+                this::mirror);
+    }
+
+    /** jnats' {@code consume()} refuses pull expiries below one second; under load a pull fills long before. */
+    private long expiresMs() {
+        return Math.max(1000, bridge.fetchMaxWaitMs(natsUrl));
+    }
+
+    private void mirror(Message msg) {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(name, null, msg.getData());
+        if (msg.hasHeaders()) {
+            msg.getHeaders().forEach((k, values) -> values.forEach(v -> record.headers().add(k,
+                    v.getBytes(StandardCharsets.UTF_8))));
+        }
+        record.headers().add("relaybus-bridge-origin", DURABLE.getBytes(StandardCharsets.UTF_8));
+        mirrorProducer.send(record, (metadata, error) -> {
+            if (error == null) {
+                msg.ack();
+            } else {
+                onFailure(error);
+                msg.nak();
+            }
+        });
+    }
+
+    private void startKafkaToNats() throws Exception {
+        Properties cp = new Properties();
+        cp.putAll(bridge.rawMirrorConsumer());
+        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        cp.put(ConsumerConfig.GROUP_ID_CONFIG, DURABLE + "-" + name);
+        cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-raw-mirror");
+        JetStream js = nats.jetStream();
+        Semaphore window = new Semaphore(bridge.publishMaxOutstanding(natsUrl));
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        mirrorPoller = new Thread(() -> {
+            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                mirrorKafkaConsumer = c;
+                c.subscribe(List.of(name), readyWhenAllAssigned(c, partitions, ready));
+                Deque<Batch> unacked = new ArrayDeque<>();
+                while (mirroring) {
+                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(100));
+                    if (!records.isEmpty()) {
+                        unacked.add(publish(js, records, window));
+                    }
+                    commitAcknowledged(c, unacked);
+                }
+            } catch (WakeupException e) {
+                // closing
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                ready.completeExceptionally(e);
+                if (mirroring) {
+                    System.err.println("the raw mirror's Kafka consumer failed: " + e);
+                }
+            }
+        }, "bench-raw-mirror-poll");
+        mirrorPoller.setDaemon(true);
+        mirrorPoller.start();
+        ready.get(2, TimeUnit.MINUTES);
+    }
+
+    /** One poll's publishes and the offsets to commit once all of them are acknowledged. */
+    private record Batch(CompletableFuture<Void> acks, Map<TopicPartition, OffsetAndMetadata> offsets) {
+    }
+
+    private Batch publish(JetStream js, ConsumerRecords<byte[], byte[]> records, Semaphore window)
+            throws InterruptedException {
+        List<CompletableFuture<?>> acks = new ArrayList<>(records.count());
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            Headers headers = new Headers();
+            headers.put("Nats-Msg-Id", r.topic() + "-" + r.partition() + "-" + r.offset());
+            for (Header h : r.headers()) {
+                headers.add(h.key(), h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8));
+            }
+            headers.put("relaybus-bridge-origin", DURABLE);
+            window.acquire();
+            CompletableFuture<?> ack;
+            try {
+                ack = js.publishAsync(NatsMessage.builder().subject(name).headers(headers).data(r.value()).build());
+            } catch (RuntimeException e) {
+                ack = CompletableFuture.failedFuture(e);
+            }
+            acks.add(ack.whenComplete((a, error) -> {
+                window.release();
+                if (error != null) {
+                    onFailure(error);
+                }
+            }));
+            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        }
+        return new Batch(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)), offsets);
+    }
+
+    /**
+     * Commits the offsets of the leading batches whose publishes all completed, in poll order, so an offset is never
+     * committed before the publishes of the records below it. A failed publish is not retried (it is reported, and
+     * the event shows up as lost in the run's success rate).
+     */
+    private static void commitAcknowledged(KafkaConsumer<byte[], byte[]> c, Deque<Batch> unacked) {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        while (!unacked.isEmpty() && unacked.peek().acks().isDone()) {
+            Batch b = unacked.poll();
+            if (!b.acks().isCompletedExceptionally()) {
+                commit.putAll(b.offsets());
+            }
+        }
+        if (!commit.isEmpty()) {
+            c.commitAsync(commit, null);
+        }
+    }
+
+    /** A mirror failure: reported, never retried (the event then shows up as lost in the run's success rate). */
+    private void onFailure(Throwable error) {
+        if (failures.getAndIncrement() == 0) {
+            System.err.println("raw mirror " + direction.flag + ": a publish failed (further failures are counted, "
+                    + "not printed): " + error);
+        }
+    }
+
+    @Override
+    protected void stopMirror() {
+        mirroring = false;
+        KafkaConsumer<byte[], byte[]> c = mirrorKafkaConsumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        join(mirrorPoller);
+        if (mirrorConsumer != null) {
+            mirrorConsumer.stop();
+        }
+        if (mirrorProducer != null) {
+            mirrorProducer.close(Duration.ofSeconds(30));
+        }
+        if (failures.get() > 0) {
+            System.err.println("raw mirror " + direction.flag + ": " + failures.get() + " publishes failed");
+        }
+    }
+}

@@ -1,0 +1,547 @@
+package io.relaybus.embedded;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+/**
+ * A real Kafka Connect distributed worker ({@code ConnectDistributed}) in a forked JVM, loading connector plugins
+ * from a plugin archive through {@code plugin.path}, as a production worker does. For integration tests and the
+ * benchmark.
+ *
+ * <p><b>Plugin isolation.</b> The archive (a Connect component archive, e.g.
+ * {@code relaybus-connect-bridge-VERSION.zip} with {@code lib/*.jar}) is unpacked into {@link #pluginPath()}. The
+ * worker's class path is the one given to the {@link Builder} (by default this JVM's) <em>minus every artifact the
+ * archive ships</em> (matched by artifact name, version ignored; for a Maven module's {@code target/classes}
+ * directory, the module's directory name): otherwise the worker's own class loader would hold a second copy of the
+ * plugin, and the test would pass for a plugin that cannot be loaded from its archive. {@code plugin.discovery} is
+ * {@code service_load}, so the worker finds connectors through their {@code META-INF/services} entries only.
+ * The class path must also hold {@code connect-runtime} with its dependencies, an SLF4J provider for a useful log,
+ * and this module (for {@link ConnectWorkerMain}); {@link Builder#start()} checks the last.
+ *
+ * <p><b>Defaults</b> (override with {@link Builder#workerProperty}): REST on a free loopback port; group and internal
+ * topic names suffixed with that port, replication factor 1; string keys and headers, byte-array values; offsets
+ * flushed every second; a 6 s group session. JVM: {@code -Xmx512m}, G1.
+ *
+ * <p><b>Lifecycle and ownership.</b> The creator owns the instance and must {@link #close()} it, which stops the worker
+ * (SIGTERM, then SIGKILL after 30 s) and deletes its temp directory. {@link #kill()} is a SIGKILL (a crash);
+ * {@link #restart()} starts a new worker process with the same port, group and internal topics, which picks up the
+ * connectors from the config topic. If this JVM exits without {@code close()}, a shutdown hook kills the worker; if
+ * this JVM is killed, the worker sees its standard input close and exits on its own.
+ *
+ * <p><b>Threading.</b> Thread-safe: lifecycle methods are {@code synchronized}; {@link #rest()} may be used from any
+ * thread.
+ */
+public final class EmbeddedConnect implements AutoCloseable {
+
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /** {@code name-1.2.3.jar} or {@code name-0.1.0-SNAPSHOT.jar}: the artifact name is what precedes "-digit". */
+    private static final Pattern VERSIONED_JAR = Pattern.compile("^(.+?)-\\d[^/]*\\.jar$");
+
+    private final Path dir;
+    private final Path pluginPath;
+    private final Path configFile;
+    private final Path logFile;
+    private final int port;
+    private final List<Path> classPath;
+    private final Set<String> pluginArtifacts;
+    private final List<String> jvmArgs;
+    private final String heap;
+    private final Duration startupTimeout;
+    private final List<String> expectedPlugins;
+    private final ConnectRest rest;
+    private final Thread shutdownHook;
+    private Map<String, String> workerConfig;
+    private Process process;
+    private int incarnation;
+    private boolean closed;
+
+    private final boolean ownsDirectory;
+
+    private EmbeddedConnect(Builder b) {
+        this.ownsDirectory = b.directory == null;
+        this.dir = ownsDirectory ? ProcessSupport.createTempDir("relaybus-connect-") : createFresh(b.directory);
+        this.pluginPath = dir.resolve("plugins");
+        this.configFile = dir.resolve("worker.properties");
+        this.logFile = dir.resolve("worker.log");
+        this.port = ProcessSupport.freePort();
+        this.heap = b.heap;
+        this.jvmArgs = List.copyOf(b.jvmArgs);
+        this.startupTimeout = b.startupTimeout;
+        this.expectedPlugins = List.copyOf(b.expectedPlugins);
+        this.rest = new ConnectRest("http://127.0.0.1:" + port);
+        try {
+            unpack(b.pluginArchive, pluginPath);
+            this.pluginArtifacts = artifactsIn(pluginPath);
+            this.classPath = isolate(b.classPath != null ? b.classPath : currentClassPath(), pluginArtifacts);
+            writeConfig(b.bootstrapServers, b.workerProperties);
+        } catch (RuntimeException e) {
+            if (ownsDirectory) {
+                ProcessSupport.deleteRecursively(dir);
+            }
+            throw e;
+        }
+        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-connect-" + port, this::onJvmExit);
+    }
+
+    /** Options for a worker connected to the Kafka cluster at {@code bootstrapServers}; finish with {@link Builder#start()}. */
+    public static Builder builder(String bootstrapServers) {
+        return new Builder(bootstrapServers);
+    }
+
+    /** The REST API of this worker. */
+    public ConnectRest rest() {
+        return rest;
+    }
+
+    /** {@code http://127.0.0.1:<port>}: the worker's REST listener. Stable across restarts. */
+    public String restUrl() {
+        return rest.baseUrl();
+    }
+
+    /** Where the plugin archive was unpacked: the worker's {@code plugin.path}. */
+    public Path pluginPath() {
+        return pluginPath;
+    }
+
+    /** The worker JVM's class path, after removing what the plugin archive ships. */
+    public List<Path> classPath() {
+        return classPath;
+    }
+
+    /** The instance's temp directory: {@code worker.properties}, {@code worker.log} and {@code plugins/}. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The worker JVM's stdout/stderr; appended to across restarts. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** The Kafka topics the worker keeps its configs, offsets and statuses in (they stay on the cluster). */
+    public List<String> internalTopics() {
+        return List.of(workerConfig.get("config.storage.topic"), workerConfig.get("offset.storage.topic"),
+                workerConfig.get("status.storage.topic"));
+    }
+
+    /** CPU time of the running worker process so far in nanoseconds, or -1 when it is not running or unknown. */
+    public synchronized long cpuNanos() {
+        if (process == null) {
+            return -1;
+        }
+        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** The last lines of the worker log, for error messages. */
+    public String logTail() {
+        return "last lines of " + logFile + ":" + System.lineSeparator() + ProcessSupport.tail(logFile, 60);
+    }
+
+    /** SIGKILL: no graceful shutdown, no final offset commit. The port and internal topics are kept. */
+    public synchronized void kill() {
+        ProcessSupport.kill(process);
+        release();
+    }
+
+    /** Stops the worker gracefully (it commits offsets and leaves the group); after 30 s it is killed. */
+    public synchronized void stop() {
+        ProcessSupport.stop(process, STOP_GRACE);
+        release();
+    }
+
+    /**
+     * Starts a worker process (stopping a running one gracefully first) and waits until its REST API lists every
+     * plugin named by {@link Builder#expectPlugins}.
+     *
+     * @throws IllegalStateException when it exits, lists other plugins, or is not up in time; the message ends with
+     *                               the tail of the worker log
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException("EmbeddedConnect on " + restUrl() + " is closed");
+        }
+        stop();
+        launch();
+    }
+
+    /** Stops the worker and deletes its temp directory (not a directory given to the builder). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            stop();
+        } finally {
+            if (ownsDirectory) {
+                ProcessSupport.deleteRecursively(dir);
+            }
+            ProcessSupport.removeShutdownHook(shutdownHook);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedConnect[" + restUrl() + ", dir=" + dir + "]";
+    }
+
+    private void launch() {
+        incarnation++;
+        List<String> command = new ArrayList<>();
+        command.add(ProcessSupport.javaBinary());
+        command.add("-Xmx" + heap);
+        command.add("-Xms64m");
+        command.add("-XX:+UseG1GC");
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-Djava.awt.headless=true");
+        command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
+        command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+        command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn");
+        command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common=warn");
+        command.add("-Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn");
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()));
+        command.add(ConnectWorkerMain.class.getName());
+        command.add(configFile.toString());
+        ProcessSupport.appendLine(logFile, "[relaybus] ---- starting worker incarnation " + incarnation + ": "
+                + ConnectWorkerMain.class.getName() + " " + configFile);
+        long started = System.nanoTime();
+        try {
+            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the Connect worker JVM " + command.get(0) + ": " + e, e);
+        }
+        try {
+            awaitPlugins();
+        } catch (RuntimeException e) {
+            ProcessSupport.kill(process);
+            release();
+            throw e;
+        }
+        ProcessSupport.appendLine(logFile, "[relaybus] ---- worker ready after "
+                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+    }
+
+    private void awaitPlugins() {
+        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the Connect worker exited with code " + process.exitValue()
+                        + " during start-up; " + logTail());
+            }
+            List<String> plugins;
+            try {
+                plugins = rest.connectorPlugins();
+            } catch (IOException | IllegalStateException notUpYet) {
+                // REST not listening yet, or 404 while the herder starts
+                ProcessSupport.sleep(300);
+                continue;
+            }
+            List<String> missing = expectedPlugins.stream().filter(p -> !plugins.contains(p)).toList();
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("the Connect worker is up but does not list " + missing
+                        + " (it lists " + plugins + "); plugin.path=" + pluginPath + " holds " + pluginArtifacts
+                        + "; " + logTail());
+            }
+            return;
+        }
+        throw new IllegalStateException("the Connect worker did not come up in " + startupTimeout.toSeconds()
+                + " s; " + logTail());
+    }
+
+    private void release() {
+        if (process != null) {
+            ProcessSupport.closeQuietly(process.getOutputStream());
+            process = null;
+        }
+    }
+
+    private void onJvmExit() {
+        Process p;
+        synchronized (this) {
+            p = process;
+        }
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor();
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }
+        if (ownsDirectory) {
+            ProcessSupport.deleteRecursively(dir);
+        }
+    }
+
+    /** A given directory, emptied: a worker must not find a previous run's plugins or properties. */
+    private static Path createFresh(Path given) {
+        ProcessSupport.deleteRecursively(given);
+        try {
+            return Files.createDirectories(given).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the worker directory " + given, e);
+        }
+    }
+
+    private void writeConfig(String bootstrap, Map<String, String> overrides) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("group.id", "relaybus-connect-" + port);
+        p.put("config.storage.topic", "relaybus-connect-configs-" + port);
+        p.put("offset.storage.topic", "relaybus-connect-offsets-" + port);
+        p.put("status.storage.topic", "relaybus-connect-status-" + port);
+        p.put("config.storage.replication.factor", "1");
+        p.put("offset.storage.replication.factor", "1");
+        p.put("status.storage.replication.factor", "1");
+        p.put("offset.storage.partitions", "1");
+        p.put("status.storage.partitions", "1");
+        p.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        p.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        p.put("header.converter", "org.apache.kafka.connect.storage.StringConverter");
+        p.put("listeners", "http://127.0.0.1:" + port);
+        p.put("rest.advertised.host.name", "127.0.0.1");
+        p.put("plugin.path", pluginPath.toString());
+        p.put("plugin.discovery", "service_load");
+        p.put("offset.flush.interval.ms", "1000");
+        p.put("scheduled.rebalance.max.delay.ms", "0");
+        p.put("session.timeout.ms", "6000");
+        p.put("heartbeat.interval.ms", "2000");
+        p.put("consumer.session.timeout.ms", "6000");
+        p.put("consumer.heartbeat.interval.ms", "2000");
+        p.put("task.shutdown.graceful.timeout.ms", "5000");
+        p.putAll(overrides);
+        workerConfig = Map.copyOf(p);
+        Properties props = new Properties();
+        props.putAll(p);
+        try (OutputStream out = Files.newOutputStream(configFile)) {
+            props.store(out, "written by io.relaybus.embedded.EmbeddedConnect");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Unpacks a zip archive into {@code into} (created if needed); refuses entries that would land outside it. */
+    public static Path unpack(Path zip, Path into) {
+        if (!Files.isRegularFile(zip)) {
+            throw new IllegalStateException("plugin archive " + zip.toAbsolutePath() + " not found");
+        }
+        Path root = into.toAbsolutePath().normalize();
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            Files.createDirectories(root);
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                Path target = root.resolve(e.getName()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IllegalStateException("plugin archive " + zip + " has an entry outside its root: "
+                            + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack plugin archive " + zip, e);
+        }
+        return into;
+    }
+
+    /** The artifact names of the jars under {@code pluginDir} (any depth). */
+    static Set<String> artifactsIn(Path pluginDir) {
+        Set<String> names = new LinkedHashSet<>();
+        try (Stream<Path> files = Files.walk(pluginDir)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".jar"))
+                    .forEach(f -> names.add(artifactName(f)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (names.isEmpty()) {
+            throw new IllegalStateException("the plugin archive holds no jar (expected lib/*.jar under " + pluginDir
+                    + ")");
+        }
+        return names;
+    }
+
+    /**
+     * The artifact a class path entry holds: {@code jnats-2.26.2.jar} is {@code jnats}; a Maven module's
+     * {@code .../bus-spi/target/classes} (or {@code test-classes}) directory is {@code bus-spi}.
+     */
+    static String artifactName(Path entry) {
+        String file = entry.getFileName() == null ? entry.toString() : entry.getFileName().toString();
+        Matcher m = VERSIONED_JAR.matcher(file);
+        if (m.matches()) {
+            return m.group(1);
+        }
+        if (file.endsWith(".jar")) {
+            return file.substring(0, file.length() - 4);
+        }
+        Path parent = entry.getParent();
+        if ((file.equals("classes") || file.equals("test-classes")) && parent != null
+                && parent.getFileName() != null && parent.getFileName().toString().equals("target")
+                && parent.getParent() != null && parent.getParent().getFileName() != null) {
+            return parent.getParent().getFileName().toString();
+        }
+        return file;
+    }
+
+    /** {@code classPath} without the entries whose artifact the plugin ships; every entry made absolute. */
+    static List<Path> isolate(List<Path> classPath, Set<String> pluginArtifacts) {
+        List<Path> kept = new ArrayList<>();
+        for (Path entry : classPath) {
+            if (!pluginArtifacts.contains(artifactName(entry))) {
+                kept.add(entry.toAbsolutePath());
+            }
+        }
+        if (kept.stream().noneMatch(EmbeddedConnect::holdsWorkerMain)) {
+            throw new IllegalStateException("the Connect worker's class path must include io.relaybus:embedded-"
+                    + "brokers (for " + ConnectWorkerMain.class.getName() + "), and it does not: " + kept);
+        }
+        return List.copyOf(kept);
+    }
+
+    private static boolean holdsWorkerMain(Path entry) {
+        String resource = ConnectWorkerMain.class.getName().replace('.', '/') + ".class";
+        if (Files.isDirectory(entry)) {
+            return Files.exists(entry.resolve(resource));
+        }
+        if (!Files.isRegularFile(entry)) {
+            return false;
+        }
+        try (JarFile jar = new JarFile(entry.toFile())) {
+            return jar.getEntry(resource) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static List<Path> currentClassPath() {
+        List<Path> entries = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+            if (!e.isEmpty()) {
+                entries.add(Path.of(e));
+            }
+        }
+        return entries;
+    }
+
+    /** Options for an {@link EmbeddedConnect}. Not thread-safe; use it on one thread, then call {@link #start()}. */
+    public static final class Builder {
+        private final String bootstrapServers;
+        private Path directory;
+        private Path pluginArchive;
+        private List<Path> classPath;
+        private String heap = "512m";
+        private Duration startupTimeout = Duration.ofSeconds(120);
+        private final Map<String, String> workerProperties = new LinkedHashMap<>();
+        private final List<String> jvmArgs = new ArrayList<>();
+        private final List<String> expectedPlugins = new ArrayList<>();
+
+        private Builder(String bootstrapServers) {
+            this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        }
+
+        /** The plugin archive (zip) to unpack into the worker's {@code plugin.path}. Required. */
+        public Builder pluginArchive(Path zip) {
+            this.pluginArchive = Objects.requireNonNull(zip, "zip");
+            return this;
+        }
+
+        /**
+         * The worker JVM's class path before the plugin's artifacts are removed from it; by default this JVM's
+         * {@code java.class.path}. It must hold connect-runtime and its dependencies, and embedded-brokers.
+         */
+        public Builder classPath(List<Path> entries) {
+            this.classPath = List.copyOf(entries);
+            return this;
+        }
+
+        /**
+         * The worker's directory (emptied first), kept after {@link EmbeddedConnect#close()} so its log can be read
+         * after a test; by default a temp directory, deleted on close.
+         */
+        public Builder directory(Path dir) {
+            this.directory = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** Maximum heap of the worker JVM in {@code -Xmx} syntax; {@code "512m"} by default. */
+        public Builder heap(String heap) {
+            this.heap = Objects.requireNonNull(heap, "heap");
+            return this;
+        }
+
+        /** Sets (or overrides) one worker property, e.g. {@code exactly.once.source.support=enabled}. */
+        public Builder workerProperty(String key, String value) {
+            workerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /** An extra option for the worker JVM, e.g. {@code -XX:TieredStopAtLevel=1} for a faster start. */
+        public Builder jvmArg(String arg) {
+            jvmArgs.add(Objects.requireNonNull(arg, "arg"));
+            return this;
+        }
+
+        /** Connector classes that {@code GET /connector-plugins} must list before the worker counts as started. */
+        public Builder expectPlugins(String... connectorClasses) {
+            expectedPlugins.addAll(List.of(connectorClasses));
+            return this;
+        }
+
+        /** How long {@code start()}/{@code restart()} wait for the worker; 120 s by default. */
+        public Builder startupTimeout(Duration timeout) {
+            this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Unpacks the archive, writes the worker properties, starts the worker and waits until it lists the expected
+         * plugins.
+         *
+         * @throws IllegalStateException if it does not come up (the message has the log tail)
+         */
+        public EmbeddedConnect start() {
+            if (pluginArchive == null) {
+                throw new IllegalStateException("EmbeddedConnect needs a plugin archive: call pluginArchive(zip)");
+            }
+            EmbeddedConnect connect = new EmbeddedConnect(this);
+            try {
+                connect.restart();
+                return connect;
+            } catch (RuntimeException e) {
+                connect.close();
+                throw e;
+            }
+        }
+    }
+}

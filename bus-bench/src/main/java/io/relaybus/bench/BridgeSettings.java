@@ -14,8 +14,8 @@ import java.util.Map;
  * one durable, which reorders and is reported as not exactly-once), and a sink task already consumes every partition
  * of its topic; on two cores more tasks only add threads. The other keys are the connectors' defaults, written out
  * so that the report shows them: pulls of {@code nats.fetch.max.messages} = 500, up to {@code nats.max.ack.pending}
- * = 5,000 messages in flight to Kafka, poll batches of {@code batch.max.records} = 1,000 handed over after at most
- * {@code batch.linger.ms} = 20; the sink keeps {@code nats.publish.max.outstanding} = 1,000 publishes in flight.
+ * = 5,000 messages in flight to Kafka, poll batches of up to {@code batch.max.records} = 1,000 taken as they are
+ * ({@code batch.linger.ms} = 0); the sink keeps {@code nats.publish.max.outstanding} = 1,000 publishes in flight.
  * {@code --connector-property} overrides any of them (and adds Connect's own keys such as
  * {@code producer.override.linger.ms}, which the raw mirror applies to its producer too).
  */
@@ -54,7 +54,7 @@ final class BridgeSettings {
         c.put("kafka.topic.template", "{subject}");
         c.put("batch.max.records", "1000");
         c.put("batch.max.bytes", "1048576");
-        c.put("batch.linger.ms", "20");
+        c.put("batch.linger.ms", "0");
         converters(c);
         c.putAll(extra);
         return c;

@@ -73,8 +73,9 @@ final class NatsSourceConfig extends AbstractConfig {
     static final String BATCH_BYTES_CONFIG = "batch.max.bytes";
     static final String BATCH_BYTES_DOC = "A poll batch is handed over once its payloads reach this size.";
     static final String BATCH_LINGER_CONFIG = "batch.linger.ms";
-    static final String BATCH_LINGER_DOC = "A batch that is neither full by count nor by bytes is handed over this "
-            + "long after its first record arrived. 0 hands every record over at once.";
+    static final String BATCH_LINGER_DOC = "How long a poll() batch waits after its first record for more. 0 "
+            + "hands over what is queued when the worker asks; batches still grow by themselves while the worker is "
+            + "busy sending the previous one.";
     static final String POLL_TIMEOUT_CONFIG = "poll.timeout.ms";
     static final String POLL_TIMEOUT_DOC = "How long poll() waits for a batch before returning nothing (so the "
             + "worker can commit offsets and react to stop requests).";
@@ -135,7 +136,7 @@ final class NatsSourceConfig extends AbstractConfig {
                         BATCH_RECORDS_DOC, g, ++o, Width.SHORT, "Batch records")
                 .define(BATCH_BYTES_CONFIG, Type.LONG, 1_048_576L, ConfigDef.Range.atLeast(1), Importance.LOW,
                         BATCH_BYTES_DOC, g, ++o, Width.SHORT, "Batch bytes")
-                .define(BATCH_LINGER_CONFIG, Type.LONG, 20L, ConfigDef.Range.between(0, 60_000), Importance.LOW,
+                .define(BATCH_LINGER_CONFIG, Type.LONG, 0L, ConfigDef.Range.between(0, 60_000), Importance.LOW,
                         BATCH_LINGER_DOC, g, ++o, Width.SHORT, "Batch linger (ms)")
                 .define(POLL_TIMEOUT_CONFIG, Type.LONG, 1_000L, ConfigDef.Range.between(10, 60_000), Importance.LOW,
                         POLL_TIMEOUT_DOC, g, ++o, Width.SHORT, "Poll timeout (ms)");

@@ -6,14 +6,12 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.relaybus.spi.core.Batcher;
+import io.relaybus.spi.core.BatchQueue;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -24,10 +22,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads its share of the subjects (see {@link NatsSourceConnector#split}) and hands the worker batches of records.
  *
- * <p><b>Flow.</b> One reader per subject ({@link SubjectReader}) turns messages into records and adds them to the
- * shared-core {@link Batcher} (count, bytes, linger); each full or lingered batch goes to a small bounded queue that
- * {@link #poll()} takes from. A full queue blocks the batcher and thereby the readers: backpressure towards NATS
- * (JetStream stops delivering at {@code nats.max.ack.pending}).
+ * <p><b>Flow.</b> One reader per subject ({@link SubjectReader}) turns messages into records and puts them into the
+ * shared-core {@link BatchQueue} (room for four batches); {@link #poll()} takes what is queued, up to
+ * {@code batch.max.records} and {@code batch.max.bytes}, as soon as there is something (natural batching: batches grow
+ * while the worker is busy sending the previous one; {@code batch.linger.ms} can make them wait for more). A full
+ * queue blocks the readers: backpressure towards NATS (JetStream stops delivering at {@code nats.max.ack.pending}).
+ * An earlier version handed batches over only when full or 20 ms after their first record: bus-bench measured
+ * 79 ms p50 at 5,000 events/s through it.
  *
  * <p><b>Acks.</b> In JetStream mode a message is acked only in {@link #commitRecord}, i.e. after Kafka acknowledged
  * its record (with exactly-once, after the transaction holding it and its offset committed); never in
@@ -48,8 +49,7 @@ public final class NatsSourceTask extends SourceTask {
     private volatile boolean running;
     private NatsSourceConfig config;
     private Connection connection;
-    private Batcher<SourceRecord> batcher;
-    private BlockingQueue<List<SourceRecord>> batches;
+    private BatchQueue<SourceRecord> queue;
     private final List<SubjectReader> readers = new ArrayList<>();
 
     @Override
@@ -66,9 +66,7 @@ public final class NatsSourceTask extends SourceTask {
         int members = Integer.parseInt(props.getOrDefault(NatsSourceConfig.TASK_MEMBERS, "1"));
         String name = props.getOrDefault("name", "nats-source");
         running = true;
-        batches = new ArrayBlockingQueue<>(QUEUED_BATCHES);
-        batcher = new Batcher<>("nats-source-" + name, config.batchRecords(), config.batchBytes(),
-                config.batchLinger(), NatsSourceTask::sizeOf, this::handOver);
+        queue = new BatchQueue<>(QUEUED_BATCHES * config.batchRecords(), NatsSourceTask::sizeOf);
         connection = NatsClientConfig.connect(config, "relaybus-source-" + name + "-" + member);
         SubjectReader.Context ctx = new SubjectReader.Context(config, connection, config.topicMapper(),
                 config.keyExtractor(), NatsClientConfig.origins(config, props), context.offsetStorageReader(),
@@ -88,26 +86,22 @@ public final class NatsSourceTask extends SourceTask {
                 config.mode());
     }
 
-    /** Called by readers: remembers the message for the ack, then batches the record (may block: backpressure). */
+    /** Called by readers: remembers the message for the ack, then queues the record (blocks when full: backpressure). */
     private void accept(SourceRecord record, Message message) {
         if (message != null) {
             inFlight.put(record, message);
         }
-        batcher.add(record);
-    }
-
-    private void handOver(List<SourceRecord> batch) {
         try {
             while (running) {
-                if (batches.offer(batch, 100, TimeUnit.MILLISECONDS)) {
+                if (queue.put(record, 100, TimeUnit.MILLISECONDS)) {
                     return;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        // Stopping: the batch is dropped unacked; JetStream redelivers it to the next task.
-        batch.forEach(inFlight::remove);
+        // Stopping: the record is dropped unacked; JetStream redelivers it to the next task.
+        inFlight.remove(record);
     }
 
     private static long sizeOf(SourceRecord r) {
@@ -120,7 +114,9 @@ public final class NatsSourceTask extends SourceTask {
         if (t != null) {
             throw t instanceof ConnectException ce ? ce : new ConnectException("NATS source failed: " + t, t);
         }
-        return batches.poll(config.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        List<SourceRecord> batch = queue.takeBatch(config.batchRecords(), config.batchBytes(),
+                config.batchLinger().toNanos(), config.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        return batch.isEmpty() ? null : batch;
     }
 
     /** Acks the message of a record Kafka has acknowledged (metadata is null if a transform dropped it: ack too). */
@@ -144,8 +140,8 @@ public final class NatsSourceTask extends SourceTask {
             reader.close();
         }
         readers.clear();
-        if (batcher != null) {
-            batcher.close();
+        if (queue != null) {
+            queue.drain();   // never handed to Kafka, never acked: JetStream redelivers them to the next task
         }
         if (connection != null) {
             try {

@@ -160,6 +160,7 @@ public final class BenchMain {
                 progress.message("starting an embedded KRaft broker ...");
                 kafka = EmbeddedKafka.builder().heap("1g").start();
                 bootstrap = kafka.bootstrapServers();
+                runner.brokers(kafka);
                 progress.done();
                 broker = "embedded Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion()
                         + " KRaft, 1 node, same host (" + bootstrap + ")";
@@ -210,6 +211,7 @@ public final class BenchMain {
                 progress.message("starting nats-server ...");
                 nats = EmbeddedNats.start();
                 url = nats.url();
+                runner.brokers(nats);
                 progress.done();
                 broker = "embedded nats-server (JetStream, file storage), same host (" + url + ")";
             }
@@ -279,7 +281,7 @@ public final class BenchMain {
                 m.acked(), m.publishFailed(), m.unique(), m.duplicates(), m.foreign(), m.publishElapsedNanos(),
                 m.endToEndElapsedNanos(), m.ackThroughput(), m.endToEndThroughput(), m.successRate(), m.endToEnd(),
                 m.ack(), m.endToEndHistogram(), m.ackHistogram(), m.timeline(), m.cpuNanos(), m.eventsPerCpuSecond(),
-                List.copyOf(notes));
+                m.brokerCpuNanos(), m.eventsPerBrokerCpuSecond(), List.copyOf(notes));
     }
 
     private static void printNotes(PrintStream out, BenchOptions o, List<RunResult> runs) {

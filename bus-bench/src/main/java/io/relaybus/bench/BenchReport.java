@@ -40,7 +40,11 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
             new Metric("duplicates", "duplicates", "events", 0, r -> (double) r.duplicates()),
             new Metric("publishFailed", "failed publishes", "events", 0, r -> (double) r.publishFailed()),
             new Metric("cpuSeconds", "CPU time of this JVM (+ Connect worker)", "s", 2, r -> r.cpuNanos() <= 0 ? null : r.cpuNanos() / 1e9),
-            new Metric("eventsPerCpuSecond", "events per CPU-second", "events/s", 0, RunResult::eventsPerCpuSecond));
+            new Metric("eventsPerCpuSecond", "events per CPU-second", "events/s", 0, RunResult::eventsPerCpuSecond),
+            new Metric("brokerCpuSeconds", "broker CPU time (embedded brokers)", "s", 2,
+                    r -> r.brokerCpuNanos() < 0 ? null : r.brokerCpuNanos() / 1e9),
+            new Metric("eventsPerBrokerCpuSecond", "events per broker CPU-second", "events/s", 0,
+                    RunResult::eventsPerBrokerCpuSecond));
 
     private static Double ms(RunResult r, double micros) {
         return r.endToEnd().count() == 0 ? null : micros / 1e3;
@@ -59,7 +63,8 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
             return out;
         }
         for (Metric m : METRICS) {
-            if (m.key.equals("duplicates") || m.key.equals("publishFailed") || m.key.equals("cpuSeconds")) {
+            if (m.key.equals("duplicates") || m.key.equals("publishFailed") || m.key.equals("cpuSeconds")
+                    || m.key.equals("brokerCpuSeconds")) {
                 continue;
             }
             Double rawValue = m.value.apply(raw);

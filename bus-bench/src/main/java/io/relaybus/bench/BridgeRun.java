@@ -48,6 +48,7 @@ final class BridgeRun {
                 progress.message("starting nats-server ...");
                 nats = EmbeddedNats.start();
                 natsUrl = nats.url();
+                runner.brokers(kafka, nats);
                 progress.done();
                 brokers = "embedded Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion()
                         + " KRaft (1 node, " + bootstrap + ") and nats-server (JetStream, file storage, " + natsUrl

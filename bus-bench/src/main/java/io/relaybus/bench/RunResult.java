@@ -20,6 +20,9 @@ import java.util.Map;
  * @param successRate           unique events handled / events published (measured phase)
  * @param cpuNanos              CPU time of this whole JVM (all threads, GC included; an embedded Kafka broker is a
  *                              separate process and not included) during the measured phase
+ * @param brokerCpuNanos        CPU time of the broker processes started by the bench (Kafka, nats-server, both for
+ *                              the bridge) during the measured phase; -1 for external brokers: what the broker spends
+ *                              on the same events for this client, so a client that makes the broker work harder shows
  * @param timeline              acknowledged and handled counts sampled every 100 ms
  */
 record RunResult(String kind, String description, Map<String, String> settings, String mode, double targetRate,
@@ -29,7 +32,7 @@ record RunResult(String kind, String description, Map<String, String> settings, 
                  long publishElapsedNanos, long endToEndElapsedNanos, Double ackThroughput, Double endToEndThroughput,
                  double successRate, Latency endToEnd, Latency ack, List<Bucket> endToEndHistogram,
                  List<Bucket> ackHistogram, List<Sample> timeline, long cpuNanos, Double eventsPerCpuSecond,
-                 List<String> notes) {
+                 long brokerCpuNanos, Double eventsPerBrokerCpuSecond, List<String> notes) {
 
     /** A latency distribution in microseconds; all zero when {@code count} is 0. */
     record Latency(long count, double p50, double p90, double p99, double p999, double max, double mean) {

@@ -1,10 +1,14 @@
 package io.relaybus.bench;
 
+import io.relaybus.embedded.BrokerHandle;
+
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +42,7 @@ final class Runner {
 
     private final BenchOptions options;
     private final Progress progress;
+    private volatile List<BrokerHandle> brokers = List.of();
 
     Runner(BenchOptions options, Progress progress) {
         this.options = options;
@@ -97,6 +102,7 @@ final class Runner {
 
         List<RunResult.Sample> samples = Collections.synchronizedList(new ArrayList<>());
         long cpuStart = processCpuNanos();
+        long brokerCpuStart = brokerCpuNanos();
         long helperCpuStart = target.helperCpuNanos();
         long start = System.nanoTime();
         ScheduledExecutorService sampler = startSampler(label, rec, start, samples);
@@ -119,6 +125,8 @@ final class Runner {
             sampler.awaitTermination(1, TimeUnit.SECONDS);
         }
         long cpuNanos = processCpuNanos() - cpuStart;
+        long brokerCpuEnd = brokerCpuNanos();
+        long brokerCpu = brokerCpuStart < 0 || brokerCpuEnd < 0 ? -1 : brokerCpuEnd - brokerCpuStart;
         long helperCpuEnd = target.helperCpuNanos();
         if (helperCpuStart >= 0 && helperCpuEnd >= 0) {
             cpuNanos += helperCpuEnd - helperCpuStart;
@@ -155,7 +163,8 @@ final class Runner {
                 options.warmup, openMillis, readyMillis, firstMillis, idleMillis, rec.acked(), rec.failed(), rec.unique(), rec.duplicates(),
                 rec.foreign(), publishElapsed, e2eElapsed, ackThroughput, e2eThroughput, success,
                 Stats.latency(e2e), Stats.latency(ack), Stats.buckets(e2e), Stats.buckets(ack), timeline, cpuNanos,
-                perCpuSecond, List.copyOf(notes));
+                perCpuSecond, brokerCpu, brokerCpu < 0 ? null : Stats.perSecond(rec.unique(), brokerCpu),
+                List.copyOf(notes));
     }
 
     /**
@@ -264,6 +273,27 @@ final class Runner {
 
     private static RunResult.Sample sample(Recorder rec, long start) {
         return new RunResult.Sample((System.nanoTime() - start) / 1_000_000, rec.acked(), rec.unique());
+    }
+
+    /** The brokers whose CPU time is measured from now on (the ones the bench started). */
+    void brokers(BrokerHandle... handles) {
+        this.brokers = List.of(handles);
+    }
+
+    /** CPU time of the brokers so far, summed, or -1 when there are none or one does not tell. */
+    private long brokerCpuNanos() {
+        if (brokers.isEmpty()) {
+            return -1;
+        }
+        long sum = 0;
+        for (BrokerHandle b : brokers) {
+            Optional<Duration> cpu = b.cpuTime();
+            if (cpu.isEmpty()) {
+                return -1;
+            }
+            sum += cpu.get().toNanos();
+        }
+        return sum;
     }
 
     /** CPU time of this JVM (all threads), or -1 when the platform does not tell. */

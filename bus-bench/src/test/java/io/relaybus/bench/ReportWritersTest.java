@@ -19,7 +19,7 @@ class ReportWritersTest {
                 List.of(new RunResult.Bucket(100, 200, 600), new RunResult.Bucket(200, 500, 400)),
                 List.of(new RunResult.Bucket(5, 10, 1000)),
                 List.of(new RunResult.Sample(0, 0, 0), new RunResult.Sample(100, 500, 400),
-                        new RunResult.Sample(200, 1000, 1000)), 1_000_000_000L, 1000.0, List.of());
+                        new RunResult.Sample(200, 1000, 1000)), 1_000_000_000L, 1000.0, 500_000_000L, 2000.0, List.of());
     }
 
     static BenchReport report(Double busThroughput) {
@@ -43,6 +43,8 @@ class ReportWritersTest {
         assertTrue(json.contains("\"ackThroughput\": null"), json);
         assertTrue(json.contains("\"ratios\": {"), json);
         assertTrue(json.contains("\"p50\": 300"), json);
+        assertTrue(json.contains("\"brokerCpuNanos\": 500000000"), json);
+        assertTrue(json.contains("\"eventsPerBrokerCpuSecond\": 2000"), json);
         assertFalse(json.contains("Infinity"), json);
         assertFalse(json.contains("NaN"), json);
         assertEquals("{\n  \"x\": null\n}\n", Json.write(Map.of("x", Double.POSITIVE_INFINITY)));

@@ -263,19 +263,28 @@ public final class BenchMain {
         }
     }
 
-    /** The run with the median end-to-end throughput, noting every round's figure when there were several. */
+    /**
+     * The median round, noting every round's figure when there were several. Closed loop: by end-to-end throughput.
+     * Fixed rate: by end-to-end p99 latency, the figure such a run is for (every round reaches the rate, so ranking
+     * by throughput would pick an arbitrary round, and with it an arbitrary p99).
+     */
     static RunResult median(List<RunResult> rounds) {
+        boolean byLatency = rounds.get(0).mode().equals("rate");
+        java.util.function.Function<RunResult, Double> key = byLatency
+                ? r -> r.endToEnd().count() == 0 ? Double.MAX_VALUE : r.endToEnd().p99()
+                : r -> r.endToEndThroughput() == null ? 0 : r.endToEndThroughput();
         List<RunResult> sorted = new java.util.ArrayList<>(rounds);
-        sorted.sort(java.util.Comparator.comparingDouble(r -> r.endToEndThroughput() == null ? 0
-                : r.endToEndThroughput()));
+        sorted.sort(java.util.Comparator.comparing(key));
         RunResult m = sorted.get((sorted.size() - 1) / 2);
         if (rounds.size() == 1) {
             return m;
         }
         List<String> notes = new java.util.ArrayList<>(m.notes());
-        notes.add("median of " + rounds.size() + " rounds (order alternating); end-to-end events/s per round: "
-                + rounds.stream().map(r -> Stats.fmt(r.endToEndThroughput(), 0))
-                .collect(java.util.stream.Collectors.joining(", ")));
+        notes.add("median of " + rounds.size() + " rounds (order alternating)" + (byLatency
+                ? " by end-to-end p99; p99 ms per round: " + rounds.stream().map(r -> r.endToEnd().count() == 0 ? "-"
+                        : Stats.fmt(r.endToEnd().p99() / 1e3, 3)).collect(java.util.stream.Collectors.joining(", "))
+                : "; end-to-end events/s per round: " + rounds.stream().map(r -> Stats.fmt(r.endToEndThroughput(), 0))
+                        .collect(java.util.stream.Collectors.joining(", "))));
         return new RunResult(m.kind(), m.description(), m.settings(), m.mode(), m.targetRate(), m.events(), m.size(),
                 m.warmup(), m.openMillis(), m.subscribeReadyMillis(), m.firstEventMillis(), m.idleEventMillis(),
                 m.acked(), m.publishFailed(), m.unique(), m.duplicates(), m.foreign(), m.publishElapsedNanos(),

@@ -75,18 +75,33 @@ final class HeaderCodec {
         String id = null;
         String timestamp = null;
         if (h != null && !h.isEmpty()) {
-            for (String name : h.keySet()) {
-                List<String> values = h.get(name);
-                String value = values == null || values.isEmpty() ? "" : decodeValue(values.get(0));
-                if (name.equalsIgnoreCase(MSG_ID)) {
-                    id = value;
-                } else if (name.equalsIgnoreCase(KEY)) {
-                    b.key(value);
-                } else if (name.equalsIgnoreCase(TIMESTAMP)) {
-                    timestamp = value;
-                } else {
-                    b.header(name, value);
+            // The names as this codec writes them first: three look-ups, and for a bus event nothing else to do (this
+            // runs on the pull thread for every event). Then whatever else there is: user headers, and the reserved
+            // names in another spelling from foreign publishers.
+            id = first(h.get(MSG_ID));
+            String key = first(h.get(KEY));
+            timestamp = first(h.get(TIMESTAMP));
+            int known = (id != null ? 1 : 0) + (key != null ? 1 : 0) + (timestamp != null ? 1 : 0);
+            if (h.size() > known) {
+                for (Map.Entry<String, List<String>> e : h.entrySet()) {
+                    String name = e.getKey();
+                    if (name.equals(MSG_ID) || name.equals(KEY) || name.equals(TIMESTAMP)) {
+                        continue;
+                    }
+                    String value = first(e.getValue());
+                    if (name.equalsIgnoreCase(MSG_ID)) {
+                        id = id == null ? value : id;
+                    } else if (name.equalsIgnoreCase(KEY)) {
+                        key = key == null ? value : key;
+                    } else if (name.equalsIgnoreCase(TIMESTAMP)) {
+                        timestamp = timestamp == null ? value : timestamp;
+                    } else {
+                        b.header(name, value);
+                    }
                 }
+            }
+            if (key != null) {
+                b.key(key);
             }
         }
         if (id == null || id.isEmpty()) {
@@ -95,6 +110,11 @@ final class HeaderCodec {
         b.id(id);
         b.timestamp(timestamp(timestamp, meta));
         return b.build();
+    }
+
+    /** The first value of a header (decoded), "" for a header without a value, null for no header. */
+    private static String first(List<String> values) {
+        return values == null ? null : values.isEmpty() ? "" : decodeValue(values.get(0));
     }
 
     private static Instant timestamp(String header, NatsJetStreamMetaData meta) {

@@ -91,4 +91,30 @@ class NamesAndHeadersTest {
         assertNull(HeaderCodec.parseInstant("2024-13-02T03:04:05Z"));
         assertNull(HeaderCodec.parseInstant("2024-01-02T24:00:00Z"));
     }
+
+    @Test
+    @DisplayName("decoding: the codec's own header names, other spellings from foreign publishers, user headers")
+    void decodeHeaders() {
+        io.nats.client.impl.Headers own = new io.nats.client.impl.Headers()
+                .put(HeaderCodec.MSG_ID, "id-1").put(HeaderCodec.KEY, "k").put(HeaderCodec.TIMESTAMP,
+                        "2026-11-22T01:02:03.004Z").put("trace", "=?UTF-8?B?w6k=?=");
+        io.relaybus.api.Event e = HeaderCodec.decode(io.nats.client.impl.NatsMessage.builder().subject("s")
+                .headers(own).data(new byte[] {1}).build(), "t", false);
+        assertEquals("id-1", e.id());
+        assertEquals("k", e.keyOrNull());
+        assertEquals(java.time.Instant.parse("2026-11-22T01:02:03.004Z"), e.timestamp());
+        assertEquals(java.util.Map.of("trace", "\u00e9"), e.headers());
+
+        io.nats.client.impl.Headers foreign = new io.nats.client.impl.Headers()
+                .put("nats-msg-id", "id-2").put("relaybus-key", "k2").put("x", "y");
+        e = HeaderCodec.decode(io.nats.client.impl.NatsMessage.builder().subject("s").headers(foreign)
+                .data(new byte[0]).build(), "t", false);
+        assertEquals("id-2", e.id());
+        assertEquals("k2", e.keyOrNull());
+        assertEquals(java.util.Map.of("x", "y"), e.headers());
+
+        e = HeaderCodec.decode(io.nats.client.impl.NatsMessage.builder().subject("s").headers(
+                new io.nats.client.impl.Headers().put(HeaderCodec.MSG_ID, "")).data(new byte[0]).build(), "t", false);
+        assertEquals(36, e.id().length(), "an empty id is replaced: " + e.id());
+    }
 }

@@ -97,6 +97,48 @@ class CallbackThreadTest {
         assertSame(Thread.currentThread(), ranOn.get());
     }
 
+    /** With a one-hour sleep cap a lost wake-up would hang here (and time out) instead of costing 100 ms. */
+    @Test
+    @Timeout(30)
+    void aTaskHandedToTheSleepingThreadWakesIt() throws Exception {
+        try (CallbackThread callbacks = new CallbackThread("test-callbacks", TimeUnit.HOURS.toNanos(1))) {
+            for (int i = 0; i < 200; i++) {
+                CountDownLatch ran = new CountDownLatch(1);
+                awaitParked(callbacks);
+                callbacks.execute(ran::countDown);
+                ran.await();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(10)
+    void aTaskThatLeavesItsThreadInterruptedDoesNotAffectTheNext() throws Exception {
+        try (CallbackThread callbacks = new CallbackThread("test-callbacks", TimeUnit.HOURS.toNanos(1))) {
+            callbacks.execute(() -> Thread.currentThread().interrupt());
+            AtomicReference<Boolean> interrupted = new AtomicReference<>();
+            CountDownLatch ran = new CountDownLatch(1);
+            callbacks.execute(() -> {
+                interrupted.set(Thread.currentThread().isInterrupted());
+                ran.countDown();
+            });
+            assertTrue(ran.await(5, TimeUnit.SECONDS));
+            assertEquals(false, interrupted.get(), "the next task started interrupted");
+            // And the thread sleeps again instead of spinning on the flag: it parks, and a new task still wakes it.
+            awaitParked(callbacks);
+            CountDownLatch again = new CountDownLatch(1);
+            callbacks.execute(again::countDown);
+            assertTrue(again.await(5, TimeUnit.SECONDS));
+        }
+    }
+
+    /** Waits until the callback thread parked (its queue is empty and it announced its sleep). */
+    private static void awaitParked(CallbackThread callbacks) {
+        while (callbacks.thread().getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+    }
+
     private static void sleepQuietly() {
         try {
             Thread.sleep(1);

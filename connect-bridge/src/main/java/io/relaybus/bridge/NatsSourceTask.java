@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Reads its share of the subjects (see {@link NatsSourceConnector#split}) and hands the worker batches of records.
  *
  * <p><b>Flow.</b> One reader per subject ({@link SubjectReader}) turns messages into records and puts them into the
- * shared-core {@link BatchQueue} (room for four batches); {@link #poll()} takes what is queued, up to
+ * shared-core {@link BatchQueue} (room for four full batches, by count and by bytes); {@link #poll()} takes what is queued, up to
  * {@code batch.max.records} and {@code batch.max.bytes}, as soon as there is something (natural batching: batches grow
  * while the worker is busy sending the previous one; {@code batch.linger.ms} can make them wait for more). A full
  * queue blocks the readers: backpressure towards NATS (JetStream stops delivering at {@code nats.max.ack.pending}).
@@ -66,7 +66,8 @@ public final class NatsSourceTask extends SourceTask {
         int members = Integer.parseInt(props.getOrDefault(NatsSourceConfig.TASK_MEMBERS, "1"));
         String name = props.getOrDefault("name", "nats-source");
         running = true;
-        queue = new BatchQueue<>(QUEUED_BATCHES * config.batchRecords(), NatsSourceTask::sizeOf);
+        queue = new BatchQueue<>(QUEUED_BATCHES * config.batchRecords(), QUEUED_BATCHES * config.batchBytes(),
+                NatsSourceTask::sizeOf);
         connection = NatsClientConfig.connect(config, "relaybus-source-" + name + "-" + member);
         SubjectReader.Context ctx = new SubjectReader.Context(config, connection, config.topicMapper(),
                 config.keyExtractor(), NatsClientConfig.origins(config, props), context.offsetStorageReader(),

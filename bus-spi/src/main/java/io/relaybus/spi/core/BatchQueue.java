@@ -1,9 +1,11 @@
 package io.relaybus.spi.core;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.ToLongFunction;
 
 /**
@@ -16,8 +18,9 @@ import java.util.function.ToLongFunction;
  * instead of waiting for a batch to fill or a linger to pass. A linger can still be asked for: the batch then waits
  * up to that long after its first item for more.
  *
- * <p><b>Backpressure.</b> {@link #put} blocks while the queue is full, up to its timeout, which is how a full queue
- * slows down the producing thread (and, behind it, the broker's delivery).
+ * <p><b>Backpressure.</b> {@link #put} blocks while the queue is full, by count or by bytes, up to its timeout, which
+ * is how a full queue slows down the producing thread (and, behind it, the broker's delivery). The byte bound keeps
+ * memory bounded whatever the item size.
  *
  * <p>Threading: any number of producers and consumers.
  *
@@ -25,64 +28,114 @@ import java.util.function.ToLongFunction;
  */
 public final class BatchQueue<T> {
 
-    private final ArrayBlockingQueue<T> queue;
+    private final ArrayDeque<T> queue = new ArrayDeque<>();
+    private final int capacity;
+    private final long maxBytes;
     private final ToLongFunction<T> sizeOf;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition notEmpty = lock.newCondition();
+    private final Condition notFull = lock.newCondition();
+    private long bytes;
 
     /**
      * @param capacity how many items may wait at most
-     * @param sizeOf   an item's size in bytes, for the byte bound of a batch
+     * @param maxBytes how many bytes may wait at most (one item is always let in, however large, so that an item
+     *                 bigger than this cannot block forever)
+     * @param sizeOf   an item's size in bytes
      */
-    public BatchQueue(int capacity, ToLongFunction<T> sizeOf) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be positive: " + capacity);
+    public BatchQueue(int capacity, long maxBytes, ToLongFunction<T> sizeOf) {
+        if (capacity < 1 || maxBytes < 1) {
+            throw new IllegalArgumentException("capacity and maxBytes must be positive: " + capacity + ", " + maxBytes);
         }
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
+        this.maxBytes = maxBytes;
         this.sizeOf = sizeOf;
     }
 
-    /** Queues {@code item}, waiting up to {@code timeout} for room; false when there was none. */
+    /** Queues {@code item}, waiting up to {@code timeout} for room (by count and bytes); false when there was none. */
     public boolean put(T item, long timeout, TimeUnit unit) throws InterruptedException {
-        return queue.offer(item, timeout, unit);
+        long size = sizeOf.applyAsLong(item);
+        long nanos = unit.toNanos(timeout);
+        lock.lockInterruptibly();
+        try {
+            while (queue.size() >= capacity || (!queue.isEmpty() && bytes + size > maxBytes)) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = notFull.awaitNanos(nanos);
+            }
+            queue.add(item);
+            bytes += size;
+            notEmpty.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Waits up to {@code timeout} for an item, then takes what else is queued, at most {@code maxCount} items and
-     * stopping once the batch reached {@code maxBytes}; with a positive {@code linger}, waits up to that long after the
-     * first item for the batch to fill. Returns an empty list when nothing came within the timeout.
+     * stopping once the batch reached {@code maxBatchBytes}; with a positive {@code lingerNanos}, waits up to that long
+     * after the first item for the batch to fill. Returns an empty list when nothing came within the timeout.
      */
-    public List<T> takeBatch(int maxCount, long maxBytes, long lingerNanos, long timeout, TimeUnit unit)
+    public List<T> takeBatch(int maxCount, long maxBatchBytes, long lingerNanos, long timeout, TimeUnit unit)
             throws InterruptedException {
-        T first = queue.poll(timeout, unit);
-        if (first == null) {
-            return List.of();
-        }
-        List<T> batch = new ArrayList<>(Math.min(maxCount, 1024));
-        batch.add(first);
-        long bytes = sizeOf.applyAsLong(first);
-        long lingerDeadline = System.nanoTime() + lingerNanos;
-        while (batch.size() < maxCount && bytes < maxBytes) {
-            T next = queue.poll();
-            if (next == null) {
-                long left = lingerDeadline - System.nanoTime();
-                if (left <= 0 || (next = queue.poll(left, TimeUnit.NANOSECONDS)) == null) {
-                    break;
+        long nanos = unit.toNanos(timeout);
+        lock.lockInterruptibly();
+        try {
+            while (queue.isEmpty()) {
+                if (nanos <= 0) {
+                    return List.of();
                 }
+                nanos = notEmpty.awaitNanos(nanos);
             }
-            batch.add(next);
-            bytes += sizeOf.applyAsLong(next);
+            List<T> batch = new ArrayList<>(Math.min(maxCount, Math.max(queue.size(), 16)));
+            long batchBytes = 0;
+            long lingerDeadline = System.nanoTime() + lingerNanos;
+            while (batch.size() < maxCount && batchBytes < maxBatchBytes) {
+                if (queue.isEmpty()) {
+                    long left = lingerDeadline - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    notFull.signalAll();   // what was taken so far made room: let producers fill the batch
+                    notEmpty.awaitNanos(left);
+                    continue;
+                }
+                T item = queue.poll();
+                long size = sizeOf.applyAsLong(item);
+                bytes -= size;
+                batchBytes += size;
+                batch.add(item);
+            }
+            notFull.signalAll();
+            return batch;
+        } finally {
+            lock.unlock();
         }
-        return batch;
     }
 
     /** Takes everything queued now, without waiting (for example to hand it back when stopping). */
     public List<T> drain() {
-        List<T> all = new ArrayList<>();
-        queue.drainTo(all);
-        return all;
+        lock.lock();
+        try {
+            List<T> all = new ArrayList<>(queue);
+            queue.clear();
+            bytes = 0;
+            notFull.signalAll();
+            return all;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Items waiting now. */
     public int size() {
-        return queue.size();
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
     }
 }

@@ -74,7 +74,7 @@ public final class Batcher<T> implements AutoCloseable {
             }
             buffer.add(item);
             bytes += sizeOf.applyAsLong(item);
-            full = buffer.size() >= maxCount || bytes >= maxBytes || lingerNanos == 0;
+            full = buffer.size() >= maxCount || bytes >= maxBytes;
             if (!full && buffer.size() == 1) {
                 long gen = generation;
                 timer.schedule(() -> flushIfGeneration(gen), lingerNanos, TimeUnit.NANOSECONDS);

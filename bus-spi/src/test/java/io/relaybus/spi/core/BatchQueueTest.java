@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 
 class BatchQueueTest {
 
-    private final BatchQueue<String> queue = new BatchQueue<>(10, String::length);
+    private final BatchQueue<String> queue = new BatchQueue<>(10, Long.MAX_VALUE, String::length);
 
     @Test
     @Timeout(10)
@@ -70,10 +70,34 @@ class BatchQueueTest {
     @Test
     @Timeout(10)
     void aFullQueuePushesBack() throws Exception {
-        BatchQueue<String> small = new BatchQueue<>(2, String::length);
+        BatchQueue<String> small = new BatchQueue<>(2, Long.MAX_VALUE, String::length);
         assertTrue(small.put("a", 0, TimeUnit.MILLISECONDS));
         assertTrue(small.put("b", 0, TimeUnit.MILLISECONDS));
-        assertFalse(small.put("c", 10, TimeUnit.MILLISECONDS));
+        assertFalse(small.put("c", 10, TimeUnit.MILLISECONDS), "full by count");
         assertEquals(2, small.size());
+    }
+
+    @Test
+    @Timeout(10)
+    void bytesBoundTheQueueWhateverTheCountButOneItemAlwaysFits() throws Exception {
+        BatchQueue<String> bounded = new BatchQueue<>(100, 10, String::length);
+        assertTrue(bounded.put("123456789012345", 0, TimeUnit.MILLISECONDS), "larger than the bound, but alone");
+        assertFalse(bounded.put("x", 10, TimeUnit.MILLISECONDS), "full by bytes");
+        assertEquals(List.of("123456789012345"), bounded.takeBatch(10, Long.MAX_VALUE, 0, 1, TimeUnit.SECONDS));
+        assertTrue(bounded.put("12345", 0, TimeUnit.MILLISECONDS));
+        assertTrue(bounded.put("12345", 0, TimeUnit.MILLISECONDS));
+        assertFalse(bounded.put("1", 10, TimeUnit.MILLISECONDS), "10 bytes queued");
+        // Taking makes room for a waiting producer.
+        Thread producer = new Thread(() -> {
+            try {
+                bounded.put("abc", 5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+        assertEquals(List.of("12345", "12345"), bounded.takeBatch(10, Long.MAX_VALUE, 0, 1, TimeUnit.SECONDS));
+        producer.join();
+        assertEquals(List.of("abc"), bounded.drain());
     }
 }

@@ -266,7 +266,8 @@ public final class BenchMain {
     /**
      * The median round, noting every round's figure when there were several. Closed loop: by end-to-end throughput.
      * Fixed rate: by end-to-end p99 latency, the figure such a run is for (every round reaches the rate, so ranking
-     * by throughput would pick an arbitrary round, and with it an arbitrary p99).
+     * by throughput would pick an arbitrary round, and with it an arbitrary p99). With an even number of rounds the
+     * worse of the two middle ones is taken: the slower in closed loop, the higher p99 at a fixed rate.
      */
     static RunResult median(List<RunResult> rounds) {
         boolean byLatency = rounds.get(0).mode().equals("rate");
@@ -275,7 +276,7 @@ public final class BenchMain {
                 : r -> r.endToEndThroughput() == null ? 0 : r.endToEndThroughput();
         List<RunResult> sorted = new java.util.ArrayList<>(rounds);
         sorted.sort(java.util.Comparator.comparing(key));
-        RunResult m = sorted.get((sorted.size() - 1) / 2);
+        RunResult m = sorted.get(byLatency ? sorted.size() / 2 : (sorted.size() - 1) / 2);
         if (rounds.size() == 1) {
             return m;
         }

@@ -111,30 +111,52 @@ final class BridgeRun {
             }
             return sections;
         } finally {
-            if (connect != null) {
+            // Each step on its own: one that fails must neither skip the others (brokers left running) nor hide the
+            // exception the run ended with.
+            EmbeddedConnect c = connect;
+            EmbeddedKafka k = kafka;
+            EmbeddedNats n = nats;
+            Path s = scratch;
+            String b = bootstrap;
+            String u = natsUrl;
+            if (c != null) {
                 progress.message("stopping the Connect worker ...");
-                connect.close();
-                if (kafka == null) {
-                    deleteTopics(bootstrap, connect.internalTopics());
+                quietly("stopping the Connect worker", c::close);
+                if (k == null) {
+                    quietly("deleting the worker's internal topics", () -> deleteTopics(b, c.internalTopics()));
                 }
             }
-            if (scratch != null) {
-                try (var files = Files.walk(scratch)) {
-                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                }
+            if (s != null) {
+                quietly("deleting " + s, () -> deleteTree(s));
             }
-            if (kafka != null) {
+            if (k != null) {
                 progress.message("stopping the embedded broker ...");
-                kafka.close();
+                quietly("stopping the embedded Kafka broker", k::close);
             } else {
-                BrokerCleanup.kafkaTopics(bootstrap, runId, System.err);
+                quietly("deleting the run's topics", () -> BrokerCleanup.kafkaTopics(b, runId, System.err));
             }
-            if (nats != null) {
-                nats.close();
+            if (n != null) {
+                quietly("stopping nats-server", n::close);
             } else {
-                BrokerCleanup.natsStreams(natsUrl, runId, System.err);
+                quietly("deleting the run's streams", () -> BrokerCleanup.natsStreams(u, runId, System.err));
             }
             progress.done();
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void quietly(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            System.err.println(what + " failed: " + e);
         }
     }
 

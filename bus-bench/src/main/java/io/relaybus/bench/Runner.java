@@ -124,11 +124,12 @@ final class Runner {
             sampler.shutdownNow();
             sampler.awaitTermination(1, TimeUnit.SECONDS);
         }
-        long cpuNanos = processCpuNanos() - cpuStart;
+        long cpuEnd = processCpuNanos();
+        long cpuNanos = cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart;
         long brokerCpuEnd = brokerCpuNanos();
         long brokerCpu = brokerCpuStart < 0 || brokerCpuEnd < 0 ? -1 : brokerCpuEnd - brokerCpuStart;
         long helperCpuEnd = target.helperCpuNanos();
-        if (helperCpuStart >= 0 && helperCpuEnd >= 0) {
+        if (cpuNanos >= 0 && helperCpuStart >= 0 && helperCpuEnd >= 0) {
             cpuNanos += helperCpuEnd - helperCpuStart;
             notes.add("CPU time includes the Connect worker process: " + Stats.fmt((helperCpuEnd - helperCpuStart)
                     / 1e9, 2) + " s of it");

@@ -36,4 +36,12 @@ class MedianTest {
         assertTrue(m.notes().get(0).contains("by end-to-end p99; p99 ms per round: 14.770, 3.800, 4.700"),
                 m.notes().toString());
     }
+
+    @Test
+    void withAnEvenNumberOfRoundsTheWorseMiddleRoundIsReported() {
+        assertEquals(80_000, BenchMain.median(List.of(run("closed", 90_000, 1_000), run("closed", 80_000, 1_000),
+                run("closed", 70_000, 1_000), run("closed", 120_000, 1_000))).endToEndThroughput());
+        assertEquals(4_000, BenchMain.median(List.of(run("rate", 5000, 3_000), run("rate", 5000, 4_000),
+                run("rate", 5000, 2_000), run("rate", 5000, 9_000))).endToEnd().p99());
+    }
 }

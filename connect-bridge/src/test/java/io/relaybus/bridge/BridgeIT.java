@@ -512,8 +512,18 @@ class BridgeIT {
             while (fed.get() < n / 2 && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
+            // Kill while messages are delivered but not acked (on their way to Kafka): the window the crash must
+            // not lose.
+            JetStreamManagement jsm = nc.jetStreamManagement();
+            String durable = jsm.getConsumerNames("ALO").get(0);
+            long pending = 0;
+            while (pending == 0 && System.nanoTime() < deadline) {
+                pending = jsm.getConsumerInfo("ALO", durable).getNumAckPending();
+            }
+            assertTrue(pending > 0, "nothing in flight to kill the worker in");
             plain.kill();
-            System.out.println("killed the at-least-once worker after " + fed.get() + " fed");
+            System.out.println("killed the at-least-once worker after " + fed.get() + " fed, " + pending
+                    + " delivered and not acked");
             plain.restart();
             feeder.join();
             plain.rest().awaitRunning("alo-source", RUNNING_TIMEOUT);

@@ -71,7 +71,8 @@ public final class EmbeddedConnect implements AutoCloseable {
     private final ConnectRest rest;
     private final Thread shutdownHook;
     private Map<String, String> workerConfig;
-    private Process process;
+    /** Volatile so that the JVM exit hook reads it without the monitor (a start-up holds that for minutes). */
+    private volatile Process process;
     private int incarnation;
     private boolean closed;
 
@@ -284,10 +285,7 @@ public final class EmbeddedConnect implements AutoCloseable {
     }
 
     private void onJvmExit() {
-        Process p;
-        synchronized (this) {
-            p = process;
-        }
+        Process p = process;
         if (p != null) {
             p.destroyForcibly();
             try {
@@ -301,11 +299,31 @@ public final class EmbeddedConnect implements AutoCloseable {
         }
     }
 
-    /** A given directory, emptied: a worker must not find a previous run's plugins or properties. */
+    /** Marks a directory as this class's, so that emptying it again never wipes something else. */
+    private static final String MARKER = ".relaybus-embedded-connect";
+
+    /**
+     * A given directory, emptied: a worker must not find a previous run's plugins or properties. Only an empty or
+     * missing directory, or one an earlier worker used (it holds the marker), is emptied: {@code directory(target)}
+     * must not wipe a build's output.
+     */
     private static Path createFresh(Path given) {
+        if (Files.isDirectory(given) && !Files.exists(given.resolve(MARKER))) {
+            try (var entries = Files.list(given)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IllegalArgumentException("the worker directory " + given.toAbsolutePath() + " is not "
+                            + "empty and was not used by an earlier EmbeddedConnect (no " + MARKER + " file in it); "
+                            + "give an empty or new directory");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the worker directory " + given, e);
+            }
+        }
         ProcessSupport.deleteRecursively(given);
         try {
-            return Files.createDirectories(given).toAbsolutePath();
+            Path dir = Files.createDirectories(given).toAbsolutePath();
+            Files.createFile(dir.resolve(MARKER));
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the worker directory " + given, e);
         }

@@ -65,4 +65,16 @@ class EmbeddedConnectTest {
         assertEquals("{\"kafka.topic.regex\":\"^a\\\\.(\\\\w+)$\",\"note\":\"say \\\"hi\\\"\\n\"}",
                 ConnectRest.json(config));
     }
+
+    @Test
+    @DisplayName("a given directory that holds something else is refused, not wiped")
+    void foreignDirectoryIsNotWiped(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path keep = java.nio.file.Files.writeString(tmp.resolve("keep.txt"), "build output");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> EmbeddedConnect.builder("127.0.0.1:9").directory(tmp).pluginArchive(tmp.resolve("none.zip"))
+                        .start());
+        assertTrue(e.getMessage().contains("is not empty and was not used by an earlier EmbeddedConnect"),
+                e.getMessage());
+        assertTrue(java.nio.file.Files.exists(keep), "the file must survive");
+    }
 }

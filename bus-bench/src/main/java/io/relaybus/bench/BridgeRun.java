@@ -81,7 +81,8 @@ final class BridgeRun {
                 worker = "Connect " + rest.workerVersion() + " distributed worker forked by the bench (1 node, "
                         + "-Xmx512m, G1; connect-bridge loaded from plugin.path, service_load; log " + connect.logFile()
                         + " while it runs)";
-                workerCpu = connect::cpuNanos;
+                EmbeddedConnect started = connect;
+                workerCpu = () -> started.cpuTime().map(java.time.Duration::toNanos).orElse(-1L);
             }
             BridgeSettings bridge = new BridgeSettings(o.connectorProperties);
             KafkaSettings kafkaSettings = new KafkaSettings(o);

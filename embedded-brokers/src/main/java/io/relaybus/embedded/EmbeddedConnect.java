@@ -145,12 +145,9 @@ public final class EmbeddedConnect implements AutoCloseable {
                 workerConfig.get("status.storage.topic"));
     }
 
-    /** CPU time of the running worker process so far in nanoseconds, or -1 when it is not running or unknown. */
-    public synchronized long cpuNanos() {
-        if (process == null) {
-            return -1;
-        }
-        return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    /** CPU time of the running worker process so far; empty when it is not running or the platform does not tell. */
+    public java.util.Optional<Duration> cpuTime() {
+        return ProcessSupport.cpuTime(process);
     }
 
     public synchronized boolean isRunning() {

@@ -138,7 +138,7 @@ public final class EmbeddedKafka implements BrokerHandle, AutoCloseable {
 
     @Override
     public synchronized java.util.Optional<java.time.Duration> cpuTime() {
-        return process == null ? java.util.Optional.empty() : process.info().totalCpuDuration();
+        return ProcessSupport.cpuTime(process);
     }
 
     @Override

@@ -130,7 +130,7 @@ public final class EmbeddedNats implements BrokerHandle, AutoCloseable {
 
     @Override
     public synchronized java.util.Optional<java.time.Duration> cpuTime() {
-        return process == null ? java.util.Optional.empty() : process.info().totalCpuDuration();
+        return ProcessSupport.cpuTime(process);
     }
 
     @Override

@@ -73,6 +73,11 @@ final class ProcessSupport {
         return absolute.toString();
     }
 
+    /** CPU time {@code process} has used so far, all its threads; empty for none or when the platform does not tell. */
+    static java.util.Optional<java.time.Duration> cpuTime(Process process) {
+        return process == null ? java.util.Optional.empty() : process.info().totalCpuDuration();
+    }
+
     static InetAddress loopback() {
         return InetAddress.getLoopbackAddress();
     }

@@ -87,6 +87,7 @@ public final class CallbackThread implements Executor, AutoCloseable {
             // the flag and wakes us. Both sides are volatile or CAS operations, so no wake-up is lost.
             sleeping = true;
             if (tasks.isEmpty() && !closed) {
+                Thread.interrupted();   // an interrupt from outside would make every park return at once
                 LockSupport.parkNanos(this, maxParkNanos);
             }
             sleeping = false;
@@ -113,8 +114,9 @@ public final class CallbackThread implements Executor, AutoCloseable {
     }
 
     /**
-     * Lets the thread run what is queued and stop, waiting for it up to {@code timeout}; whatever is left then (or is
-     * handed over later) runs on the caller. Idempotent.
+     * Lets the thread run what is queued and stop, waiting for it up to {@code timeout}. If it stopped, what was queued
+     * meanwhile runs on the caller, and so does what is handed over later; if it is still busy (a callback that does
+     * not return), it keeps the queue and runs it in order when it can. Idempotent.
      */
     public void close(Duration timeout) {
         closed = true;

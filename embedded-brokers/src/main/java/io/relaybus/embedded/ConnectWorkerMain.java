@@ -1,7 +1,5 @@
 package io.relaybus.embedded;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 
 /**
@@ -27,7 +25,7 @@ final class ConnectWorkerMain {
             System.err.println("usage: ConnectWorkerMain <worker.properties>");
             System.exit(2);
         }
-        watchParent();
+        ParentWatchdog.start("Connect worker");
         Class<?> main;
         try {
             main = Class.forName(CONNECT_MAIN);
@@ -42,34 +40,5 @@ final class ConnectWorkerMain {
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;
         }
-    }
-
-    private static void watchParent() {
-        Thread watchdog = new Thread(() -> {
-            InputStream in = System.in;
-            byte[] buffer = new byte[64];
-            try {
-                while (in.read(buffer) >= 0) {
-                    // the parent never writes; just wait for end of file
-                }
-            } catch (IOException ignored) {
-                // treat like end of file
-            }
-            System.err.println("[relaybus] stdin closed (stopped by EmbeddedConnect, or its JVM is gone): "
-                    + "stopping the worker");
-            Thread halter = new Thread(() -> {
-                try {
-                    Thread.sleep(25_000); // below EmbeddedConnect's 30 s grace period
-                } catch (InterruptedException ignored) {
-                    // halt now
-                }
-                Runtime.getRuntime().halt(1);
-            }, "relaybus-halt");
-            halter.setDaemon(true);
-            halter.start();
-            System.exit(0);
-        }, "relaybus-parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
     }
 }

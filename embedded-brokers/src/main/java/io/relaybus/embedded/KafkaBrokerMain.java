@@ -1,8 +1,5 @@
 package io.relaybus.embedded;
 
-import java.io.IOException;
-import java.io.InputStream;
-
 /**
  * Main class of the forked broker JVM started by {@link EmbeddedKafka} (not for direct use).
  *
@@ -26,7 +23,7 @@ final class KafkaBrokerMain {
             System.err.println("usage: KafkaBrokerMain <server.properties> [--format <clusterId>]");
             System.exit(2);
         }
-        watchParent();
+        ParentWatchdog.start("Kafka broker");
         String config = args[0];
         if (args.length == 3) {
             int rc = kafka.tools.StorageTool.execute(
@@ -38,36 +35,5 @@ final class KafkaBrokerMain {
             }
         }
         kafka.Kafka.main(new String[] {config});
-    }
-
-    private static void watchParent() {
-        Thread watchdog = new Thread(() -> {
-            InputStream in = System.in;
-            byte[] buffer = new byte[64];
-            try {
-                while (in.read(buffer) >= 0) {
-                    // the parent never writes; just wait for end of file
-                }
-            } catch (IOException ignored) {
-                // treat like end of file
-            }
-            // Also reached on a normal stop: Process.destroy() closes the pipe while it sends SIGTERM.
-            System.err.println("[relaybus] stdin closed (stopped by EmbeddedKafka, or its JVM is gone): "
-                    + "shutting the broker down");
-            Thread halter = new Thread(() -> {
-                try {
-                    Thread.sleep(25_000); // below EmbeddedKafka's 30 s grace period
-
-                } catch (InterruptedException ignored) {
-                    // halt now
-                }
-                Runtime.getRuntime().halt(1);
-            }, "relaybus-halt");
-            halter.setDaemon(true);
-            halter.start();
-            System.exit(0);
-        }, "relaybus-parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
     }
 }

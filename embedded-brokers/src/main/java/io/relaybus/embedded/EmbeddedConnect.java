@@ -51,7 +51,7 @@ import java.util.zip.ZipInputStream;
  * <p><b>Threading.</b> Thread-safe: lifecycle methods are {@code synchronized}; {@link #rest()} may be used from any
  * thread.
  */
-public final class EmbeddedConnect implements AutoCloseable {
+public final class EmbeddedConnect extends ForkedProcess {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
     /** {@code name-1.2.3.jar} or {@code name-0.1.0-SNAPSHOT.jar}: the artifact name is what precedes "-digit". */
@@ -69,39 +69,34 @@ public final class EmbeddedConnect implements AutoCloseable {
     private final Duration startupTimeout;
     private final List<String> expectedPlugins;
     private final ConnectRest rest;
-    private final Thread shutdownHook;
     private Map<String, String> workerConfig;
-    /** Volatile so that the JVM exit hook reads it without the monitor (a start-up holds that for minutes). */
-    private volatile Process process;
     private int incarnation;
-    private boolean closed;
-
-    private final boolean ownsDirectory;
 
     private EmbeddedConnect(Builder b) {
-        this.ownsDirectory = b.directory == null;
-        this.dir = ownsDirectory ? ProcessSupport.createTempDir("relaybus-connect-") : createFresh(b.directory);
+        this(b, b.directory == null ? ProcessSupport.createTempDir("relaybus-connect-") : createFresh(b.directory));
+    }
+
+    private EmbeddedConnect(Builder b, Path dir) {
+        super(dir, b.directory == null, dir.resolve("worker.log"), STOP_GRACE);
+        this.dir = dir;
         this.pluginPath = dir.resolve("plugins");
         this.configFile = dir.resolve("worker.properties");
         this.logFile = dir.resolve("worker.log");
-        this.port = ProcessSupport.freePort();
         this.heap = b.heap;
         this.jvmArgs = List.copyOf(b.jvmArgs);
         this.startupTimeout = b.startupTimeout;
         this.expectedPlugins = List.copyOf(b.expectedPlugins);
-        this.rest = new ConnectRest("http://127.0.0.1:" + port);
         try {
+            this.port = ProcessSupport.freePort();
+            this.rest = new ConnectRest("http://127.0.0.1:" + port);
             unpack(b.pluginArchive, pluginPath);
             this.pluginArtifacts = artifactsIn(pluginPath);
             this.classPath = isolate(b.classPath != null ? b.classPath : currentClassPath(), pluginArtifacts);
             writeConfig(b.bootstrapServers, b.workerProperties);
         } catch (RuntimeException e) {
-            if (ownsDirectory) {
-                ProcessSupport.deleteRecursively(dir);
-            }
+            abandon();
             throw e;
         }
-        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-connect-" + port, this::onJvmExit);
     }
 
     /** Options for a worker connected to the Kafka cluster at {@code bootstrapServers}; finish with {@link Builder#start()}. */
@@ -145,62 +140,9 @@ public final class EmbeddedConnect implements AutoCloseable {
                 workerConfig.get("status.storage.topic"));
     }
 
-    /** CPU time of the running worker process so far; empty when it is not running or the platform does not tell. */
-    public java.util.Optional<Duration> cpuTime() {
-        return ProcessSupport.cpuTime(process);
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
     /** The last lines of the worker log, for error messages. */
     public String logTail() {
         return "last lines of " + logFile + ":" + System.lineSeparator() + ProcessSupport.tail(logFile, 60);
-    }
-
-    /** SIGKILL: no graceful shutdown, no final offset commit. The port and internal topics are kept. */
-    public synchronized void kill() {
-        ProcessSupport.kill(process);
-        release();
-    }
-
-    /** Stops the worker gracefully (it commits offsets and leaves the group); after 30 s it is killed. */
-    public synchronized void stop() {
-        ProcessSupport.stop(process, STOP_GRACE);
-        release();
-    }
-
-    /**
-     * Starts a worker process (stopping a running one gracefully first) and waits until its REST API lists every
-     * plugin named by {@link Builder#expectPlugins}.
-     *
-     * @throws IllegalStateException when it exits, lists other plugins, or is not up in time; the message ends with
-     *                               the tail of the worker log
-     */
-    public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException("EmbeddedConnect on " + restUrl() + " is closed");
-        }
-        stop();
-        launch();
-    }
-
-    /** Stops the worker and deletes its temp directory (not a directory given to the builder). Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            stop();
-        } finally {
-            if (ownsDirectory) {
-                ProcessSupport.deleteRecursively(dir);
-            }
-            ProcessSupport.removeShutdownHook(shutdownHook);
-        }
     }
 
     @Override
@@ -208,7 +150,8 @@ public final class EmbeddedConnect implements AutoCloseable {
         return "EmbeddedConnect[" + restUrl() + ", dir=" + dir + "]";
     }
 
-    private void launch() {
+    @Override
+    Process spawn() {
         incarnation++;
         List<String> command = new ArrayList<>();
         command.add(ProcessSupport.javaBinary());
@@ -229,25 +172,17 @@ public final class EmbeddedConnect implements AutoCloseable {
         command.add(configFile.toString());
         ProcessSupport.appendLine(logFile, "[relaybus] ---- starting worker incarnation " + incarnation + ": "
                 + ConnectWorkerMain.class.getName() + " " + configFile);
-        long started = System.nanoTime();
         try {
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+            return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the Connect worker JVM " + command.get(0) + ": " + e, e);
         }
-        try {
-            awaitPlugins();
-        } catch (RuntimeException e) {
-            ProcessSupport.kill(process);
-            release();
-            throw e;
-        }
-        ProcessSupport.appendLine(logFile, "[relaybus] ---- worker ready after "
-                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
     }
 
-    private void awaitPlugins() {
+    /** Up once its REST API lists every plugin named by {@link Builder#expectPlugins}. */
+    @Override
+    void awaitReady(Process process) {
         long deadline = System.nanoTime() + startupTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -272,28 +207,6 @@ public final class EmbeddedConnect implements AutoCloseable {
         }
         throw new IllegalStateException("the Connect worker did not come up in " + startupTimeout.toSeconds()
                 + " s; " + logTail());
-    }
-
-    private void release() {
-        if (process != null) {
-            ProcessSupport.closeQuietly(process.getOutputStream());
-            process = null;
-        }
-    }
-
-    private void onJvmExit() {
-        Process p = process;
-        if (p != null) {
-            p.destroyForcibly();
-            try {
-                p.waitFor();
-            } catch (InterruptedException ignored) {
-                // exiting anyway
-            }
-        }
-        if (ownsDirectory) {
-            ProcessSupport.deleteRecursively(dir);
-        }
     }
 
     /** Marks a directory as this class's, so that emptying it again never wipes something else. */

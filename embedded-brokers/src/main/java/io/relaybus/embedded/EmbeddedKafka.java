@@ -50,7 +50,7 @@ import org.apache.kafka.common.Uuid;
  * <p><b>Threading.</b> Thread-safe: lifecycle methods are {@code synchronized}; {@link #bootstrapServers()} never
  * changes.
  */
-public final class EmbeddedKafka implements BrokerHandle, AutoCloseable {
+public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
 
     /** Topic created (once, one partition) by the readiness check; it stays on the broker. */
     public static final String READY_TOPIC = "relaybus-embedded-ready";
@@ -66,23 +66,29 @@ public final class EmbeddedKafka implements BrokerHandle, AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final String clusterId = Uuid.randomUuid().toString();
-    private final Thread shutdownHook;
 
-    private Process process;
     private boolean formatted;
-    private boolean closed;
 
     private EmbeddedKafka(Builder builder) {
+        this(builder, ProcessSupport.createTempDir("relaybus-kafka-"));
+    }
+
+    private EmbeddedKafka(Builder builder, Path dir) {
+        super(dir, true, dir.resolve("broker.log"), STOP_GRACE);
         this.heap = builder.heap;
         this.startupTimeout = builder.startupTimeout;
         this.jvmArgs = List.copyOf(builder.jvmArgs);
-        this.dir = ProcessSupport.createTempDir("relaybus-kafka-");
+        this.dir = dir;
         this.configFile = dir.resolve("server.properties");
         this.logFile = dir.resolve("broker.log");
         this.port = ProcessSupport.freePort();
         this.controllerPort = ProcessSupport.freePort();
-        writeConfig(builder.serverProperties);
-        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-kafka-" + port, this::onJvmExit);
+        try {
+            writeConfig(builder.serverProperties);
+        } catch (RuntimeException e) {
+            abandon();
+            throw e;
+        }
     }
 
     /** Starts a broker with the defaults and waits until it is ready. The caller owns it and must close it. */
@@ -137,68 +143,12 @@ public final class EmbeddedKafka implements BrokerHandle, AutoCloseable {
     }
 
     @Override
-    public synchronized java.util.Optional<java.time.Duration> cpuTime() {
-        return ProcessSupport.cpuTime(process);
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /**
-     * Stops the broker gracefully (SIGTERM, controlled shutdown) and waits; after 30 s it is killed.
-     * Ports and data are kept. A no-op if it is not running.
-     */
-    @Override
-    public synchronized void stop() {
-        ProcessSupport.stop(process, STOP_GRACE);
-        release();
-    }
-
-    /** Kills the broker JVM (SIGKILL): a simulated crash. Ports and data are kept. */
-    @Override
-    public synchronized void kill() {
-        ProcessSupport.kill(process);
-        release();
-    }
-
-    /**
-     * Starts the broker on the same ports and data directory (stopping it gracefully first if it runs) and waits
-     * until it is ready.
-     *
-     * @throws IllegalStateException if it is closed or does not become ready in time
-     */
-    @Override
-    public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException("EmbeddedKafka on " + bootstrapServers() + " is closed");
-        }
-        stop();
-        launch();
-    }
-
-    /** Stops the broker and deletes its temp directory. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            stop();
-        } finally {
-            ProcessSupport.deleteRecursively(dir);
-            ProcessSupport.removeShutdownHook(shutdownHook);
-        }
-    }
-
-    @Override
     public String toString() {
         return "EmbeddedKafka[" + bootstrapServers() + ", dir=" + dir + "]";
     }
 
-    private void launch() {
+    @Override
+    Process spawn() {
         List<String> command = new ArrayList<>();
         command.add(ProcessSupport.javaBinary());
         command.add("-Xmx" + heap);
@@ -223,9 +173,8 @@ public final class EmbeddedKafka implements BrokerHandle, AutoCloseable {
         }
         ProcessSupport.appendLine(logFile, "[relaybus] ---- starting broker: " + String.join(" ", command.subList(0, 1))
                 + " ... " + KafkaBrokerMain.class.getName() + " " + configFile);
-        long started = System.nanoTime();
         try {
-            process = new ProcessBuilder(command)
+            return new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -233,40 +182,12 @@ public final class EmbeddedKafka implements BrokerHandle, AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start the Kafka broker JVM " + command.get(0) + ": " + e, e);
         }
-        try {
-            KafkaReadiness.await(process, bootstrapServers(), READY_TOPIC, startupTimeout, logFile);
-        } catch (RuntimeException e) {
-            ProcessSupport.kill(process);
-            release();
-            throw e;
-        }
+    }
+
+    @Override
+    void awaitReady(Process process) {
+        KafkaReadiness.await(process, bootstrapServers(), READY_TOPIC, startupTimeout, logFile);
         formatted = true;
-        ProcessSupport.appendLine(logFile, "[relaybus] ---- broker ready after "
-                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
-    }
-
-    /** Closes our end of the broker's stdin pipe once the process is gone. */
-    private void release() {
-        if (process != null) {
-            ProcessSupport.closeQuietly(process.getOutputStream());
-            process = null;
-        }
-    }
-
-    private void onJvmExit() {
-        Process p;
-        synchronized (this) {
-            p = process;
-        }
-        if (p != null) {
-            p.destroyForcibly();
-            try {
-                p.waitFor();
-            } catch (InterruptedException ignored) {
-                // exiting anyway
-            }
-        }
-        ProcessSupport.deleteRecursively(dir);
     }
 
     private void writeConfig(Map<String, String> overrides) {

@@ -38,7 +38,7 @@ import java.util.Objects;
  *
  * <p><b>Threading.</b> Thread-safe: lifecycle methods are {@code synchronized}; {@link #url()} never changes.
  */
-public final class EmbeddedNats implements BrokerHandle, AutoCloseable {
+public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
 
     /** Environment variable that overrides the {@code nats-server} binary. */
     public static final String BINARY_ENV = "NATS_SERVER_BIN";
@@ -63,23 +63,33 @@ public final class EmbeddedNats implements BrokerHandle, AutoCloseable {
     private final Path storeDir;
     private final Path logFile;
     private final int port;
-    private final Thread shutdownHook;
-
-    private Process process;
-    private boolean closed;
+    /** Where the log stood when the current process was spawned: readiness is read from there on. */
+    private long logStart;
 
     private EmbeddedNats(Builder builder) {
-        this.binary = builder.binary != null ? builder.binary : findBinary();
-        if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
-            throw new IllegalStateException(binary + " is not an executable file: " + INSTALL_HINT);
-        }
+        this(builder, executable(builder.binary != null ? builder.binary : findBinary()));
+    }
+
+    private EmbeddedNats(Builder builder, Path binary) {
+        this(builder, binary, ProcessSupport.createTempDir("relaybus-nats-"));
+    }
+
+    private EmbeddedNats(Builder builder, Path binary, Path dir) {
+        super(dir, true, dir.resolve("nats-server.log"), STOP_GRACE);
+        this.binary = binary;
         this.extraArgs = List.copyOf(builder.extraArgs);
         this.startupTimeout = builder.startupTimeout;
-        this.dir = ProcessSupport.createTempDir("relaybus-nats-");
+        this.dir = dir;
         this.storeDir = dir.resolve("jetstream-store");
         this.logFile = dir.resolve("nats-server.log");
         this.port = ProcessSupport.freePort();
-        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-nats-" + port, this::onJvmExit);
+    }
+
+    private static Path executable(Path binary) {
+        if (!Files.isRegularFile(binary) || !Files.isExecutable(binary)) {
+            throw new IllegalStateException(binary + " is not an executable file: " + INSTALL_HINT);
+        }
+        return binary;
     }
 
     /** Starts a server with the defaults and waits until it is ready. The caller owns it and must close it. */
@@ -129,72 +139,12 @@ public final class EmbeddedNats implements BrokerHandle, AutoCloseable {
     }
 
     @Override
-    public synchronized java.util.Optional<java.time.Duration> cpuTime() {
-        return ProcessSupport.cpuTime(process);
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return process != null && process.isAlive();
-    }
-
-    /** Stops the server (SIGTERM, SIGKILL after 10 s) and waits. Port and store are kept. No-op if not running. */
-    @Override
-    public synchronized void stop() {
-        ProcessSupport.stop(process, STOP_GRACE);
-        release();
-    }
-
-    /** Kills the server (SIGKILL): a simulated crash. Port and store are kept. */
-    @Override
-    public synchronized void kill() {
-        ProcessSupport.kill(process);
-        release();
-    }
-
-    /** Closes our end of the stdin pipe once the process is gone, which ends the shell watcher too. */
-    private void release() {
-        if (process != null) {
-            ProcessSupport.closeQuietly(process.getOutputStream());
-            process = null;
-        }
-    }
-
-    /**
-     * Starts the server on the same port and store (stopping it first if it runs) and waits until it is ready.
-     *
-     * @throws IllegalStateException if it is closed or does not become ready in time
-     */
-    @Override
-    public synchronized void restart() {
-        if (closed) {
-            throw new IllegalStateException("EmbeddedNats on " + url() + " is closed");
-        }
-        stop();
-        launch();
-    }
-
-    /** Stops the server and deletes its temp directory. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            stop();
-        } finally {
-            ProcessSupport.deleteRecursively(dir);
-            ProcessSupport.removeShutdownHook(shutdownHook);
-        }
-    }
-
-    @Override
     public String toString() {
         return "EmbeddedNats[" + url() + ", dir=" + dir + "]";
     }
 
-    private void launch() {
+    @Override
+    Process spawn() {
         List<String> natsCommand = new ArrayList<>(List.of(binary.toString(),
                 "-a", "127.0.0.1", "-p", String.valueOf(port),
                 "-js", "-sd", storeDir.toString(),
@@ -206,10 +156,9 @@ public final class EmbeddedNats implements BrokerHandle, AutoCloseable {
             command.addAll(List.of(SH.toString(), "-c", PARENT_WATCH_SCRIPT));
         }
         command.addAll(natsCommand);
-        long logStart = sizeOf(logFile);
-        long started = System.nanoTime();
+        logStart = sizeOf(logFile);
         try {
-            process = new ProcessBuilder(command)
+            return new ProcessBuilder(command)
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -217,18 +166,11 @@ public final class EmbeddedNats implements BrokerHandle, AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + binary + ": " + e, e);
         }
-        try {
-            awaitReady(logStart, System.nanoTime() + startupTimeout.toNanos());
-        } catch (RuntimeException e) {
-            ProcessSupport.kill(process);
-            release();
-            throw e;
-        }
-        ProcessSupport.appendLine(logFile, "[relaybus] ---- ready after "
-                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
     }
 
-    private void awaitReady(long logStart, long deadline) {
+    @Override
+    void awaitReady(Process process) {
+        long deadline = System.nanoTime() + startupTimeout.toNanos();
         while (true) {
             if (!process.isAlive()) {
                 throw failure("nats-server exited with code " + process.exitValue() + " during start-up");
@@ -284,21 +226,6 @@ public final class EmbeddedNats implements BrokerHandle, AutoCloseable {
         }
     }
 
-    private void onJvmExit() {
-        Process p;
-        synchronized (this) {
-            p = process;
-        }
-        if (p != null) {
-            p.destroyForcibly();
-            try {
-                p.waitFor();
-            } catch (InterruptedException ignored) {
-                // exiting anyway
-            }
-        }
-        ProcessSupport.deleteRecursively(dir);
-    }
 
     /**
      * Finds the {@code nats-server} binary: {@code $NATS_SERVER_BIN}, the {@code PATH}, {@code /usr/sbin},

@@ -1,0 +1,146 @@
+package io.relaybus.embedded;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The lifecycle every process this module forks shares ({@link EmbeddedKafka}, {@link EmbeddedNats},
+ * {@link EmbeddedConnect}): start and wait until ready (killing it when it is not), graceful stop with a grace period,
+ * kill, restart on the same ports and data, close, and a JVM exit hook that kills the process and deletes the owned
+ * directory when the owner never closed it.
+ *
+ * <p>Threading: lifecycle methods are {@code synchronized}; the process reference is volatile so that
+ * {@link #cpuTime()} and the exit hook read it without the monitor (a start-up may hold that for minutes).
+ */
+abstract class ForkedProcess implements AutoCloseable {
+
+    private final Path dir;
+    private final boolean ownsDirectory;
+    private final Path logFile;
+    private final Duration stopGrace;
+    private final Thread shutdownHook;
+    private volatile Process process;
+    private boolean closed;
+
+    /**
+     * @param dir           the process's working directory (configuration, log, data)
+     * @param ownsDirectory whether {@link #close()} (and the exit hook) delete it
+     * @param logFile       where the process writes; start-up lines are appended to it
+     * @param stopGrace     how long {@link #stop()} waits after SIGTERM before it kills
+     */
+    ForkedProcess(Path dir, boolean ownsDirectory, Path logFile, Duration stopGrace) {
+        this.dir = dir;
+        this.ownsDirectory = ownsDirectory;
+        this.logFile = logFile;
+        this.stopGrace = stopGrace;
+        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-" + dir.getFileName(), this::onJvmExit);
+    }
+
+    /** Starts the process; the caller keeps it and kills it if {@link #awaitReady} throws. */
+    abstract Process spawn();
+
+    /** Returns once the process serves requests; throws (naming the log's tail) when it will not. */
+    abstract void awaitReady(Process process);
+
+    /** CPU time of the running process so far (all its threads); empty when none runs or the platform does not tell. */
+    public Optional<Duration> cpuTime() {
+        return ProcessSupport.cpuTime(process);
+    }
+
+    public synchronized boolean isRunning() {
+        Process p = process;
+        return p != null && p.isAlive();
+    }
+
+    /** Stops the process gracefully (SIGTERM, killed after the grace period) and waits. No-op if not running. */
+    public synchronized void stop() {
+        ProcessSupport.stop(process, stopGrace);
+        release();
+    }
+
+    /** Kills the process (SIGKILL): a simulated crash. Ports and data are kept. */
+    public synchronized void kill() {
+        ProcessSupport.kill(process);
+        release();
+    }
+
+    /**
+     * Starts the process on the same ports and data (stopping it gracefully first if it runs) and waits until it is
+     * ready.
+     *
+     * @throws IllegalStateException if this is closed, or the process exits or is not ready in time
+     */
+    public synchronized void restart() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        stop();
+        launch();
+    }
+
+    /** Stops the process and deletes its directory when this owns it. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            stop();
+        } finally {
+            if (ownsDirectory) {
+                ProcessSupport.deleteRecursively(dir);
+            }
+            ProcessSupport.removeShutdownHook(shutdownHook);
+        }
+    }
+
+    /** For a subclass constructor that fails after this one ran: drops the exit hook and the owned directory. */
+    final void abandon() {
+        closed = true;
+        if (ownsDirectory) {
+            ProcessSupport.deleteRecursively(dir);
+        }
+        ProcessSupport.removeShutdownHook(shutdownHook);
+    }
+
+    private void launch() {
+        long started = System.nanoTime();
+        Process p = spawn();
+        process = p;
+        try {
+            awaitReady(p);
+        } catch (RuntimeException e) {
+            ProcessSupport.kill(p);
+            release();
+            throw e;
+        }
+        ProcessSupport.appendLine(logFile, "[relaybus] ---- ready after "
+                + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+    }
+
+    /** Closes our end of the process's stdin pipe once it is gone (its parent watchdog then has nothing to do). */
+    private void release() {
+        Process p = process;
+        if (p != null) {
+            ProcessSupport.closeQuietly(p.getOutputStream());
+            process = null;
+        }
+    }
+
+    private void onJvmExit() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+            try {
+                p.waitFor();
+            } catch (InterruptedException ignored) {
+                // exiting anyway
+            }
+        }
+        if (ownsDirectory) {
+            ProcessSupport.deleteRecursively(dir);
+        }
+    }
+}

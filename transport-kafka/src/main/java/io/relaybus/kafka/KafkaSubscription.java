@@ -380,12 +380,12 @@ final class KafkaSubscription implements TransportSubscription {
         refused = false;
         while (!queued.isEmpty()) {
             KafkaDelivery d = queued.peek();
-            d.state().beforeOffer(d.offset());
+            d.state().handingOut(d.offset());
             if (!sink.offer(d)) {
+                d.state().refused(d.offset());
                 refused = true;
                 return;
             }
-            d.state().offered(d.offset());
             queued.poll();
         }
     }

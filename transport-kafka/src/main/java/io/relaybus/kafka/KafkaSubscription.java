@@ -11,9 +11,6 @@ import io.relaybus.spi.config.ConfigValues;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.InvalidTopicException;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -311,10 +308,11 @@ final class KafkaSubscription implements TransportSubscription {
 
     /** Errors no new consumer fixes: authorization, authentication, an invalid topic, refused settings. */
     static boolean isFatal(Throwable t) {
+        if (KafkaErrors.fatalCause(t) != null) {
+            return true;
+        }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof AuthorizationException || c instanceof AuthenticationException
-                    || c instanceof InvalidTopicException || c instanceof BusFatalException
-                    || c instanceof BusConfigException) {
+            if (c instanceof BusFatalException || c instanceof BusConfigException) {
                 return true;
             }
         }

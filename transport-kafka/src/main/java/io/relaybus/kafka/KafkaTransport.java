@@ -172,6 +172,15 @@ final class KafkaTransport implements Transport {
         completions.execute(r);   // runs inline once closed (after the producer flushed)
     }
 
+    /** Kafka's topic naming rules (see {@link KafkaTopics#invalidName}). */
+    @Override
+    public void validateTopic(String topic) {
+        String problem = KafkaTopics.invalidName(topic);
+        if (problem != null) {
+            throw new BusConfigException("topic", topic, problem);
+        }
+    }
+
     @Override
     public TransportSubscription subscribe(SubscriptionSpec spec, DeliverySink sink) {
         if (closed) {

@@ -39,6 +39,12 @@ class NamesAndHeadersTest {
         assertEquals("nats://host:4222", Names.redact("nats://host:4222"));
         assertEquals("Unable to connect to NATS servers: [nats://[hidden]@a:1, tls://[hidden]@b:2]",
                 Names.redactAll("Unable to connect to NATS servers: [nats://u:p@a:1, tls://tok@b:2]"));
+        // passwords typed without percent-encoding
+        assertEquals("nats://[hidden]@host:4222", Names.redact("nats://u:p/w@host:4222"));
+        assertEquals("nats://[hidden]@host:4222", Names.redact("nats://u:p@w@host:4222"));
+        assertEquals("failed: [nats://[hidden]@a:1, nats://[hidden]@b:2] (x)",
+                Names.redactAll("failed: [nats://u:p/w@a:1, nats://u:p@]w@b:2] (x)"));
+        assertEquals("see nats://host:4222 or mail a@b", Names.redactAll("see nats://host:4222 or mail a@b"));
     }
 
     @Test

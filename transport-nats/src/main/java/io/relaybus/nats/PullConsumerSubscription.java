@@ -374,7 +374,8 @@ final class PullConsumerSubscription implements TransportSubscription {
     private void takeOver(Message msg) {
         NatsDelivery delivery;
         try {
-            delivery = new NatsDelivery(msg, HeaderCodec.decode(msg, spec.topic(), true), outstanding, tick);
+            delivery = new NatsDelivery(msg, HeaderCodec.decode(msg, spec.topic(), true), outstanding,
+                    tick);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Message " + msg.metaData().streamSequence() + " of stream "
                     + stream + " cannot be read as an event and is terminated (not redelivered)", e);

@@ -118,6 +118,8 @@ final class PullConsumerSubscription implements TransportSubscription {
     private volatile boolean paused;
     private volatile boolean stopped;
     private volatile long tick;
+    /** Pulls still to fail, for tests of the restarts ({@link #failPulls}). */
+    private final java.util.concurrent.atomic.AtomicInteger injectedFailures = new java.util.concurrent.atomic.AtomicInteger();
     private long checkedReconnects;
     private long lastConsumerCheck = System.nanoTime();
     private long lastSeenSequence;
@@ -157,6 +159,11 @@ final class PullConsumerSubscription implements TransportSubscription {
     @Override
     public CompletableFuture<Void> ready() {
         return ready;
+    }
+
+    /** For tests: the next {@code count} pulls fail as if JetStream had refused them. */
+    void failPulls(int count) {
+        injectedFailures.set(count);
     }
 
     /** The consumer's name on the server. */
@@ -353,6 +360,9 @@ final class PullConsumerSubscription implements TransportSubscription {
             if (intake == null) {
                 intake = open(context);
                 idleSince = 0;
+            }
+            if (injectedFailures.get() > 0 && injectedFailures.getAndDecrement() > 0) {
+                throw new IllegalStateException("injected pull failure");
             }
             Message msg = intake.nextMessage(pollWait);
             if (msg != null) {

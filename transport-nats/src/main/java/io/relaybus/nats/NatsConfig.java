@@ -175,6 +175,14 @@ public final class NatsConfig {
             + "handed over as they arrive, so this does not add latency; it bounds how long closing a subscription "
             + "waits for the last pull.";
 
+    public static final String INTAKE_MAX_RESTARTS_CONFIG = "nats.intake.max.restarts";
+    public static final int INTAKE_MAX_RESTARTS_DEFAULT = 10;
+    public static final String INTAKE_MAX_RESTARTS_DOC = "How often in a row a subscription's pull loop is restarted "
+            + "after pulling failed while connected (waiting nats.reconnect.wait.ms, doubling up to 30 s; the "
+            + "subscription's health is DEGRADED meanwhile) before the subscription fails: health DOWN, its "
+            + "completion() exceptional, its unacknowledged events left on the server. Failures while disconnected "
+            + "are not counted: the client reconnects forever.";
+
     public static final String CORE_PENDING_LIMIT_CONFIG = "nats.core.pending.messages";
     public static final int CORE_PENDING_LIMIT_DEFAULT = 65_536;
     public static final String CORE_PENDING_LIMIT_DOC = "Core mode: events the client buffers for a subscription "
@@ -272,6 +280,8 @@ public final class NatsConfig {
                     Validator.between(1, 100_000), Importance.LOW, FETCH_MAX_MESSAGES_DOC)
             .define(FETCH_MAX_WAIT_CONFIG, ConfigType.LONG, FETCH_MAX_WAIT_DEFAULT, Validator.between(100, 60_000),
                     Importance.LOW, FETCH_MAX_WAIT_DOC)
+            .define(INTAKE_MAX_RESTARTS_CONFIG, ConfigType.INT, INTAKE_MAX_RESTARTS_DEFAULT, Validator.between(1, 1000),
+                    Importance.LOW, INTAKE_MAX_RESTARTS_DOC)
             .define(CORE_PENDING_LIMIT_CONFIG, ConfigType.INT, CORE_PENDING_LIMIT_DEFAULT,
                     Validator.between(1, 10_000_000), Importance.LOW, CORE_PENDING_LIMIT_DOC)
             .define(CORE_PENDING_BYTES_CONFIG, ConfigType.LONG, CORE_PENDING_BYTES_DEFAULT,

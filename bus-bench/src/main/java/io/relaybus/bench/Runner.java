@@ -144,6 +144,10 @@ final class Runner {
         long cpuNanos = cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart;
         long brokerCpuEnd = brokerCpuNanos();
         long brokerCpu = brokerCpuStart < 0 || brokerCpuEnd < 0 ? -1 : brokerCpuEnd - brokerCpuStart;
+        if (fault != null) {
+            brokerCpu = -1;     // a restarted node is a new process: its count starts over, and its start-up is in it
+            notes.add("broker CPU not measured: a node was restarted during the run");
+        }
         long helperCpuEnd = target.helperCpuNanos();
         if (cpuNanos >= 0 && helperCpuStart >= 0 && helperCpuEnd >= 0) {
             cpuNanos += helperCpuEnd - helperCpuStart;

@@ -162,6 +162,11 @@ class BridgeClusterIT {
         nats.restart(streamLeader);
         nats.awaitCurrent(Duration.ofSeconds(120));
 
+        // The feeder stalls while the stream elects a leader: let it and the mirror run again before the next kill.
+        long resumed = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (acknowledged.size() < n / 2 && System.nanoTime() < resumed) {
+            sleep(50);
+        }
         int kafkaLeader = kafka.leaderOf("mirror-out", 0).orElseThrow();
         kafka.kill(kafkaLeader);
         System.out.println("killed Kafka node " + kafkaLeader + " (leader of mirror-out-0) after "

@@ -6,6 +6,7 @@ import io.relaybus.api.Event;
 import io.relaybus.api.EventHandler;
 import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.RetryPolicy;
+import io.relaybus.api.interceptor.HandlingOutcome;
 import io.relaybus.spi.Delivery;
 
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,11 @@ import java.util.function.Function;
  * event whose retries were cut short by a restart, or that the broker redelivers to another member of the group,
  * starts counting again there: it can get more attempts than the policy's, never fewer.
  *
+ * <p>Interceptors, when the subscription has any, see every attempt: {@code beforeHandle} before the handler, then on
+ * the same thread {@code afterHandle} once the event was acknowledged, or {@code handleFailed} with
+ * {@link HandlingOutcome#RETRY} (before the backoff) or {@link HandlingOutcome#DEAD_LETTER} (once the dead letter,
+ * itself published through the interceptors, was stored).
+ *
  * <p>Interrupts: when the dispatcher abandons its work (a drain timed out, {@code abandoned} says so) an interrupted
  * handler or backoff leaves the delivery unsettled, so the broker delivers it again. Any other interrupt (a
  * watchdog, a handler restoring the flag) is cleared and the event settled by the rules above. Thread safe; runs on
@@ -76,6 +82,8 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
     private final BusMetrics metrics;
     private final SubscriptionHealth health;
     private final BooleanSupplier abandoned;
+    /** Null when no interceptor is registered. */
+    private final InterceptorChain.Handling interceptors;
     /** Handler failures per event id of events handed back to the broker for redelivery. */
     private final Map<String, Integer> redeliveredFailures = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -96,6 +104,18 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
     public DeliveryProcessor(String subscription, EventHandler handler, RetryPolicy retry, boolean keepOrder,
                              String deadLetterTopic, Function<Event, ? extends CompletableFuture<?>> deadLetterPublisher,
                              BusMetrics metrics, SubscriptionHealth health, BooleanSupplier abandoned) {
+        this(subscription, handler, retry, keepOrder, deadLetterTopic, deadLetterPublisher, metrics, health, abandoned,
+                null);
+    }
+
+    /**
+     * @param interceptors the subscription's interceptor hooks, called around each handling attempt; null for none
+     */
+    public DeliveryProcessor(String subscription, EventHandler handler, RetryPolicy retry, boolean keepOrder,
+                             String deadLetterTopic, Function<Event, ? extends CompletableFuture<?>> deadLetterPublisher,
+                             BusMetrics metrics, SubscriptionHealth health, BooleanSupplier abandoned,
+                             InterceptorChain.Handling interceptors) {
+        this.interceptors = interceptors;
         this.subscription = subscription;
         this.handler = handler;
         this.retry = retry;
@@ -117,6 +137,7 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
         int attempt = 1 + (keepOrder || !delivery.canRedeliver() ? 0 : failuresBefore(event.id()));
         while (true) {
             Throwable failure = null;
+            InterceptorChain.Attempt intercepted = interceptors == null ? null : interceptors.beforeHandle(event, attempt);
             try {
                 long startMicros = nowMicros();
                 handler.handle(event);
@@ -127,6 +148,9 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
             if (Thread.currentThread().isInterrupted() || failure instanceof InterruptedException) {
                 if (abandoned.getAsBoolean()) {
                     Thread.currentThread().interrupt();
+                    if (intercepted != null) {
+                        intercepted.unsettled(failure);
+                    }
                     return;   // draining timed out: leave unsettled, the broker redelivers
                 }
                 Thread.interrupted();   // a stray interrupt the handler left behind: the worker carries on
@@ -134,16 +158,25 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
             if (failure == null) {
                 forget(event.id());
                 settle(delivery);
+                if (intercepted != null) {
+                    intercepted.handled();
+                }
                 return;
             }
             metrics.handlerFailed();
             if (attempt >= retry.maxAttempts()) {
                 forget(event.id());
-                deadLetter(delivery, failure, attempt);
+                boolean stored = deadLetter(delivery, failure, attempt);
+                if (intercepted != null) {
+                    intercepted.failed(failure, stored ? HandlingOutcome.DEAD_LETTER : HandlingOutcome.RETRY);
+                }
                 return;
             }
             Duration backoff = retry.backoffAfter(attempt);
             metrics.retried();
+            if (intercepted != null) {
+                intercepted.failed(failure, HandlingOutcome.RETRY);
+            }
             if (!keepOrder && delivery.canRedeliver()) {
                 remember(event.id(), attempt);
                 delivery.redeliver(backoff);
@@ -193,7 +226,8 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
                 .getBytes(StandardCharsets.UTF_8)).toString();
     }
 
-    private void deadLetter(Delivery delivery, Throwable failure, int attempts) {
+    /** True once the dead letter was stored; false when the subscription failed or was abandoned first. */
+    private boolean deadLetter(Delivery delivery, Throwable failure, int attempts) {
         Event original = delivery.event();
         String message = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
         if (message.length() > MAX_ERROR_MESSAGE) {
@@ -220,12 +254,12 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
                     LOG.log(System.Logger.Level.WARNING, "Event {0} of {1} failed {2} times and went to {3} as {4}: "
                             + "{5}. Inspect and replay it from there once the cause is fixed", original.id(),
                             subscription, attempts, deadLetterTopic, letter.id(), failure.toString());
-                    return;
+                    return true;
                 }
             } catch (InterruptedException e) {
                 if (abandoned.getAsBoolean()) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
                 tries--;   // a stray interrupt: publish again
                 continue;
@@ -239,7 +273,7 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
                         + "unacknowledged on the broker";
                 LOG.log(System.Logger.Level.ERROR, "Subscription " + subscription + " stops: " + reason, error);
                 health.fail(new BusFatalException("Subscription " + subscription + " stopped: " + reason, error));
-                return;
+                return false;
             }
             health.degrade(DEAD_LETTER_PART, "storing the dead letter of event " + original.id() + " in '"
                     + deadLetterTopic + "' failed " + tries + " time(s), retrying: " + error.getMessage());
@@ -248,7 +282,7 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
                     + tries + "); the event stays unacknowledged and the dead letter is retried with backoff. Check "
                     + "that the broker is reachable and accepts the dead-letter topic", error);
             if (!sleep(Duration.ofMillis(Math.min(MAX_DEAD_LETTER_BACKOFF_MS, 100L << Math.min(tries, 6))))) {
-                return;
+                return false;
             }
         }
     }

@@ -13,9 +13,11 @@ import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.core.BusMetrics;
+import io.relaybus.spi.core.InterceptorChain;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,13 +33,17 @@ final class CoreEventBus implements EventBus {
     private final Duration closeTimeout;
     private final BusMetrics metrics = new BusMetrics();
     private final Set<CoreSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** Null when no interceptor is registered: every hook is skipped. */
+    private final InterceptorChain interceptors;
     private volatile boolean closed;
 
-    CoreEventBus(String transportName, Transport transport, int queueCapacity, Duration closeTimeout) {
+    CoreEventBus(String transportName, Transport transport, int queueCapacity, Duration closeTimeout,
+                 InterceptorChain interceptors) {
         this.transportName = transportName;
         this.transport = transport;
         this.queueCapacity = queueCapacity;
         this.closeTimeout = closeTimeout;
+        this.interceptors = interceptors;
     }
 
     @Override
@@ -57,6 +63,14 @@ final class CoreEventBus implements EventBus {
      * still reach the broker, which stays connected until every subscription has closed.
      */
     private CompletableFuture<PublishReceipt> sendOpen(Event event) {
+        if (interceptors != null) {
+            InterceptorChain.Publish intercepted = interceptors.beforePublish(event);
+            return intercepted.track(sendPlain(intercepted.event()));
+        }
+        return sendPlain(event);
+    }
+
+    private CompletableFuture<PublishReceipt> sendPlain(Event event) {
         metrics.published();
         long start = System.nanoTime();
         CompletableFuture<PublishReceipt> sent;
@@ -80,6 +94,14 @@ final class CoreEventBus implements EventBus {
         if (closed) {
             return CompletableFuture.failedFuture(closedError());
         }
+        if (interceptors != null) {
+            List<InterceptorChain.Publish> intercepted = interceptors.beforePublishAll(events);
+            return InterceptorChain.trackAll(intercepted, sendAll(InterceptorChain.events(intercepted)));
+        }
+        return sendAll(events);
+    }
+
+    private CompletableFuture<List<PublishReceipt>> sendAll(List<Event> events) {
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
             metrics.published();
@@ -124,13 +146,22 @@ final class CoreEventBus implements EventBus {
         validateTopic("topic", options.topic());
         validateTopic("deadLetterTopic", options.deadLetterTopic());
         CoreSubscription s = new CoreSubscription(options, handler, transport, metrics, queueCapacity, closeTimeout,
-                this::sendOpen, subscriptions::remove);
+                this::sendOpen, this::removed, interceptors);
         subscriptions.add(s);
+        if (interceptors != null) {
+            interceptors.subscribed(s);
+        }
         if (closed) {   // close() ran while this subscription was being created: it missed it
             s.close();
             throw closedError();
         }
         return s;
+    }
+
+    private void removed(CoreSubscription s) {
+        if (subscriptions.remove(s) && interceptors != null) {
+            interceptors.unsubscribed(s);
+        }
     }
 
     /** Asks the transport; its problems are reported under the subscribe option's name. */
@@ -174,6 +205,11 @@ final class CoreEventBus implements EventBus {
     }
 
     @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        return transport.unwrap(type);
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;
@@ -183,5 +219,8 @@ final class CoreEventBus implements EventBus {
             s.close();
         }
         transport.close();
+        if (interceptors != null) {
+            interceptors.busClosed(this);
+        }
     }
 }

@@ -13,10 +13,13 @@ import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportSubscription;
 import io.relaybus.spi.core.BusMetrics;
 import io.relaybus.spi.core.DeliveryProcessor;
+import io.relaybus.spi.core.InterceptorChain;
 import io.relaybus.spi.core.KeyedDispatcher;
 import io.relaybus.spi.core.SubscriptionHealth;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -52,7 +55,7 @@ final class CoreSubscription implements Subscription {
 
     CoreSubscription(SubscribeOptions options, EventHandler handler, Transport transport, BusMetrics metrics,
                      int queueCapacity, Duration closeTimeout, Function<Event, CompletableFuture<?>> publisher,
-                     Consumer<CoreSubscription> onClose) {
+                     Consumer<CoreSubscription> onClose, InterceptorChain interceptors) {
         this.options = options;
         this.closeTimeout = closeTimeout;
         this.onClose = onClose;
@@ -61,7 +64,8 @@ final class CoreSubscription implements Subscription {
         this.name = spec.describe();
         this.health = new SubscriptionHealth(name, this::stopOnFailure);
         DeliveryProcessor processor = new DeliveryProcessor(name, handler, options.retry(), options.orderedByKey(),
-                options.deadLetterTopic(), publisher, metrics, health, this::abandoned);
+                options.deadLetterTopic(), publisher, metrics, health, this::abandoned,
+                interceptors == null ? null : interceptors.forSubscription(name, spec.group()));
         this.dispatcher = new KeyedDispatcher<>(name, options.concurrency(), queueCapacity,
                 options.orderedByKey(), d -> d.event().keyOrNull(), processor);
         TransportSubscription ts;
@@ -118,6 +122,23 @@ final class CoreSubscription implements Subscription {
             }
         }
         return health.health();
+    }
+
+    @Override
+    public int queuedEvents() {
+        return dispatcher.inFlight();
+    }
+
+    @Override
+    public OptionalLong lag() {
+        TransportSubscription ts = intake;   // null while the constructor runs
+        return ts == null ? OptionalLong.empty() : ts.lag();
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        TransportSubscription ts = intake;
+        return ts == null ? Optional.empty() : ts.unwrap(type);
     }
 
     @Override

@@ -15,6 +15,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
@@ -32,6 +34,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -124,6 +128,31 @@ final class KafkaSubscription implements TransportSubscription {
     @Override
     public CompletableFuture<Void> ready() {
         return ready;
+    }
+
+    /** The sum of the consumer's per-partition {@code records-lag} metrics; empty until it fetched a partition. */
+    @Override
+    public OptionalLong lag() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c == null) {
+            return OptionalLong.empty();
+        }
+        long sum = 0;
+        boolean known = false;
+        for (Map.Entry<MetricName, ? extends Metric> m : c.metrics().entrySet()) {
+            if (m.getKey().name().equals("records-lag") && m.getKey().group().equals("consumer-fetch-manager-metrics")
+                    && m.getValue().metricValue() instanceof Double d && !d.isNaN()) {
+                sum += d.longValue();
+                known = true;
+            }
+        }
+        return known ? OptionalLong.of(sum) : OptionalLong.empty();
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        return type.isInstance(c) ? Optional.of(type.cast(c)) : Optional.empty();
     }
 
     @Override

@@ -23,6 +23,7 @@ import org.apache.kafka.common.config.ConfigException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -173,6 +174,11 @@ final class KafkaTransport implements Transport {
         subscriptions.add(s);
         s.start();
         return s;
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(producer) ? Optional.of(type.cast(producer)) : Optional.empty();
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.relaybus.spi.core.CallbackThread;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -148,6 +149,11 @@ final class NatsTransport implements Transport {
     /** The JetStream publisher, for tests of the publish window; null in core mode. */
     JetStreamPublisher jetStreamPublisher() {
         return jetStreamPublisher;
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(connection) ? Optional.of(type.cast(connection)) : Optional.empty();
     }
 
     Connection connection() {

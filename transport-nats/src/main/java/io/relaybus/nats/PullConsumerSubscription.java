@@ -24,6 +24,7 @@ import io.relaybus.spi.TransportSubscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -156,6 +157,17 @@ final class PullConsumerSubscription implements TransportSubscription {
     /** The consumer's name on the server. */
     String consumerName() {
         return consumerName;
+    }
+
+    /** The consumer's {@code num_pending}, asked from the server. */
+    @Override
+    public OptionalLong lag() {
+        try {
+            ConsumerInfo info = stream == null ? null : info();
+            return info == null ? OptionalLong.empty() : OptionalLong.of(info.getNumPending());
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
     }
 
     @Override

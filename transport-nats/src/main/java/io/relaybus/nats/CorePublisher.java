@@ -1,6 +1,7 @@
 package io.relaybus.nats;
 
 import io.nats.client.Connection;
+import io.relaybus.api.BusException;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeoutException;
  * events, not per event.
  *
  * <p>Threading: {@link #publish} writes on the caller's thread (jnats queues it for its writer); one confirmer thread
- * flushes and hands completions to the callback executor. Lifecycle: {@link #close()} confirms what is pending.
+ * flushes and hands completions to the callback executor. Lifecycle: {@link #close()} confirms what is pending; a
+ * publish racing it is confirmed or failed, so every future returned is complete once close() returned (a failed
+ * one may still have reached the server: core NATS cannot tell).
  */
 final class CorePublisher implements AutoCloseable {
 
@@ -61,7 +64,17 @@ final class CorePublisher implements AutoCloseable {
         }
         Pending p = new Pending(event);
         unconfirmed.add(p);
+        // Whoever takes p off the queue completes it. Once closed, the confirmer may have made its last round (and
+        // close() its last sweep) before the add: then it is still on the queue and this thread takes it back.
+        if (closed && unconfirmed.remove(p)) {
+            p.result.completeExceptionally(closedMeanwhile(event));
+        }
         return p.result;
+    }
+
+    private static BusFatalException closedMeanwhile(Event event) {
+        return new BusFatalException("The NATS transport was closed while event " + event.id() + " was being "
+                + "published; it may or may not have reached the server (core NATS does not confirm after close)");
     }
 
     private void confirmLoop() {
@@ -75,32 +88,40 @@ final class CorePublisher implements AutoCloseable {
                 }
                 batch.add(first);
                 unconfirmed.drainTo(batch);
-                BusRetriableException failure = null;
+                BusException failure = null;
                 try {
                     connection.flush(timeout);
                 } catch (TimeoutException | IllegalStateException e) {
                     failure = new BusRetriableException("The NATS server at " + servers + " did not confirm receipt "
                             + "within " + timeout.toMillis() + " ms (" + NatsConfig.PUBLISH_TIMEOUT_CONFIG + "); the "
                             + "events may or may not have been delivered", e);
+                } catch (InterruptedException e) {
+                    failure = new BusRetriableException("Interrupted while waiting for the NATS server at " + servers
+                            + " to confirm receipt; the events may or may not have been delivered", e);
                 }
-                List<Pending> done = List.copyOf(batch);
-                batch.clear();
-                BusRetriableException error = failure;
-                callbacks.execute(() -> {
-                    for (Pending p : done) {
-                        if (error == null) {
-                            p.result.complete(new PublishReceipt(p.event.id(), p.event.topic(), "core", false));
-                        } else {
-                            p.result.completeExceptionally(error);
-                        }
-                    }
-                });
+                complete(batch, failure);
             } catch (InterruptedException e) {
-                return;
+                // a stray interrupt (nobody else knows this thread): go on, nothing taken is left behind
             }
         }
     }
 
+    /** Completes (on the callback executor) and clears {@code batch}. */
+    private void complete(List<Pending> batch, BusException error) {
+        List<Pending> done = List.copyOf(batch);
+        batch.clear();
+        callbacks.execute(() -> {
+            for (Pending p : done) {
+                if (error == null) {
+                    p.result.complete(new PublishReceipt(p.event.id(), p.event.topic(), "core", false));
+                } else {
+                    p.result.completeExceptionally(error);
+                }
+            }
+        });
+    }
+
+    /** Confirms what is pending (bounded by the publish timeout); fails what could not be confirmed. */
     @Override
     public void close() {
         closed = true;
@@ -108,6 +129,10 @@ final class CorePublisher implements AutoCloseable {
             confirmer.join(config.publishTimeout().toMillis() + 1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        // Left when the confirmer ended (or this thread was interrupted) before an add that saw closed too late.
+        for (Pending p; (p = unconfirmed.poll()) != null; ) {
+            p.result.completeExceptionally(closedMeanwhile(p.event));
         }
     }
 

@@ -23,11 +23,15 @@ import java.util.UUID;
  *       across redeliveries, or a random id in core mode.</li>
  *   <li>key: {@code Relaybus-Key}; timestamp: {@code Relaybus-Timestamp} (ISO-8601). Without it the stream's storage
  *       time is used (JetStream), else the time of receipt.</li>
- *   <li>user headers: as they are. NATS header values must be US-ASCII without CR or LF; a value outside that (or
- *       one that looks encoded) is sent as an RFC 2047 encoded word {@code =?UTF-8?B?...?=} and decoded on receipt,
- *       so any string survives the round trip. Header names must be printable US-ASCII without ':'. A header with
- *       several values (possible from plain NATS publishers) yields its first value.</li>
+ *   <li>user headers: as they are. NATS header values must be US-ASCII without CR or LF, and clients strip white
+ *       space at their ends; a value outside that (or one that looks encoded) is sent as an RFC 2047 encoded word
+ *       {@code =?UTF-8?B?...?=} holding its exact bytes, and decoded to those bytes on receipt, so any value, also
+ *       one that is not UTF-8, survives the round trip. Header names must be printable US-ASCII without ':'. A header
+ *       with several values (possible from plain NATS publishers) yields its first value.</li>
  * </ul>
+ * Key and header values are handled as bytes ({@link Event#keyBytes()}, {@link Event#headerBytes(String)}). Messages
+ * from other clients must keep header values ASCII: jnats (2.26) cannot read a message with another byte in a header
+ * value (its reader stops), so only encoded words carry other bytes.
  * Stateless.
  */
 final class HeaderCodec {
@@ -43,31 +47,36 @@ final class HeaderCodec {
     }
 
     /**
-     * The headers for {@code event}. Core mode sends {@code Nats-Msg-Id} too: nothing de-duplicates there, but the
-     * receiver gets the id (and a stream capturing the subject would de-duplicate).
+     * The headers for {@code event}, from its exact key and header bytes. Core mode sends {@code Nats-Msg-Id} too:
+     * nothing de-duplicates there, but the receiver gets the id (and a stream capturing the subject would
+     * de-duplicate).
      *
      * @throws IllegalArgumentException naming the header whose name NATS cannot carry
      */
     static Headers encode(Event event) {
         Headers h = new Headers();
-        for (Map.Entry<String, String> e : event.headers().entrySet()) {
-            String name = e.getKey();
+        for (String name : event.headers().keySet()) {
             if (name.equalsIgnoreCase(MSG_ID) || name.equalsIgnoreCase(KEY) || name.equalsIgnoreCase(TIMESTAMP)) {
                 throw new IllegalArgumentException("Header name " + name + " is reserved by the NATS transport (it "
                         + "carries the event's id, key or timestamp); rename the header");
             }
             checkName(name);
-            h.put(name, encodeValue(e.getValue()));
+            h.put(name, encodeValue(event.headerBytes(name)));
         }
         h.put(MSG_ID, encodeValue(event.id()));
-        if (event.keyOrNull() != null) {
-            h.put(KEY, encodeValue(event.keyOrNull()));
+        byte[] key = event.keyBytes();
+        if (key != null) {
+            h.put(KEY, encodeValue(key));
         }
         h.put(TIMESTAMP, formatInstant(event.timestamp()));
         return h;
     }
 
-    /** The event carried by {@code msg}, published to {@code topic}. */
+    /**
+     * The event carried by {@code msg}, published to {@code topic}. Encoded words are decoded to the exact bytes they
+     * carry ({@link Event.Builder#key(byte[])}, {@link Event.Builder#header(String, byte[])}); plain values are
+     * ASCII.
+     */
     static Event decode(Message msg, String topic, boolean jetStream) {
         Headers h = msg.getHeaders();
         NatsJetStreamMetaData meta = jetStream && msg.isJetStream() ? msg.metaData() : null;
@@ -79,7 +88,7 @@ final class HeaderCodec {
             // runs on the pull thread for every event). Then whatever else there is: user headers, and the reserved
             // names in another spelling from foreign publishers.
             id = first(h.get(MSG_ID));
-            String key = first(h.get(KEY));
+            String key = raw(h.get(KEY));
             timestamp = first(h.get(TIMESTAMP));
             int known = (id != null ? 1 : 0) + (key != null ? 1 : 0) + (timestamp != null ? 1 : 0);
             if (h.size() > known) {
@@ -88,20 +97,30 @@ final class HeaderCodec {
                     if (name.equals(MSG_ID) || name.equals(KEY) || name.equals(TIMESTAMP)) {
                         continue;
                     }
-                    String value = first(e.getValue());
                     if (name.equalsIgnoreCase(MSG_ID)) {
-                        id = id == null ? value : id;
+                        id = id == null ? first(e.getValue()) : id;
                     } else if (name.equalsIgnoreCase(KEY)) {
-                        key = key == null ? value : key;
+                        key = key == null ? raw(e.getValue()) : key;
                     } else if (name.equalsIgnoreCase(TIMESTAMP)) {
-                        timestamp = timestamp == null ? value : timestamp;
+                        timestamp = timestamp == null ? first(e.getValue()) : timestamp;
                     } else {
-                        b.header(name, value);
+                        String value = raw(e.getValue());
+                        byte[] encoded = encodedBytes(value);
+                        if (encoded != null) {
+                            b.header(name, encoded);
+                        } else {
+                            b.header(name, value);
+                        }
                     }
                 }
             }
             if (key != null) {
-                b.key(key);
+                byte[] encoded = encodedBytes(key);
+                if (encoded != null) {
+                    b.key(encoded);
+                } else {
+                    b.key(key);
+                }
             }
         }
         if (id == null || id.isEmpty()) {
@@ -112,9 +131,14 @@ final class HeaderCodec {
         return b.build();
     }
 
-    /** The first value of a header (decoded), "" for a header without a value, null for no header. */
+    /** The first value of a header (decoded as text), "" for a header without a value, null for no header. */
     private static String first(List<String> values) {
         return values == null ? null : values.isEmpty() ? "" : decodeValue(values.get(0));
+    }
+
+    /** The first value of a header as it came, "" for a header without a value, null for no header. */
+    private static String raw(List<String> values) {
+        return values == null ? null : values.isEmpty() ? "" : values.get(0);
     }
 
     private static Instant timestamp(String header, NatsJetStreamMetaData meta) {
@@ -253,29 +277,52 @@ final class HeaderCodec {
         }
     }
 
+    /** {@code value} as a NATS header value: {@link #encodeValue(byte[])} of its UTF-8 bytes. */
     static String encodeValue(String value) {
-        boolean plain = !(value.startsWith(ENCODED_PREFIX) && value.endsWith(ENCODED_SUFFIX));
-        for (int i = 0; plain && i < value.length(); i++) {
-            char c = value.charAt(i);
-            plain = c <= 127 && c != '\r' && c != '\n';
-        }
-        if (plain) {
-            return value;
-        }
-        return ENCODED_PREFIX + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))
-                + ENCODED_SUFFIX;
+        return encodeValue(value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Exact bytes as a NATS header value. NATS header values are US-ASCII lines, and NATS clients strip white space
+     * (and control characters) at either end on receipt; so bytes that are ASCII without CR or LF and with a
+     * printable character at either end are sent as they are, and anything else (and a value that looks encoded) as
+     * the RFC 2047 encoded word {@code =?UTF-8?B?<base64 of the exact bytes>?=}. The base64 carries the bytes
+     * unchanged, also when they are not valid UTF-8 (an event from a client in another language, or from Kafka);
+     * {@link #encodedBytes} gives them back.
+     */
+    static String encodeValue(byte[] value) {
+        int n = value.length;
+        boolean plain = n == 0 || (value[0] > ' ' && value[n - 1] > ' ');
+        for (int i = 0; plain && i < n; i++) {
+            byte c = value[i];
+            plain = c >= 0 && c != '\r' && c != '\n';
+        }
+        if (plain) {
+            String text = new String(value, StandardCharsets.US_ASCII);
+            if (!(text.startsWith(ENCODED_PREFIX) && text.endsWith(ENCODED_SUFFIX))) {
+                return text;
+            }
+        }
+        return ENCODED_PREFIX + Base64.getEncoder().encodeToString(value) + ENCODED_SUFFIX;
+    }
+
+    /** A header value as text: an encoded word decoded (its bytes as UTF-8), anything else as it is. */
     static String decodeValue(String value) {
+        byte[] bytes = encodedBytes(value);
+        return bytes == null ? value : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /** The bytes an encoded word {@code =?UTF-8?B?...?=} carries; null when {@code value} is not one. */
+    static byte[] encodedBytes(String value) {
         if (value.length() >= ENCODED_PREFIX.length() + ENCODED_SUFFIX.length() && value.startsWith(ENCODED_PREFIX)
                 && value.endsWith(ENCODED_SUFFIX)) {
             try {
-                return new String(Base64.getDecoder().decode(value.substring(ENCODED_PREFIX.length(),
-                        value.length() - ENCODED_SUFFIX.length())), StandardCharsets.UTF_8);
+                return Base64.getDecoder().decode(value.substring(ENCODED_PREFIX.length(),
+                        value.length() - ENCODED_SUFFIX.length()));
             } catch (IllegalArgumentException e) {
-                return value;   // looked encoded but was not: keep it as sent
+                return null;   // looked encoded but was not: keep it as sent
             }
         }
-        return value;
+        return null;
     }
 }

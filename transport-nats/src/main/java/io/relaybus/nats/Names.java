@@ -68,8 +68,12 @@ final class Names {
         return null;
     }
 
+    /**
+     * A URL's scheme and user information, up to the last {@code @} before white space, a comma or the end of a
+     * bracketed list: passwords typed without percent-encoding may contain {@code / @ :}.
+     */
     private static final java.util.regex.Pattern USER_INFO =
-            java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^/@\\s\\],]+@");
+            java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s,]*@(?=[^\\s,@]*(?:[\\s,]|$))");
 
     /** {@code text} with the user information of every URL in it replaced by {@code [hidden]}. */
     static String redactAll(String text) {
@@ -96,13 +100,15 @@ final class Names {
         return copy;
     }
 
-    /** A server URL fit for logs and messages: user information ({@code user:password@}) removed. */
+    /**
+     * A server URL fit for logs and messages: user information ({@code user:password@}) removed, up to the last
+     * {@code @} (a password typed without percent-encoding may contain {@code / @ :}).
+     */
     static String redact(String url) {
         int scheme = url.indexOf("://");
         int start = scheme < 0 ? 0 : scheme + 3;
-        int at = url.indexOf('@', start);
-        int slash = url.indexOf('/', start);
-        if (at < 0 || (slash >= 0 && slash < at)) {
+        int at = url.lastIndexOf('@');
+        if (at < start) {
             return url;
         }
         return url.substring(0, start) + "[hidden]@" + url.substring(at + 1);

@@ -5,7 +5,6 @@ import io.relaybus.spi.config.ConfigDef;
 import io.relaybus.spi.config.ConfigType;
 import io.relaybus.spi.config.ConfigValues;
 import io.relaybus.spi.config.Importance;
-import io.relaybus.spi.config.Password;
 import io.relaybus.spi.config.Validator;
 
 import java.time.Duration;
@@ -176,6 +175,14 @@ public final class NatsConfig {
             + "handed over as they arrive, so this does not add latency; it bounds how long closing a subscription "
             + "waits for the last pull.";
 
+    public static final String INTAKE_MAX_RESTARTS_CONFIG = "nats.intake.max.restarts";
+    public static final int INTAKE_MAX_RESTARTS_DEFAULT = 10;
+    public static final String INTAKE_MAX_RESTARTS_DOC = "How often in a row a subscription's pull loop is restarted "
+            + "after pulling failed while connected (waiting nats.reconnect.wait.ms, doubling up to 30 s; the "
+            + "subscription's health is DEGRADED meanwhile) before the subscription fails: health DOWN, its "
+            + "completion() exceptional, its unacknowledged events left on the server. Failures while disconnected "
+            + "are not counted: the client reconnects forever.";
+
     public static final String CORE_PENDING_LIMIT_CONFIG = "nats.core.pending.messages";
     public static final int CORE_PENDING_LIMIT_DEFAULT = 65_536;
     public static final String CORE_PENDING_LIMIT_DOC = "Core mode: events the client buffers for a subscription "
@@ -273,16 +280,19 @@ public final class NatsConfig {
                     Validator.between(1, 100_000), Importance.LOW, FETCH_MAX_MESSAGES_DOC)
             .define(FETCH_MAX_WAIT_CONFIG, ConfigType.LONG, FETCH_MAX_WAIT_DEFAULT, Validator.between(100, 60_000),
                     Importance.LOW, FETCH_MAX_WAIT_DOC)
+            .define(INTAKE_MAX_RESTARTS_CONFIG, ConfigType.INT, INTAKE_MAX_RESTARTS_DEFAULT, Validator.between(1, 1000),
+                    Importance.LOW, INTAKE_MAX_RESTARTS_DOC)
             .define(CORE_PENDING_LIMIT_CONFIG, ConfigType.INT, CORE_PENDING_LIMIT_DEFAULT,
                     Validator.between(1, 10_000_000), Importance.LOW, CORE_PENDING_LIMIT_DOC)
             .define(CORE_PENDING_BYTES_CONFIG, ConfigType.LONG, CORE_PENDING_BYTES_DEFAULT,
                     Validator.atLeast(1024), Importance.LOW, CORE_PENDING_BYTES_DOC)
-            .define(CREDS_FILE_CONFIG, ConfigType.STRING, null, Validator.nonEmpty(), Importance.MEDIUM,
+            .define(CREDS_FILE_CONFIG, ConfigType.STRING, null, CredentialChecks.credsFile(), Importance.MEDIUM,
                     CREDS_FILE_DOC)
-            .define(TOKEN_CONFIG, ConfigType.PASSWORD, null, null, Importance.MEDIUM, TOKEN_DOC)
+            .define(TOKEN_CONFIG, ConfigType.PASSWORD, null, CredentialChecks.token(), Importance.MEDIUM, TOKEN_DOC)
             .define(USER_CONFIG, ConfigType.STRING, null, Validator.nonEmpty(), Importance.MEDIUM, USER_DOC)
             .define(PASSWORD_CONFIG, ConfigType.PASSWORD, null, null, Importance.MEDIUM, PASSWORD_DOC)
-            .define(NKEY_SEED_CONFIG, ConfigType.PASSWORD, null, null, Importance.MEDIUM, NKEY_SEED_DOC)
+            .define(NKEY_SEED_CONFIG, ConfigType.PASSWORD, null, CredentialChecks.seed(), Importance.MEDIUM,
+                    NKEY_SEED_DOC)
             .define(TLS_ENABLED_CONFIG, ConfigType.BOOLEAN, TLS_ENABLED_DEFAULT, null, Importance.MEDIUM,
                     TLS_ENABLED_DOC)
             .define(TLS_FIRST_CONFIG, ConfigType.BOOLEAN, TLS_FIRST_DEFAULT, null, Importance.LOW, TLS_FIRST_DOC)
@@ -308,6 +318,23 @@ public final class NatsConfig {
     NatsConfig(ConfigValues values) {
         this.values = values;
         List<BusConfigException.Problem> problems = new ArrayList<>();
+        validate(values, problems);
+        if (!problems.isEmpty()) {
+            throw new BusConfigException(problems);
+        }
+    }
+
+    /**
+     * Adds the problems of keys that are each valid alone but clash, and of server URLs jnats would refuse (checked
+     * here, not by a key validator, so that the problem shows the URLs without their user information).
+     */
+    static void validate(ConfigValues values, List<BusConfigException.Problem> problems) {
+        for (String server : values.getList(SERVERS_CONFIG)) {
+            String reason = CredentialChecks.serverProblem(server);
+            if (reason != null) {
+                problems.add(new BusConfigException.Problem(SERVERS_CONFIG, Names.redact(server), reason));
+            }
+        }
         int auth = (values.has(CREDS_FILE_CONFIG) ? 1 : 0) + (values.has(TOKEN_CONFIG) ? 1 : 0)
                 + (values.has(USER_CONFIG) ? 1 : 0) + (values.has(NKEY_SEED_CONFIG) ? 1 : 0);
         if (auth > 1) {
@@ -317,10 +344,6 @@ public final class NatsConfig {
         if (values.has(USER_CONFIG) != values.has(PASSWORD_CONFIG)) {
             problems.add(new BusConfigException.Problem(values.has(USER_CONFIG) ? PASSWORD_CONFIG : USER_CONFIG, null,
                     "nats.user and nats.password go together"));
-        }
-        if (values.has(NKEY_SEED_CONFIG) && !values.getPassword(NKEY_SEED_CONFIG).value().startsWith("S")) {
-            problems.add(new BusConfigException.Problem(NKEY_SEED_CONFIG, Password.HIDDEN,
-                    "an nkey seed starts with S (a user seed starts with SU)"));
         }
         String streamName = values.getString(STREAM_NAME_CONFIG);
         if (!Names.sanitize(streamName.replace("{topic}", "")).equals(streamName.replace("{topic}", ""))) {
@@ -333,9 +356,6 @@ public final class NatsConfig {
             if (reason != null) {
                 problems.add(new BusConfigException.Problem(SUBJECT_PREFIX_CONFIG, prefix, reason));
             }
-        }
-        if (!problems.isEmpty()) {
-            throw new BusConfigException(problems);
         }
     }
 
@@ -361,6 +381,11 @@ public final class NatsConfig {
 
     int publishWindow() {
         return values.getInt(PUBLISH_WINDOW_CONFIG);
+    }
+
+    /** The nkey seed without surrounding whitespace, or null when none is set. */
+    String nkeySeed() {
+        return values.has(NKEY_SEED_CONFIG) ? values.getPassword(NKEY_SEED_CONFIG).value().trim() : null;
     }
 
     Duration ackWait() {

@@ -50,7 +50,16 @@ final class NatsConnector {
      */
     static Connection connect(NatsConfig config, String clientId) {
         LoggingErrorListener errors = new LoggingErrorListener();
-        Options options = options(config, clientId, errors);
+        Options options;
+        try {
+            options = options(config, clientId, errors);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            // NatsConfig checked what jnats checks here; should jnats refuse anyway, its message may quote a URL or
+            // a key with its secret: not used.
+            throw new BusConfigException(NatsConfig.SERVERS_CONFIG, describeServers(config), "jnats refused the "
+                    + "connection settings (" + e.getClass().getSimpleName() + "); check " + NatsConfig.SERVERS_CONFIG
+                    + " and the authentication and TLS keys");
+        }
         String servers = describeServers(config);
         Duration timeout = config.connectTimeout();
         // jnats tries each server once with the connection timeout; the outer deadline bounds the whole attempt,
@@ -149,7 +158,7 @@ final class NatsConnector {
             b.userInfo(v.getString(NatsConfig.USER_CONFIG).toCharArray(),
                     v.getPassword(NatsConfig.PASSWORD_CONFIG).value().toCharArray());
         } else if (v.has(NatsConfig.NKEY_SEED_CONFIG)) {
-            b.authHandler(new SeedAuthHandler(v.getPassword(NatsConfig.NKEY_SEED_CONFIG).value().toCharArray()));
+            b.authHandler(new SeedAuthHandler(config.nkeySeed().toCharArray()));
         }
         boolean tlsUrl = config.servers().stream().anyMatch(s -> s.startsWith("tls://"));
         if (v.getBoolean(NatsConfig.TLS_ENABLED_CONFIG) || tlsUrl || v.has(NatsConfig.TRUSTSTORE_PATH_CONFIG)

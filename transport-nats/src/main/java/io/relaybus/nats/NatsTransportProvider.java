@@ -4,7 +4,11 @@ import com.google.auto.service.AutoService;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportContext;
 import io.relaybus.spi.TransportProvider;
+import io.relaybus.api.BusConfigException;
 import io.relaybus.spi.config.ConfigDef;
+import io.relaybus.spi.config.ConfigValues;
+
+import java.util.List;
 
 /**
  * The NATS transport's entry point, selected with {@code bus.transport=nats}; keys are in {@link NatsConfig}.
@@ -28,6 +32,11 @@ public final class NatsTransportProvider implements TransportProvider {
     @Override
     public ConfigDef configDef() {
         return NatsConfig.DEFINITION;
+    }
+
+    @Override
+    public void validate(ConfigValues values, List<BusConfigException.Problem> problems) {
+        NatsConfig.validate(values, problems);
     }
 
     @Override

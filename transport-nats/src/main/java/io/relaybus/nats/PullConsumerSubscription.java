@@ -8,15 +8,10 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamStatusCheckedException;
 import io.nats.client.Message;
-import io.nats.client.api.AckPolicy;
-import io.nats.client.api.ConsumerConfiguration;
-import io.nats.client.api.ConsumerInfo;
-import io.nats.client.api.DeliverPolicy;
 import io.relaybus.api.BusException;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
-import io.relaybus.api.StartPosition;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportSubscription;
@@ -40,9 +35,7 @@ import java.util.concurrent.TimeUnit;
  * subject: its members pull from it, so each event goes to one member, and a group that exists resumes from its
  * acknowledged position ({@code startFrom} applies to new consumers only). A subscriber without a group gets a
  * consumer of its own, deleted on close and, if the process dies, by the server after
- * {@code nats.consumer.inactive.threshold.ms}. Acknowledgement is explicit; {@code max_ack_pending} is derived from
- * the runtime's capacity ({@link SubscriptionSpec#maxInFlight()}) unless configured, and never lowered on an existing
- * consumer.
+ * {@code nats.consumer.inactive.threshold.ms}. Its settings are {@link DurableConsumer}'s.
  *
  * <p><b>Loop (pipelined).</b> The loop reads a jnats {@link IterableConsumer}, which keeps pull requests outstanding
  * (each expiring after {@code max(1 s, nats.fetch.max.wait.ms)}) so that up to {@code batch =
@@ -54,6 +47,15 @@ import java.util.concurrent.TimeUnit;
  * end the outstanding pulls; jnats pulls again once reconnected (idle heartbeats tell it). If the consumer
  * disappeared (deleted, or expired or lost with a memory stream during an outage) it is created again from the lowest
  * stream sequence this subscriber has not settled, so nothing it received unsettled is skipped.
+ *
+ * <p><b>Restarts.</b> When pulling fails (the consumer deleted under a pull, JetStream not answering, any error of
+ * the loop itself) the loop restarts: it waits {@code nats.reconnect.wait.ms}, doubling up to 30 s, checks whether the
+ * consumer is still there (creating it again only when it is not) and pulls again. Meanwhile the subscription reports
+ * DEGRADED ({@link DeliverySink#intakeDegraded}), and UP again once a pull worked ({@link DeliverySink#intakeRecovered}).
+ * Failures while the connection is down are not counted (the client reconnects forever); after
+ * {@code nats.intake.max.restarts} failed restarts in a row while connected, or at once when no retry can help (the
+ * consumer cannot be created again: JetStream refused it, or no stream stores the subject and provisioning is off),
+ * the loop ends and reports {@link DeliverySink#intakeFailed}: the runtime then stops the subscription visibly.
  *
  * <p><b>Prefetch and ack wait.</b> Events in the client's buffer count against {@code max_ack_pending} and their ack
  * wait runs, but they get no {@code in-progress} until the loop took them. The buffer holds at most
@@ -81,12 +83,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Threading: the loop thread owns the consumer and the held events; settle calls come from runtime workers; the
  * keep-alive runs on the transport's timer. Lifecycle: started by the constructor; {@link #stopIntake()} ends pulling
- * and hands held events back ({@code nak}); {@link #close()} waits for the loop and deletes a group-less consumer.
+ * and hands held events back ({@code nak}, no delay, so another member gets them at once); {@link #close()} waits for
+ * the loop, hands back what the runtime accepted but never settled (handlers it gave up waiting for), and deletes a
+ * group-less consumer.
  */
 final class PullConsumerSubscription implements TransportSubscription {
 
     private static final System.Logger LOG = System.getLogger(PullConsumerSubscription.class.getName());
-    private static final int CONSUMER_NOT_FOUND = 10014;
+    private static final long MAX_BACKOFF_MS = 30_000;
     private static final long POLL_WAIT_MS = 100;
     private static final long IDLE_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** jnats: a null timeout takes a buffered message without waiting (zero would wait forever). */
@@ -94,13 +98,9 @@ final class PullConsumerSubscription implements TransportSubscription {
     private static final Duration DRAIN_POLL = Duration.ofMillis(50);
 
     private final Connection connection;
-    private final JetStreamManagement jsm;
-    private final StreamRegistry streams;
-    private final NatsConfig config;
     private final SubscriptionSpec spec;
     private final DeliverySink sink;
-    private final String subject;
-    private final String consumerName;
+    private final DurableConsumer consumer;
     private final Duration fetchWait;
     private final int batch;
     private final long pullExpiresMs;
@@ -108,6 +108,8 @@ final class PullConsumerSubscription implements TransportSubscription {
     private final long stallNanos;
     private final long idleCheckNanos;
     private final Duration reconnectWait;
+    private final int maxRestarts;
+    private final long recoveredAfterNanos;
     private final Set<NatsDelivery> outstanding = ConcurrentHashMap.newKeySet();
     private final ArrayDeque<NatsDelivery> held = new ArrayDeque<>();
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -116,24 +118,28 @@ final class PullConsumerSubscription implements TransportSubscription {
     private final Object pauseLock = new Object();
     private volatile boolean paused;
     private volatile boolean stopped;
-    private volatile String stream;
     private volatile long tick;
+    /** Pulls still to fail, for tests of the restarts ({@link #failPulls}). */
+    private final java.util.concurrent.atomic.AtomicInteger injectedFailures = new java.util.concurrent.atomic.AtomicInteger();
     private long checkedReconnects;
     private long lastConsumerCheck = System.nanoTime();
     private long lastSeenSequence;
+    // The loop thread's: the consumer's context, its intake, whether the sink was told of a restart, and since when
+    // the current pull runs
+    private ConsumerContext context;
+    private IterableConsumer intake;
+    private boolean degraded;
+    private long pullingSince;
 
     PullConsumerSubscription(Connection connection, JetStreamManagement jsm, StreamRegistry streams, NatsConfig config,
                              String clientId, SubscriptionSpec spec, DeliverySink sink,
                              ScheduledExecutorService timer) {
         this.connection = connection;
-        this.jsm = jsm;
-        this.streams = streams;
-        this.config = config;
         this.spec = spec;
         this.sink = sink;
-        this.subject = config.subjectOf(spec.topic());
-        this.consumerName = spec.group() != null ? config.consumerNameFor(spec.group(), spec.topic())
-                : Names.sanitize(clientId + "_" + UUID.randomUUID().toString().substring(0, 8));
+        this.consumer = new DurableConsumer(connection, jsm, streams, config, spec, config.subjectOf(spec.topic()),
+                spec.group() != null ? config.consumerNameFor(spec.group(), spec.topic())
+                        : Names.sanitize(clientId + "_" + UUID.randomUUID().toString().substring(0, 8)));
         this.fetchWait = config.values().getDuration(NatsConfig.FETCH_MAX_WAIT_CONFIG);
         int fetchMax = config.values().getInt(NatsConfig.FETCH_MAX_MESSAGES_CONFIG);
         this.batch = Math.max(1, Math.min(fetchMax, spec.maxInFlight()));
@@ -142,6 +148,8 @@ final class PullConsumerSubscription implements TransportSubscription {
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(config.ackWait().toMillis() / 4);
         this.idleCheckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(2000, 2 * pullExpiresMs));
         this.reconnectWait = config.values().getDuration(NatsConfig.RECONNECT_WAIT_CONFIG);
+        this.maxRestarts = config.values().getInt(NatsConfig.INTAKE_MAX_RESTARTS_CONFIG);
+        this.recoveredAfterNanos = TimeUnit.MILLISECONDS.toNanos(2 * pullExpiresMs);
         long interval = Math.max(100, config.ackWait().toMillis() / 3);
         this.keepAlive = timer.scheduleWithFixedDelay(this::keepAlive, interval, interval, TimeUnit.MILLISECONDS);
         this.loop = new Thread(this::run, "relaybus-nats-pull-" + spec.describe());
@@ -154,20 +162,20 @@ final class PullConsumerSubscription implements TransportSubscription {
         return ready;
     }
 
+    /** For tests: the next {@code count} pulls fail as if JetStream had refused them. */
+    void failPulls(int count) {
+        injectedFailures.set(count);
+    }
+
     /** The consumer's name on the server. */
     String consumerName() {
-        return consumerName;
+        return consumer.name();
     }
 
     /** The consumer's {@code num_pending}, asked from the server. */
     @Override
     public OptionalLong lag() {
-        try {
-            ConsumerInfo info = stream == null ? null : info();
-            return info == null ? OptionalLong.empty() : OptionalLong.of(info.getNumPending());
-        } catch (IOException | JetStreamApiException | RuntimeException e) {
-            return OptionalLong.empty();
-        }
+        return consumer.pending();
     }
 
     @Override
@@ -204,23 +212,18 @@ final class PullConsumerSubscription implements TransportSubscription {
             Thread.currentThread().interrupt();
         }
         keepAlive.cancel(false);
-        if (spec.group() == null && stream != null) {
-            try {
-                jsm.deleteConsumer(stream, consumerName);
-            } catch (IOException | JetStreamApiException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Could not delete consumer {0}; the server removes it when "
-                        + "inactive: {1}", consumerName, e.toString());
-            }
+        // Accepted but never settled: the runtime gave up waiting for their handlers. Handing them back now lets the
+        // group have them at once instead of after the ack wait.
+        for (NatsDelivery d : outstanding) {
+            d.handBack();
         }
+        consumer.deleteIfOwn();
     }
 
     private void run() {
-        ConsumerContext consumer;
-        IterableConsumer intake = null;
         try {
-            stream = streams.streamFor(spec.topic(), subject);
-            consumer = setUp(null);
-            intake = open(consumer);
+            context = consumer.create();
+            intake = open(context);
         } catch (BusException e) {
             ready.completeExceptionally(e);
             return;
@@ -230,96 +233,180 @@ final class PullConsumerSubscription implements TransportSubscription {
             return;
         }
         ready.complete(null);
-        // nanoTime of the first refusal since the sink last had room for a whole batch; 0: none. While it is set the
-        // client's prefetch may be waiting for room (without in-progress): after a quarter of the ack wait it is parked.
-        long blockedSince = 0;
-        long idleSince = 0;         // nanoTime when the intake last returned nothing after a message; 0: not idle
+        pullingSince = System.nanoTime();
+        Throwable failure = null;
+        int failures = 0;           // restarts in a row while connected
+        boolean restart = false;
         try {
             while (!stopped) {
-                if (paused) {
-                    if (intake != null) {
-                        park(intake);
-                        intake = null;
-                    }
-                    awaitResume();
-                    continue;
-                }
-                if (!offerHeld()) {
-                    long now = System.nanoTime();
-                    if (blockedSince == 0) {
-                        blockedSince = now;
-                    } else if (intake != null && now - blockedSince > stallNanos) {
-                        // The client's prefetch gets no in-progress: take it over before its ack wait runs out.
-                        // (Also when the sink accepts slowly but steadily: only room for a batch clears the mark.)
-                        park(intake);
-                        intake = null;
-                        blockedSince = now;
-                    }
-                    sink.awaitCapacity(fetchWait.toMillis(), TimeUnit.MILLISECONDS);
-                    continue;
-                }
-                if (blockedSince != 0 && sink.remainingCapacity() >= batch) {
-                    blockedSince = 0;
-                }
                 try {
-                    if (intake == null) {
-                        intake = open(consumer);
-                        idleSince = 0;
+                    if (restart) {
+                        context = restart(context);
+                        pullingSince = System.nanoTime();
+                        restart = false;
                     }
-                    Message msg = intake.nextMessage(pollWait);
-                    if (msg != null) {
-                        idleSince = 0;
-                        accept(msg);
-                        // Hot path: take what the client already buffered without going back through the loop's
-                        // pause/held checks, while the sink accepts.
-                        while (held.isEmpty() && !paused && !stopped && (msg = intake.nextMessage(NO_WAIT)) != null) {
-                            accept(msg);
-                        }
-                    } else if (intake.isFinished()) {
-                        closeQuietly(intake);
-                        intake = null;
-                    } else {
-                        long now = System.nanoTime();
-                        if (idleSince == 0) {
-                            idleSince = now;
-                        } else if (now - idleSince > idleCheckNanos) {
-                            idleSince = now;
-                            // jnats re-pulls on its own after disconnections, but it cannot bring back a consumer
-                            // that is gone (lost with a memory stream across a restart; a deletion while pulls are
-                            // open ends them with an error instead): look after a reconnect, else now and then.
-                            long reconnects = connection.getStatistics().getReconnects();
-                            if (connection.getStatus() == Connection.Status.CONNECTED
-                                    && (reconnects != checkedReconnects || now - lastConsumerCheck > IDLE_RECHECK_NANOS)
-                                    && consumerGone(reconnects, now)) {
-                                closeQuietly(intake);
-                                intake = null;
-                                consumer = recover(consumer);
-                            }
-                        }
-                    }
-                } catch (JetStreamStatusCheckedException e) {
-                    LOG.log(System.Logger.Level.WARNING, "Pull from {0} ended: {1}", spec.describe(), e.toString());
+                    pull();
+                } catch (BusFatalException e) {
+                    failure = e;
+                    break;
+                } catch (JetStreamStatusCheckedException | IOException | JetStreamApiException | RuntimeException e) {
                     closeQuietly(intake);
                     intake = null;
-                    consumer = recover(consumer);
-                } catch (IOException | JetStreamApiException | IllegalStateException e) {
-                    LOG.log(System.Logger.Level.DEBUG, "Pull from {0} failed: {1}", spec.describe(), e.toString());
-                    closeQuietly(intake);
-                    intake = null;
-                    Thread.sleep(reconnectWait.toMillis());
-                    consumer = recover(consumer);
+                    restart = true;
+                    boolean connected = connection.getStatus() == Connection.Status.CONNECTED;
+                    if (connected && ++failures > maxRestarts) {
+                        failure = e;
+                        break;
+                    }
+                    long backoff = backoff(connected ? failures : 1);
+                    String reason = "pulling from consumer " + consumer.name() + " failed (" + Names.redactAll(
+                            e.toString()) + "); restarting in " + backoff + " ms" + (connected ? " (restart " + failures
+                            + " of " + NatsConfig.INTAKE_MAX_RESTARTS_CONFIG + "=" + maxRestarts + ")"
+                            : " once the connection is back");
+                    LOG.log(degraded ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "{0}: {1}",
+                            spec.describe(), reason);
+                    degraded = true;
+                    sink.intakeDegraded(reason);
+                    pauseFor(backoff);
+                    continue;
                 }
+                failures = 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "The pull loop of " + spec.describe() + " failed; the subscription "
-                    + "receives nothing more", e);
         } finally {
             if (intake != null) {
                 park(intake);
             }
             handBackHeld();
+        }
+        if (failure != null && !stopped) {
+            sink.intakeFailed(new BusFatalException("The intake of " + spec.describe() + " (consumer "
+                    + consumer.name() + " of stream " + consumer.stream() + ") cannot go on: " + failure.getMessage(),
+                    failure));
+        }
+    }
+
+    /** The pause before restart {@code n} (1-based): the reconnect wait, doubling, at most 30 s. */
+    private long backoff(int n) {
+        long base = Math.max(1, reconnectWait.toMillis());
+        return Math.min(MAX_BACKOFF_MS, base << Math.min(20, n - 1));
+    }
+
+    /** Waits {@code millis}, or less when the intake is stopped meanwhile. */
+    private void pauseFor(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (pauseLock) {
+            for (long left = millis; left > 0 && !stopped; ) {
+                pauseLock.wait(left);
+                left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            }
+        }
+    }
+
+    /** After a failed pull: the consumer if it is still there, else a new one from the lowest unsettled sequence. */
+    private ConsumerContext restart(ConsumerContext current) throws IOException, JetStreamApiException {
+        if (!consumer.gone()) {
+            return current;
+        }
+        return consumer.recreate(resumeAt());
+    }
+
+    /** Where a consumer created again starts: the lowest sequence not settled here; null when nothing was seen. */
+    private Long resumeAt() {
+        if (lastSeenSequence == 0 && outstanding.isEmpty()) {
+            return null;
+        }
+        return outstanding.stream().mapToLong(NatsDelivery::streamSequence).min().orElse(lastSeenSequence + 1);
+    }
+
+    /** Tells the sink the intake works again once a pull went through after a restart. */
+    private void recovered(boolean received) {
+        if (degraded && (received || System.nanoTime() - pullingSince > recoveredAfterNanos)) {
+            degraded = false;
+            LOG.log(System.Logger.Level.INFO, "{0}: pulling again", spec.describe());
+            sink.intakeRecovered();
+        }
+    }
+
+    /**
+     * Pulls until the intake is stopped (then returns) or pulling fails (then throws, for {@link #run} to restart).
+     */
+    private void pull() throws JetStreamStatusCheckedException, IOException, JetStreamApiException,
+            InterruptedException {
+        // nanoTime of the first refusal since the sink last had room for a whole batch; 0: none. While it is set the
+        // client's prefetch may be waiting for room (without in-progress): after a quarter of the ack wait it is parked.
+        long blockedSince = 0;
+        long idleSince = 0;         // nanoTime when the intake last returned nothing after a message; 0: not idle
+        while (!stopped) {
+            if (paused) {
+                if (intake != null) {
+                    park(intake);
+                    intake = null;
+                }
+                awaitResume();
+                continue;
+            }
+            if (!offerHeld()) {
+                long now = System.nanoTime();
+                if (blockedSince == 0) {
+                    blockedSince = now;
+                } else if (intake != null && now - blockedSince > stallNanos) {
+                    // The client's prefetch gets no in-progress: take it over before its ack wait runs out.
+                    // (Also when the sink accepts slowly but steadily: only room for a batch clears the mark.)
+                    park(intake);
+                    intake = null;
+                    blockedSince = now;
+                }
+                sink.awaitCapacity(fetchWait.toMillis(), TimeUnit.MILLISECONDS);
+                continue;
+            }
+            if (blockedSince != 0 && sink.remainingCapacity() >= batch) {
+                blockedSince = 0;
+            }
+            if (intake == null) {
+                intake = open(context);
+                idleSince = 0;
+            }
+            if (injectedFailures.get() > 0 && injectedFailures.getAndDecrement() > 0) {
+                throw new IllegalStateException("injected pull failure");
+            }
+            Message msg = intake.nextMessage(pollWait);
+            if (msg != null) {
+                idleSince = 0;
+                recovered(true);
+                accept(msg);
+                // Hot path: take what the client already buffered without going back through the loop's
+                // pause/held checks, while the sink accepts.
+                while (held.isEmpty() && !paused && !stopped && (msg = intake.nextMessage(NO_WAIT)) != null) {
+                    accept(msg);
+                }
+            } else if (intake.isFinished()) {
+                closeQuietly(intake);
+                intake = null;
+            } else {
+                recovered(false);
+                long now = System.nanoTime();
+                if (idleSince == 0) {
+                    idleSince = now;
+                } else if (now - idleSince > idleCheckNanos) {
+                    idleSince = now;
+                    // jnats re-pulls on its own after disconnections, but it cannot bring back a consumer that is
+                    // gone (lost with a memory stream across a restart; a deletion while pulls are open ends them
+                    // with an error instead): look after a reconnect, else now and then.
+                    long reconnects = connection.getStatistics().getReconnects();
+                    if (connection.getStatus() == Connection.Status.CONNECTED
+                            && (reconnects != checkedReconnects || now - lastConsumerCheck > IDLE_RECHECK_NANOS)) {
+                        checkedReconnects = reconnects;
+                        lastConsumerCheck = now;
+                        if (consumer.gone()) {
+                            closeQuietly(intake);
+                            intake = null;
+                            context = consumer.recreate(resumeAt());
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -339,7 +426,7 @@ final class PullConsumerSubscription implements TransportSubscription {
             delivery = new NatsDelivery(msg, event, outstanding, tick);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Message " + msg.metaData().streamSequence() + " of stream "
-                    + stream + " cannot be read as an event and is terminated (not redelivered)", e);
+                    + consumer.stream() + " cannot be read as an event and is terminated (not redelivered)", e);
             msg.term();
             return;
         }
@@ -386,10 +473,11 @@ final class PullConsumerSubscription implements TransportSubscription {
     private void takeOver(Message msg) {
         NatsDelivery delivery;
         try {
-            delivery = new NatsDelivery(msg, HeaderCodec.decode(msg, spec.topic(), true), outstanding, tick);
+            delivery = new NatsDelivery(msg, HeaderCodec.decode(msg, spec.topic(), true), outstanding,
+                    tick);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "Message " + msg.metaData().streamSequence() + " of stream "
-                    + stream + " cannot be read as an event and is terminated (not redelivered)", e);
+                    + consumer.stream() + " cannot be read as an event and is terminated (not redelivered)", e);
             msg.term();
             return;
         }
@@ -440,114 +528,5 @@ final class PullConsumerSubscription implements TransportSubscription {
         for (NatsDelivery d : outstanding) {
             d.keepAlive(now);
         }
-    }
-
-    /**
-     * Creates the consumer, or binds to the group's existing one. {@code resumeAt} (after the consumer disappeared)
-     * makes a new consumer start at that stream sequence.
-     */
-    private ConsumerContext setUp(Long resumeAt) {
-        try {
-            int wanted = config.values().getInt(NatsConfig.MAX_ACK_PENDING_CONFIG);
-            long maxAckPending = wanted > 0 ? wanted : Math.max(1, spec.maxInFlight());
-            ConsumerInfo existing = spec.group() == null ? null : info();
-            if (existing != null) {
-                ConsumerConfiguration cc = existing.getConsumerConfiguration();
-                String filter = cc.getFilterSubject();
-                if (filter != null && !filter.isEmpty() && !filter.equals(subject)) {
-                    throw new BusFatalException("Consumer " + consumerName + " of stream " + stream + " (group "
-                            + spec.group() + ") exists with filter subject " + filter + ", not " + subject + "; use "
-                            + "another group name or change " + NatsConfig.CONSUMER_NAME_CONFIG);
-                }
-                boolean raise = wanted > 0 ? cc.getMaxAckPending() != wanted : cc.getMaxAckPending() < maxAckPending;
-                if (raise || !config.ackWait().equals(cc.getAckWait())) {
-                    try {
-                        jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder(cc)
-                                .maxAckPending(raise ? maxAckPending : cc.getMaxAckPending())
-                                .ackWait(config.ackWait()).build());
-                    } catch (JetStreamApiException e) {
-                        LOG.log(System.Logger.Level.INFO, "Consumer {0} kept its settings (update refused: {1})",
-                                consumerName, e.getErrorDescription());
-                    }
-                }
-            } else {
-                ConsumerConfiguration.Builder b = ConsumerConfiguration.builder()
-                        .filterSubject(subject)
-                        .ackPolicy(AckPolicy.Explicit)
-                        .ackWait(config.ackWait())
-                        .maxAckPending(maxAckPending)
-                        .maxDeliver(-1);
-                if (resumeAt != null) {
-                    b.deliverPolicy(DeliverPolicy.ByStartSequence).startSequence(resumeAt);
-                } else {
-                    b.deliverPolicy(spec.startFrom() == StartPosition.EARLIEST ? DeliverPolicy.All : DeliverPolicy.New);
-                }
-                if (spec.group() != null) {
-                    b.durable(consumerName);
-                } else {
-                    b.name(consumerName).inactiveThreshold(
-                            config.values().getDuration(NatsConfig.INACTIVE_THRESHOLD_CONFIG));
-                }
-                jsm.addOrUpdateConsumer(stream, b.build());
-            }
-            return connection.getConsumerContext(stream, consumerName);
-        } catch (JetStreamApiException e) {
-            throw new BusFatalException("JetStream refused consumer " + consumerName + " on stream " + stream + " for "
-                    + spec.describe() + " (error " + e.getApiErrorCode() + ": " + e.getErrorDescription() + ")", e);
-        } catch (IOException | IllegalStateException e) {
-            throw new BusRetriableException("Could not set up consumer " + consumerName + " on stream " + stream
-                    + " for " + spec.describe() + ": " + e.getMessage() + " (servers "
-                    + NatsConnector.describeServers(config) + ")", e);
-        }
-    }
-
-    /** Whether the consumer is gone; remembers when (and after how many reconnects) that was checked. */
-    private boolean consumerGone(long reconnects, long now) throws IOException, JetStreamApiException {
-        boolean gone = info() == null;
-        checkedReconnects = reconnects;
-        lastConsumerCheck = now;
-        return gone;
-    }
-
-    /** The consumer's info, or null when it (or its whole stream) no longer exists. */
-    private ConsumerInfo info() throws IOException, JetStreamApiException {
-        try {
-            return jsm.getConsumerInfo(stream, consumerName);
-        } catch (JetStreamApiException e) {
-            if (e.getApiErrorCode() == CONSUMER_NOT_FOUND || e.getApiErrorCode() == StreamRegistry.STREAM_NOT_FOUND) {
-                return null;
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * After a failed pull: if the consumer is gone, creates it again from the lowest sequence not settled here;
-     * if the server is unreachable, keeps the old context (jnats reconnects on its own).
-     */
-    private ConsumerContext recover(ConsumerContext current) throws InterruptedException {
-        while (!stopped) {
-            try {
-                if (info() != null) {
-                    return current;
-                }
-                // The stream may be gone too (memory storage across a restart): resolve it again, re-creating it
-                // when provisioning is on.
-                streams.forget(subject);
-                stream = streams.streamFor(spec.topic(), subject);
-                long resumeAt = outstanding.stream().mapToLong(NatsDelivery::streamSequence).min()
-                        .orElse(lastSeenSequence + 1);
-                if (jsm.getStreamInfo(stream).getStreamState().getLastSequence() < resumeAt - 1) {
-                    resumeAt = 1;   // a new stream (its sequences started over): everything in it is new to us
-                }
-                LOG.log(System.Logger.Level.WARNING, "Consumer {0} of {1} is gone; creating it again from stream "
-                        + "sequence {2}", consumerName, spec.describe(), resumeAt);
-                return setUp(lastSeenSequence == 0 && outstanding.isEmpty() ? null : resumeAt);
-            } catch (IOException | JetStreamApiException | BusRetriableException | IllegalStateException e) {
-                LOG.log(System.Logger.Level.DEBUG, "Consumer {0} not reachable yet: {1}", consumerName, e.toString());
-                Thread.sleep(reconnectWait.toMillis());
-            }
-        }
-        return current;
     }
 }

@@ -39,6 +39,12 @@ class NamesAndHeadersTest {
         assertEquals("nats://host:4222", Names.redact("nats://host:4222"));
         assertEquals("Unable to connect to NATS servers: [nats://[hidden]@a:1, tls://[hidden]@b:2]",
                 Names.redactAll("Unable to connect to NATS servers: [nats://u:p@a:1, tls://tok@b:2]"));
+        // passwords typed without percent-encoding
+        assertEquals("nats://[hidden]@host:4222", Names.redact("nats://u:p/w@host:4222"));
+        assertEquals("nats://[hidden]@host:4222", Names.redact("nats://u:p@w@host:4222"));
+        assertEquals("failed: [nats://[hidden]@a:1, nats://[hidden]@b:2] (x)",
+                Names.redactAll("failed: [nats://u:p/w@a:1, nats://u:p@]w@b:2] (x)"));
+        assertEquals("see nats://host:4222 or mail a@b", Names.redactAll("see nats://host:4222 or mail a@b"));
     }
 
     @Test
@@ -116,5 +122,31 @@ class NamesAndHeadersTest {
         e = HeaderCodec.decode(io.nats.client.impl.NatsMessage.builder().subject("s").headers(
                 new io.nats.client.impl.Headers().put(HeaderCodec.MSG_ID, "")).data(new byte[0]).build(), "t", false);
         assertEquals(36, e.id().length(), "an empty id is replaced: " + e.id());
+    }
+
+    @Test
+    @DisplayName("key and header values are sent from their exact bytes and decoded back to them, UTF-8 or not")
+    void binaryValuesRoundTrip() {
+        byte[] binary = {(byte) 0xff, 0x00, (byte) 0xc3, 'a', (byte) 0x80};
+        byte[] latin1 = "caf\u00e9".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        io.relaybus.api.Event event = io.relaybus.api.Event.builder("t").key(binary).header("bin", latin1)
+                .header("text", "gr\u00fc\u00dfe").header("padded", " x\t").header("plain", "acme")
+                .header("empty", "").payload("p").build();
+        io.nats.client.impl.Headers h = HeaderCodec.encode(event);
+        assertEquals("acme", h.getFirst("plain"), "plain ASCII stays as it is");
+        assertEquals("", h.getFirst("empty"));
+        for (String name : new String[] {"bin", "text", "padded", HeaderCodec.KEY}) {
+            String v = h.getFirst(name);
+            assertTrue(v.startsWith("=?UTF-8?B?") && v.endsWith("?="), name + " not encoded: " + v);
+        }
+        io.relaybus.api.Event back = HeaderCodec.decode(io.nats.client.impl.NatsMessage.builder().subject("t")
+                .headers(h).data(event.payload()).build(), "t", false);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(binary, back.keyBytes());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(latin1, back.headerBytes("bin"));
+        assertEquals("gr\u00fc\u00dfe", back.headers().get("text"));
+        assertEquals(" x\t", back.headers().get("padded"));
+        assertEquals("acme", back.headers().get("plain"));
+        assertEquals("", back.headers().get("empty"));
+        assertEquals(event, back);
     }
 }

@@ -75,7 +75,7 @@ class NatsConnectionTest {
 
     @Test
     @DisplayName("invalid settings are reported together, secrets shown as [hidden]")
-    void invalidSettingsTogether() {
+    void invalidSettingsTogether() throws Exception {
         BusConfigException e = assertThrows(BusConfigException.class, () -> EventBus.open(config(
                 "nats.servers", TestBrokers.nats().address(), "nats.stream.storage", "disk",
                 "nats.publish.window", "0", "nats.stream.name", "a.{topic}")));
@@ -85,16 +85,19 @@ class NatsConnectionTest {
         assertTrue(m.contains("Invalid value 0 for configuration nats.publish.window"), m);
         assertEquals(2, e.problems().size(), m);
 
-        // Rules spanning keys are checked once every key is valid on its own (see the report: bus-spi has no
-        // cross-key hook yet), again all at once.
+        // Rules spanning keys are checked once every key is valid on its own (TransportProvider.validate), again all
+        // at once, together with the bus.* problems.
+        String seed = new String(io.nats.client.NKey.createUser(null).getSeed());
         e = assertThrows(BusConfigException.class, () -> EventBus.open(config(
-                "nats.servers", TestBrokers.nats().address(), "nats.user", "bob", "nats.nkey.seed", "not-a-seed",
-                "nats.stream.name", "a.{topic}")));
+                "nats.servers", TestBrokers.nats().address(), "nats.user", "bob", "nats.nkey.seed", seed,
+                "nats.stream.name", "a.{topic}", "bus.dispatch.queue.capacity", "0")));
         m = e.getMessage();
         assertEquals(4, e.problems().size(), m);
         assertTrue(m.contains("Missing value for configuration nats.password"), m);
         assertTrue(m.contains("Invalid value a.{topic} for configuration nats.stream.name"), m);
-        assertTrue(m.contains("[hidden]") && !m.contains("not-a-seed"), m);
+        assertTrue(m.contains("set one way of authenticating"), m);
+        assertTrue(m.contains("configuration bus.dispatch.queue.capacity"), m);
+        assertFalse(m.contains(seed), m);
     }
 
     @Test

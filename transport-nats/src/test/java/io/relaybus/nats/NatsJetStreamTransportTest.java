@@ -154,7 +154,8 @@ class NatsJetStreamTransportTest {
         assertEquals(List.of(options.deadLetterTopic()), jsm.getStreamInfo(dlqStream).getConfiguration().getSubjects());
         MessageInfo letter = jsm.getLastMessage(dlqStream, options.deadLetterTopic());
         Headers h = letter.getHeaders();
-        assertEquals(poison.id(), h.getFirst("Nats-Msg-Id"));
+        assertEquals(poison.id(), h.getFirst("relaybus.dlq.original.id"));
+        assertFalse(poison.id().equals(h.getFirst("Nats-Msg-Id")), "the dead letter has an id of its own");
         assertEquals("p-1", h.getFirst("Relaybus-Key"));
         assertEquals("t-9", h.getFirst("trace"));
         assertEquals(IllegalStateException.class.getName(), h.getFirst("relaybus.dlq.error.class"));

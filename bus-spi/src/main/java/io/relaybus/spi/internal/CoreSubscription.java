@@ -155,14 +155,20 @@ final class CoreSubscription implements Subscription {
 
     @Override
     public void close() {
+        boolean onWorker = dispatcher.isWorker(Thread.currentThread());
+        boolean first;
         synchronized (this) {
-            if (released) {
-                return;
-            }
+            first = !released;
             released = true;
         }
+        if (!first) {
+            if (!onWorker) {
+                awaitCompletion();   // closing elsewhere (from a handler, say): the bus must not disconnect first
+            }
+            return;
+        }
         health.closed();
-        if (dispatcher.isWorker(Thread.currentThread())) {
+        if (onWorker) {
             // A handler closing its own subscription: draining here would wait for this very handler.
             onThreadOfItsOwn("close", () -> {
                 shutDown();

@@ -1,0 +1,227 @@
+package io.relaybus.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.relaybus.api.BusFatalException;
+import io.relaybus.api.BusHealth;
+import io.relaybus.api.Event;
+import io.relaybus.api.EventBus;
+import io.relaybus.api.StartPosition;
+import io.relaybus.api.SubscribeOptions;
+import io.relaybus.api.Subscription;
+import io.relaybus.embedded.TestBrokers;
+import io.relaybus.spi.Delivery;
+import io.relaybus.spi.DeliverySink;
+import io.relaybus.spi.SubscriptionSpec;
+import io.relaybus.spi.TransportContext;
+import io.relaybus.tck.Received;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A pull loop that fails after ready() restarts, reports its health, and gives up visibly (issue 10, item 8). */
+class NatsIntakeRestartTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static Connection admin;
+    private static JetStreamManagement jsm;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() throws Exception {
+        admin = Nats.connect(TestBrokers.nats().address());
+        jsm = admin.jetStreamManagement();
+    }
+
+    @AfterAll
+    static void disconnect() throws InterruptedException {
+        admin.close();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    /** What the runtime would see: deliveries (acknowledged at once) and the intake's health reports, in order. */
+    private static final class RecordingSink implements DeliverySink {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+        final Received received = new Received();
+
+        @Override
+        public boolean offer(Delivery delivery) {
+            received.add(delivery.event());
+            delivery.ack();
+            return true;
+        }
+
+        @Override
+        public int remainingCapacity() {
+            return 1000;
+        }
+
+        @Override
+        public boolean awaitCapacity(long timeout, TimeUnit unit) {
+            return true;
+        }
+
+        @Override
+        public void intakeDegraded(String reason) {
+            calls.add("degraded: " + reason);
+        }
+
+        @Override
+        public void intakeRecovered() {
+            calls.add("recovered");
+        }
+
+        @Override
+        public void intakeFailed(Throwable cause) {
+            calls.add("failed: " + cause.getMessage());
+        }
+
+        long count(String prefix) {
+            return calls.stream().filter(c -> c.startsWith(prefix)).count();
+        }
+    }
+
+    private NatsTransport transport(Object... keyValues) {
+        Map<String, Object> config = new HashMap<>(Map.of("nats.servers", TestBrokers.nats().address(),
+                "nats.reconnect.wait.ms", "50"));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        NatsTransport t = (NatsTransport) new NatsTransportProvider().create(new TransportContext("restart-test",
+                NatsConfig.DEFINITION.parse(config)));
+        toClose.add(t);
+        return t;
+    }
+
+    private PullConsumerSubscription subscribe(NatsTransport t, String topic, RecordingSink sink) {
+        PullConsumerSubscription s = (PullConsumerSubscription) t.subscribe(new SubscriptionSpec(topic, "g",
+                StartPosition.EARLIEST, 100), sink);
+        toClose.add(s::close);
+        s.ready().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        return s;
+    }
+
+    private static String unique(String base) {
+        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    @DisplayName("failed pulls: DEGRADED, restarted, UP again, and events published meanwhile arrive")
+    void failuresRestartAndRecover() {
+        NatsTransport t = transport("nats.intake.max.restarts", "5");
+        String topic = unique("restart");
+        RecordingSink sink = new RecordingSink();
+        PullConsumerSubscription s = subscribe(t, topic, sink);
+
+        s.failPulls(3);
+        Event during = Event.of(topic, "k", "during");
+        t.publish(during).join();
+        Received.await(TIMEOUT, "the restarts were reported", () -> sink.count("degraded") >= 1);
+        Received.await(TIMEOUT, "the intake recovered", () -> sink.calls.contains("recovered"));
+        Received.await(TIMEOUT, "the event published meanwhile arrived", () -> sink.received.ids()
+                .contains(during.id()));
+        assertEquals(0, sink.count("failed"), sink.calls.toString());
+        assertTrue(sink.calls.get(0).contains("injected pull failure") && sink.calls.get(0).contains("restart 1 of "
+                + "nats.intake.max.restarts=5"), sink.calls.get(0));
+        assertEquals("recovered", sink.calls.get(sink.calls.size() - 1));
+    }
+
+    @Test
+    @DisplayName("more failures in a row than nats.intake.max.restarts: intakeFailed, once, and the loop ends")
+    void boundedRestartsThenFailed() {
+        NatsTransport t = transport("nats.intake.max.restarts", "2");
+        RecordingSink sink = new RecordingSink();
+        PullConsumerSubscription s = subscribe(t, unique("bounded"), sink);
+
+        s.failPulls(100);
+        Received.await(TIMEOUT, "the intake failed", () -> sink.count("failed") == 1);
+        assertEquals(2, sink.count("degraded"), sink.calls.toString());
+        assertTrue(sink.calls.get(2).contains("injected pull failure"), sink.calls.get(2));
+    }
+
+    @Test
+    @DisplayName("the stream deleted under a subscription with provisioning off: the subscription fails visibly")
+    void streamDeletedWithoutProvisioningFailsTheSubscription() throws Exception {
+        String prefix = "gone" + UUID.randomUUID().toString().substring(0, 8);
+        String stream = prefix.toUpperCase();
+        jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>")
+                .storageType(StorageType.Memory).build());
+        EventBus bus = EventBus.open(Map.of("bus.transport", "nats", "nats.servers", TestBrokers.nats().address(),
+                "nats.stream.provision", "false", "nats.reconnect.wait.ms", "50"));
+        toClose.add(bus);
+        Received received = new Received();
+        Subscription s = bus.subscribe(SubscribeOptions.builder(prefix + ".orders").group("g").build(), received::add);
+        s.ready().toCompletableFuture().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        assertEquals(BusHealth.Status.UP, s.health().status());
+
+        jsm.deleteStream(stream);
+
+        CompletionException e = assertThrows(CompletionException.class, () -> s.completion().toCompletableFuture()
+                .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join());
+        assertTrue(e.getCause().getMessage().contains("nats stream add"), e.getCause().getMessage());
+        assertEquals(BusHealth.Status.DOWN, s.health().status());
+        assertEquals(BusHealth.Status.DOWN, bus.health().status(), bus.health().detail());
+        assertInstanceOf(BusFatalException.class, rootBusCause(e.getCause()));
+    }
+
+    private static Throwable rootBusCause(Throwable t) {
+        Throwable last = t;
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof BusFatalException) {
+                last = c;
+            }
+        }
+        return last;
+    }
+
+    @Test
+    @DisplayName("the group's consumer deleted on the server: created again, reported as a restart and recovery")
+    void deletedConsumerIsReported() throws Exception {
+        NatsTransport t = transport();
+        String topic = unique("deleted");
+        RecordingSink sink = new RecordingSink();
+        subscribe(t, topic, sink);
+        Received.await(TIMEOUT, "the consumer was deleted", () -> {
+            try {
+                return jsm.deleteConsumer(topic, "g_" + topic);
+            } catch (io.nats.client.JetStreamApiException e) {
+                return e.getApiErrorCode() == 10014;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        Event after = Event.of(topic, "k", "after");
+        t.publish(after).join();
+        Received.await(TIMEOUT, "the event published after the deletion arrived",
+                () -> sink.received.ids().contains(after.id()));
+        Received.await(TIMEOUT, "the recovery was reported", () -> sink.calls.contains("recovered"));
+        assertTrue(sink.count("degraded") >= 1, sink.calls.toString());
+        assertEquals(0, sink.count("failed"), sink.calls.toString());
+    }
+}

@@ -1,0 +1,293 @@
+package io.relaybus.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.nats.client.api.AckPolicy;
+import io.nats.client.api.ConsumerConfiguration;
+import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.DeliverPolicy;
+import io.nats.client.api.MessageInfo;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import io.relaybus.api.Event;
+import io.relaybus.api.EventBus;
+import io.relaybus.api.EventHandler;
+import io.relaybus.api.RetryPolicy;
+import io.relaybus.api.SubscribeOptions;
+import io.relaybus.api.Subscription;
+import io.relaybus.embedded.TestBrokers;
+import io.relaybus.tck.Received;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Dead letters, exact bytes and retry budgets against a real nats-server (issue 10). */
+class NatsReliabilityTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static Connection plain;
+    private static JetStreamManagement jsm;
+    private static JetStream js;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void connectPlainClient() throws Exception {
+        plain = Nats.connect(TestBrokers.nats().address());
+        jsm = plain.jetStreamManagement();
+        js = plain.jetStream();
+    }
+
+    @AfterAll
+    static void closePlainClient() throws InterruptedException {
+        plain.close();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private EventBus bus(Object... keyValues) {
+        Map<String, Object> config = new HashMap<>(Map.of("bus.transport", "nats",
+                "nats.servers", TestBrokers.nats().address()));
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put((String) keyValues[i], keyValues[i + 1]);
+        }
+        EventBus bus = EventBus.open(config);
+        toClose.add(bus);
+        return bus;
+    }
+
+    private static Subscription subscribeReady(EventBus bus, SubscribeOptions options, EventHandler handler) {
+        Subscription s = bus.subscribe(options, handler);
+        s.ready().toCompletableFuture().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        return s;
+    }
+
+    private static String unique(String base) {
+        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static long acked(String stream, String consumer) {
+        try {
+            ConsumerInfo info = jsm.getConsumerInfo(stream, consumer);
+            return info.getNumAckPending() == 0 ? info.getAckFloor().getStreamSequence() : -1;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * A handler that always fails, maxAttempts 2, the dead-letter topic stored in the topic's stream: the dead letter
+     * must be stored (not discarded as a duplicate of the original), reach a subscriber of the dead-letter topic, and
+     * the original must be terminated.
+     */
+    private void deadLetterStoredInTheSameStream(EventBus bus, String topic, String stream) throws Exception {
+        String group = unique("g");
+        SubscribeOptions options = SubscribeOptions.builder(topic).group(group)
+                .retry(RetryPolicy.fixed(2, Duration.ofMillis(10))).build();
+        Received dead = new Received();
+        subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).group("dlq-reader")
+                .startFrom(io.relaybus.api.StartPosition.EARLIEST).build(), dead::add);
+        AtomicInteger calls = new AtomicInteger();
+        subscribeReady(bus, options, e -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("always fails");
+        });
+        Event original = Event.of(topic, "k-1", "poison");
+        long seq = Long.parseLong(bus.publish(original).toCompletableFuture().get(30, TimeUnit.SECONDS).position()
+                .replaceAll(".*#", ""));
+
+        Received.await(TIMEOUT, "the dead letter reached the dead-letter topic's subscriber", () -> dead.total() >= 1);
+        Event letter = dead.events().get(0);
+        assertEquals(original.id(), letter.headers().get("relaybus.dlq.original.id"));
+        assertNotEquals(original.id(), letter.id());
+        assertEquals("poison", letter.payloadAsString());
+        MessageInfo stored = jsm.getLastMessage(stream, options.deadLetterTopic());
+        assertEquals(letter.id(), stored.getHeaders().getFirst("Nats-Msg-Id"));
+
+        String consumer = new NatsConfig(NatsConfig.DEFINITION.parse(Map.of())).consumerNameFor(group, topic);
+        Received.await(TIMEOUT, "the original is settled", () -> acked(stream, consumer) >= seq);
+        Thread.sleep(500);
+        assertEquals(0, jsm.getConsumerInfo(stream, consumer).getRedelivered(), "the original was redelivered");
+        assertEquals(2, calls.get());
+        assertEquals(1, dead.total());
+    }
+
+    @Test
+    @DisplayName("dead letter in a shared nats.stream.name: stored with its own id, delivered, original terminated")
+    void deadLetterInSharedStream() throws Exception {
+        String stream = "SHARED_" + UUID.randomUUID().toString().substring(0, 8);
+        EventBus bus = bus("nats.stream.name", stream, "nats.stream.storage", "memory");
+        deadLetterStoredInTheSameStream(bus, unique("shared"), stream);
+    }
+
+    @Test
+    @DisplayName("dead letter in an operator's wildcard stream x.>: stored with its own id, delivered, original terminated")
+    void deadLetterInOperatorWildcardStream() throws Exception {
+        String prefix = "x" + UUID.randomUUID().toString().substring(0, 8);
+        String stream = prefix.toUpperCase();
+        jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>")
+                .storageType(StorageType.Memory).build());
+        EventBus bus = bus("nats.stream.provision", "false");
+        deadLetterStoredInTheSameStream(bus, prefix + ".orders", stream);
+    }
+
+    @Test
+    @DisplayName("binary key and header bytes round-trip exactly: consume, retry, dead letter, re-publish")
+    void binaryBytesRoundTrip() throws Exception {
+        EventBus bus = bus();
+        String topic = unique("bytes");
+        byte[] key = {(byte) 0xff, 'k', 0x00, (byte) 0xc3};
+        byte[] trace = "caf\u00e9".getBytes(StandardCharsets.ISO_8859_1);     // not UTF-8
+        Event original = Event.builder(topic).key(key).header("trace", trace).header("padded", " x ")
+                .header("plain", "acme").payload("p").build();
+        SubscribeOptions options = SubscribeOptions.builder(topic).group("g")
+                .retry(RetryPolicy.fixed(2, Duration.ofMillis(10))).build();
+        Received attempts = new Received();
+        subscribeReady(bus, options, e -> {
+            attempts.add(e);
+            throw new IllegalStateException("fails");
+        });
+        Received dead = new Received();
+        subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).build(), dead::add);
+        bus.publish(original).toCompletableFuture().get(30, TimeUnit.SECONDS);
+
+        Received.await(TIMEOUT, "the dead letter arrived", () -> dead.total() == 1);
+        for (Event e : List.of(attempts.events().get(0), attempts.events().get(1), dead.events().get(0))) {
+            assertArrayEquals(key, e.keyBytes());
+            assertArrayEquals(trace, e.headerBytes("trace"));
+            assertEquals(" x ", e.headers().get("padded"));
+            assertEquals("acme", e.headers().get("plain"));
+        }
+
+        // Re-published from the dead letter (what a replay tool does): still the same bytes.
+        Event replay = dead.events().get(0).toBuilder().topic(unique("replayed")).build();
+        Received replayed = new Received();
+        subscribeReady(bus, SubscribeOptions.builder(replay.topic()).build(), replayed::add);
+        bus.publish(replay).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        Received.await(TIMEOUT, "the replayed event arrived", () -> replayed.total() == 1);
+        assertArrayEquals(key, replayed.events().get(0).keyBytes());
+        assertArrayEquals(trace, replayed.events().get(0).headerBytes("trace"));
+
+        // What a stock client sees: plain ASCII as is, anything else as an RFC 2047 word holding the exact bytes.
+        Headers h = jsm.getLastMessage(topic, topic).getHeaders();
+        assertEquals("acme", h.getFirst("plain"));
+        assertArrayEquals(key, word(h.getFirst("Relaybus-Key")));
+        assertArrayEquals(trace, word(h.getFirst("trace")));
+    }
+
+    private static byte[] word(String value) {
+        assertTrue(value.startsWith("=?UTF-8?B?") && value.endsWith("?="), value);
+        return Base64.getDecoder().decode(value.substring(10, value.length() - 2));
+    }
+
+    @Test
+    @DisplayName("bytes from a jnats publisher using encoded words reach the handler exactly; plain ASCII as today")
+    void foreignPublisherBytes() throws Exception {
+        EventBus bus = bus();
+        String topic = unique("foreign");
+        Received received = new Received();
+        subscribeReady(bus, SubscribeOptions.builder(topic).build(), received::add);
+        byte[] raw = {(byte) 0x80, (byte) 0xfe, 'z'};
+        String word = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(raw) + "?=";
+        js.publish(NatsMessage.builder().subject(topic).headers(new Headers().put("Relaybus-Key", word)
+                .put("bin", word).put("tenant", "acme")).data("x", StandardCharsets.UTF_8).build());
+
+        Received.await(TIMEOUT, "the event arrived", () -> received.total() == 1);
+        Event e = received.events().get(0);
+        assertArrayEquals(raw, e.keyBytes());
+        assertArrayEquals(raw, e.headerBytes("bin"));
+        assertEquals("acme", e.headers().get("tenant"));
+    }
+
+    /**
+     * Hands the only event of {@code topic} back {@code times} times: each subscription of {@code group} blocks in its
+     * handler until closed (the close timeout is short, so the handler is given up on and the event handed back).
+     */
+    private void handBack(EventBus bus, String topic, String group, int times) throws Exception {
+        for (int i = 0; i < times; i++) {
+            CountDownLatch started = new CountDownLatch(1);
+            Subscription s = subscribeReady(bus, SubscribeOptions.builder(topic).group(group)
+                    .startFrom(io.relaybus.api.StartPosition.EARLIEST).build(), e -> {
+                started.countDown();
+                new CountDownLatch(1).await();      // until close gives up on it (interrupt)
+            });
+            assertTrue(started.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS), "round " + i + ": not delivered");
+            s.close();
+        }
+    }
+
+    @Test
+    @DisplayName("an event handed back by 4 closes still gets its full retry budget (not dead-lettered on 1st failure)")
+    void handBacksDoNotUseUpRetries() throws Exception {
+        EventBus bus = bus("bus.close.timeout.ms", "200");
+        String topic = unique("handback");
+        bus.publish(Event.of(topic, "k", "x")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        handBack(bus, topic, "g", 4);
+        assertEquals(5, handledOnceAfterOneFailure(bus, topic, "g"));
+    }
+
+    @Test
+    @DisplayName("a group consumer created with max_deliver is lifted to unlimited: hand-backs do not strand events")
+    void existingDeliveryLimitIsLifted() throws Exception {
+        EventBus bus = bus("bus.close.timeout.ms", "200");
+        String topic = unique("maxdeliver");
+        bus.publish(Event.of(topic, "k", "x")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        jsm.addOrUpdateConsumer(topic, ConsumerConfiguration.builder().durable("g_" + topic).filterSubject(topic)
+                .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).maxDeliver(3).build());
+        handBack(bus, topic, "g", 3);
+        assertEquals(-1, jsm.getConsumerInfo(topic, "g_" + topic).getConsumerConfiguration().getMaxDeliver());
+        assertEquals(4, handledOnceAfterOneFailure(bus, topic, "g"));
+    }
+
+    /** Subscribes with a handler failing once, maxAttempts 2; returns the server's delivery count when handled. */
+    private int handledOnceAfterOneFailure(EventBus bus, String topic, String group) {
+        AtomicInteger calls = new AtomicInteger();
+        Received handled = new Received();
+        Received dead = new Received();
+        subscribeReady(bus, SubscribeOptions.builder(topic + ".dlq").build(), dead::add);
+        AtomicInteger delivered = new AtomicInteger();
+        subscribeReady(bus, SubscribeOptions.builder(topic).group(group)
+                .retry(RetryPolicy.fixed(2, Duration.ofMillis(10))).build(), e -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("first real failure");
+                    }
+                    handled.add(e);
+                });
+        Received.await(TIMEOUT, "the event was handled on its second attempt", () -> handled.total() == 1);
+        assertEquals(2, calls.get());
+        assertEquals(0, dead.total(), "dead-lettered although its handler failed only once");
+        try {
+            delivered.set((int) jsm.getConsumerInfo(topic, group + "_" + topic).getDelivered().getConsumerSequence());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return delivered.get();
+    }
+}

@@ -50,8 +50,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * }
  * }</pre>
  *
- * Each {@code @Nested} class is one contract, named by its display name. A contract that needs a feature the
- * transport declares it lacks is skipped with the reason. Every test uses fresh topic and group names, so a subclass
+ * Each {@code @Nested} class is one contract, named by its display name. Newer contracts live in files of their own
+ * (a {@link KitContract} subclass each, such as {@link ChaosContract}) and are composed here by a nested class that
+ * extends them. A contract that needs a feature the transport declares it lacks is skipped with the reason. Every test uses fresh topic and group names, so a subclass
  * may share one broker across the whole suite. Buses opened through {@link #openBus()} are closed after each test.
  */
 public abstract class TransportCompatibilityKit {
@@ -576,6 +577,42 @@ public abstract class TransportCompatibilityKit {
             System.out.printf("[tck] broker restart: %d published, %d acknowledged, %d failed, %d delivered, "
                             + "%d duplicates%n", total, acknowledged.size(), failed, received.unique(),
                     received.duplicates());
+        }
+    }
+
+    @Nested
+    @DisplayName("Refusal and hold")
+    class RefusalAndHold extends RefusalAndHoldContract {
+        @Override
+        protected TransportCompatibilityKit kit() {
+            return TransportCompatibilityKit.this;
+        }
+    }
+
+    @Nested
+    @DisplayName("Pause and resume")
+    class PauseResume extends PauseResumeContract {
+        @Override
+        protected TransportCompatibilityKit kit() {
+            return TransportCompatibilityKit.this;
+        }
+    }
+
+    @Nested
+    @DisplayName("Hand-off on close")
+    class CloseHandoff extends CloseHandoffContract {
+        @Override
+        protected TransportCompatibilityKit kit() {
+            return TransportCompatibilityKit.this;
+        }
+    }
+
+    @Nested
+    @DisplayName("Chaos")
+    class Chaos extends ChaosContract {
+        @Override
+        protected TransportCompatibilityKit kit() {
+            return TransportCompatibilityKit.this;
         }
     }
 

@@ -1,0 +1,362 @@
+package io.relaybus.tck;
+
+import io.relaybus.api.Event;
+import io.relaybus.api.EventBus;
+import io.relaybus.api.PublishReceipt;
+import io.relaybus.api.RetryPolicy;
+import io.relaybus.api.StartPosition;
+import io.relaybus.api.SubscribeOptions;
+import io.relaybus.api.Subscription;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Chaos: members of one group join and leave while 600 events over 24 keys are published in bursts, and handlers
+ * randomly throw, sleep, interrupt themselves (and return, or throw) and close their own subscription mid-stream.
+ * Afterwards:
+ * <ul>
+ *   <li>every acknowledged publish was handled successfully, or dead-lettered (read back from the dead-letter topic
+ *       with a bus subscriber), at least once;</li>
+ *   <li>per-key order held for successful handlings: within one member, a key's sequence numbers only go down
+ *       across a membership change (a join or leave that overlapped the two handlings), as redelivery after a
+ *       member left allows;</li>
+ *   <li>no {@code close()} overran the close timeout by more than {@link CloseHandoffContract#HANG_MARGIN} (a hang
+ *       detector, not a timing assertion);</li>
+ *   <li>no dispatcher worker died: a fresh batch over 64 keys is still handled by the surviving members.</li>
+ * </ul>
+ * Needs {@link Features#consumerGroups()}, {@link Features#persistence()} and {@link Features#atLeastOnce()}; the
+ * order check needs {@link Features#perKeyOrder()}.
+ */
+public abstract class ChaosContract extends KitContract {
+
+    private static final int KEYS = 24;
+    private static final int PER_KEY = 25;
+    private static final int BURST = 40;
+    private static final Duration BETWEEN_BURSTS = Duration.ofMillis(300);
+    private static final int FRESH_KEYS = 64;
+    private static final int MIN_MEMBERS = 2;
+    private static final int MAX_MEMBERS = 4;
+    private static final int MAX_SELF_CLOSES = 2;
+    private static final int CONCURRENCY = 2;
+    private static final int CAPACITY = 4;
+    private static final Duration CLOSE_TIMEOUT = Duration.ofMillis(1500);
+
+    @Test
+    @DisplayName("members join and leave while handlers throw, sleep, interrupt themselves and close their own "
+            + "subscription: every acknowledged event handled or dead-lettered, per-key order per member, no close "
+            + "hangs, no worker dies")
+    void survivesChaos() throws Exception {
+        Features f = features();
+        assumeTrue(f.consumerGroups() && f.persistence() && f.atLeastOnce(),
+                "needs persistent consumer groups and at-least-once delivery");
+        Run run = new Run(uniqueName("tck-chaos"), uniqueName("g"));
+        try {
+            run.play();
+            run.check(f.perKeyOrder());
+        } finally {
+            run.closer.shutdownNow();
+        }
+    }
+
+    /** One membership change: a member subscribing until ready, or closing until close returned. */
+    private static final class Change {
+        final String what;
+        final long start;
+        volatile long end = Long.MAX_VALUE;   // still going
+
+        Change(String what, long start) {
+            this.what = what;
+            this.start = start;
+        }
+    }
+
+    private record Handling(int member, String key, int seq, long start) {
+    }
+
+    private record CloseTime(int member, String how, Duration took) {
+    }
+
+    private static final class Member {
+        final int id;
+        final EventBus bus;
+        volatile Subscription subscription;
+        volatile boolean ready;
+        final AtomicBoolean leaving = new AtomicBoolean();
+
+        Member(int id, EventBus bus) {
+            this.id = id;
+            this.bus = bus;
+        }
+    }
+
+    private final class Run {
+        final String topic;
+        final SubscribeOptions options;
+        final AtomicLong clock = new AtomicLong();
+        final AtomicBoolean chaos = new AtomicBoolean(true);
+        final List<Member> members = new CopyOnWriteArrayList<>();
+        final List<Change> changes = new CopyOnWriteArrayList<>();
+        final List<Handling> successes = new CopyOnWriteArrayList<>();
+        final List<CloseTime> closeTimes = new CopyOnWriteArrayList<>();
+        final List<CompletableFuture<Void>> closes = new CopyOnWriteArrayList<>();
+        final List<String> readyFailures = new CopyOnWriteArrayList<>();
+        final Set<String> handled = ConcurrentHashMap.newKeySet();
+        final Received dead = new Received();
+        final AtomicInteger selfCloses = new AtomicInteger();
+        final AtomicInteger failures = new AtomicInteger();
+        final AtomicInteger interrupts = new AtomicInteger();
+        final ExecutorService closer = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "tck-chaos-closer");
+            t.setDaemon(true);
+            return t;
+        });
+        final List<String> acknowledged = new ArrayList<>();
+        final List<String> fresh = new ArrayList<>();
+        EventBus observer;
+
+        Run(String topic, String group) {
+            this.topic = topic;
+            this.options = SubscribeOptions.builder(topic).group(group).concurrency(CONCURRENCY).orderedByKey(true)
+                    .startFrom(StartPosition.EARLIEST).retry(RetryPolicy.fixed(3, Duration.ofMillis(10))).build();
+        }
+
+        void play() throws Exception {
+            observer = openBus(Map.of());
+            subscribeReady(observer, SubscribeOptions.builder(options.deadLetterTopic()).build(), dead::add);
+            for (int i = 0; i < MIN_MEMBERS; i++) {
+                join();
+            }
+            Received.await(timeout(), "the first members are ready", () -> members.stream().allMatch(m -> m.ready));
+
+            List<Event> events = Sequenced.interleaved(topic, "k", KEYS, PER_KEY);
+            List<CompletableFuture<PublishReceipt>> acks = new ArrayList<>();
+            for (int i = 0; i < events.size(); i += BURST) {
+                for (Event e : events.subList(i, Math.min(events.size(), i + BURST))) {
+                    acks.add(observer.publish(e).toCompletableFuture());
+                }
+                step();
+                hold(BETWEEN_BURSTS);
+            }
+            for (CompletableFuture<PublishReceipt> ack : acks) {
+                try {
+                    acknowledged.add(ack.get(timeout().toMillis(), TimeUnit.MILLISECONDS).eventId());
+                } catch (ExecutionException notAcknowledged) {
+                    // only acknowledged publishes are promised
+                }
+            }
+            assertTrue(acknowledged.size() > events.size() / 2, "most publishes should be acknowledged; "
+                    + acknowledged.size() + " of " + events.size());
+
+            chaos.set(false);
+            while (alive().size() < MIN_MEMBERS) {
+                join();
+            }
+            Received.await(timeout(), "the surviving members are ready",
+                    () -> alive().stream().allMatch(m -> m.ready));
+            fresh.addAll(publishAcknowledged(observer, Sequenced.interleaved(topic, "fresh", FRESH_KEYS, 2)));
+            awaitHandled();
+        }
+
+        List<Member> alive() {
+            return members.stream().filter(m -> !m.leaving.get()).toList();
+        }
+
+        /** A random membership change, keeping between MIN_MEMBERS and MAX_MEMBERS members that are not leaving. */
+        void step() {
+            List<Member> alive = alive();
+            boolean join = alive.size() < MIN_MEMBERS
+                    || alive.size() < MAX_MEMBERS && ThreadLocalRandom.current().nextBoolean();
+            if (join) {
+                join();
+                return;
+            }
+            List<Member> ready = alive.stream().filter(m -> m.ready).toList();
+            if (!ready.isEmpty()) {
+                leave(ready.get(ThreadLocalRandom.current().nextInt(ready.size())));
+            }
+        }
+
+        void join() {
+            Member m = new Member(members.size(), openBus(Map.of(QUEUE_CAPACITY, Integer.toString(CAPACITY),
+                    CLOSE_TIMEOUT_MS, Long.toString(CLOSE_TIMEOUT.toMillis()))));
+            Change c = begin("member " + m.id + " joins");
+            members.add(m);
+            m.subscription = m.bus.subscribe(options, e -> handle(m, e));
+            m.subscription.ready().whenComplete((v, error) -> {
+                if (error != null) {
+                    readyFailures.add("member " + m.id + ": " + error);
+                }
+                m.ready = true;
+                c.end = clock.incrementAndGet();
+            });
+        }
+
+        void leave(Member m) {
+            if (!m.leaving.compareAndSet(false, true)) {
+                return;
+            }
+            Change c = begin("member " + m.id + " leaves");
+            closes.add(CompletableFuture.runAsync(() -> closeTimed(m, c, "closed by the test"), closer));
+        }
+
+        Change begin(String what) {
+            Change c = new Change(what, clock.incrementAndGet());
+            changes.add(c);
+            return c;
+        }
+
+        void closeTimed(Member m, Change c, String how) {
+            long start = System.nanoTime();
+            try {
+                m.subscription.close();
+            } finally {
+                closeTimes.add(new CloseTime(m.id, how, Duration.ofNanos(System.nanoTime() - start)));
+                c.end = clock.incrementAndGet();
+            }
+        }
+
+        void handle(Member m, Event e) throws Exception {
+            long start = clock.incrementAndGet();
+            if (chaos.get()) {
+                misbehave(m);
+            }
+            successes.add(new Handling(m.id, Sequenced.key(e), Sequenced.seq(e), start));
+            handled.add(e.id());
+        }
+
+        /** Returns normally for a success (possibly interrupted or after closing its own subscription), or throws. */
+        void misbehave(Member m) throws Exception {
+            ThreadLocalRandom random = ThreadLocalRandom.current();
+            double r = random.nextDouble();
+            if (r < 0.08) {
+                failures.incrementAndGet();
+                throw new IllegalStateException("chaos: handler failure");
+            } else if (r < 0.13) {
+                Thread.sleep(5 + random.nextInt(25));
+            } else if (r < 0.15) {
+                interrupts.incrementAndGet();
+                Thread.currentThread().interrupt();   // a stray interrupt left behind by a successful handler
+            } else if (r < 0.17) {
+                interrupts.incrementAndGet();
+                failures.incrementAndGet();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("chaos: interrupted and failed");
+            } else if (r < 0.18 && m.ready && m.subscription != null && selfCloses.get() < MAX_SELF_CLOSES
+                    && m.leaving.compareAndSet(false, true)) {
+                selfCloses.incrementAndGet();
+                closeTimed(m, begin("member " + m.id + " closes itself"), "closed from its own handler");
+            } else if (r < 0.5) {
+                Thread.sleep(1);
+            }
+        }
+
+        void awaitHandled() {
+            try {
+                Received.await(timeout(), "every acknowledged event was handled or dead-lettered and the fresh "
+                        + "batch was handled", () -> missing().isEmpty() && handled.containsAll(fresh));
+            } catch (AssertionError timedOut) {
+                List<String> lost = missing();
+                Set<String> freshLost = fresh.stream().filter(id -> !handled.contains(id)).collect(Collectors.toSet());
+                throw new AssertionError(timedOut.getMessage() + ": " + lost.size() + " of " + acknowledged.size()
+                        + " acknowledged events neither handled nor dead-lettered (for example "
+                        + lost.stream().limit(10).toList() + "); " + freshLost.size() + " of " + fresh.size()
+                        + " events published after the chaos not handled by the surviving members (a dispatcher "
+                        + "worker may have died). " + summary(), timedOut);
+            }
+        }
+
+        List<String> missing() {
+            Set<String> deadIds = new HashSet<>();
+            for (Event letter : dead.events()) {
+                deadIds.add(letter.headers().getOrDefault("relaybus.dlq.original.id", letter.id()));
+            }
+            return acknowledged.stream().filter(id -> !handled.contains(id) && !deadIds.contains(id)).toList();
+        }
+
+        void check(boolean perKeyOrder) throws InterruptedException {
+            for (Member m : alive()) {
+                leave(m);
+            }
+            Duration bound = CLOSE_TIMEOUT.plus(CloseHandoffContract.HANG_MARGIN);
+            List<String> hung = new ArrayList<>();
+            for (CompletableFuture<Void> close : closes) {
+                try {
+                    close.get(bound.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    hung.add("a close() still running after " + bound.toSeconds() + " s");
+                } catch (ExecutionException e) {
+                    hung.add("a close() failed: " + e.getCause());
+                }
+            }
+            closeTimes.stream().filter(t -> t.took().compareTo(bound) > 0)
+                    .forEach(t -> hung.add("member " + t.member() + " " + t.how() + " took " + t.took().toMillis()
+                            + " ms"));
+            System.out.println("[tck] chaos: " + summary());
+            assertTrue(readyFailures.isEmpty(), "members that never became ready: " + readyFailures);
+            assertTrue(hung.isEmpty(), "close() overran the close timeout of " + CLOSE_TIMEOUT.toMillis()
+                    + " ms by more than " + CloseHandoffContract.HANG_MARGIN.toSeconds() + " s: " + hung);
+            if (perKeyOrder) {
+                List<String> problems = orderViolations();
+                assertTrue(problems.isEmpty(), "per-key order broke within a member with no membership change in "
+                        + "between: " + problems.stream().limit(10).toList() + " (" + problems.size() + " in all)");
+            }
+        }
+
+        /**
+         * Within one member, a key's successful handlings ordered by start; a step down from seq a to a lower seq b
+         * is allowed only when a membership change overlapped the interval between the two.
+         */
+        List<String> orderViolations() {
+            Map<String, List<Handling>> byMemberAndKey = successes.stream()
+                    .collect(Collectors.groupingBy(h -> h.member() + "/" + h.key()));
+            List<String> problems = new ArrayList<>();
+            byMemberAndKey.values().forEach(list -> {
+                List<Handling> sorted = list.stream().sorted(Comparator.comparingLong(Handling::start)).toList();
+                for (int i = 1; i < sorted.size(); i++) {
+                    Handling a = sorted.get(i - 1);
+                    Handling b = sorted.get(i);
+                    if (b.seq() < a.seq() && changes.stream().noneMatch(c -> c.start <= b.start() && c.end >= a.start())) {
+                        problems.add("member " + a.member() + " handled " + a.key() + "#" + a.seq() + " then "
+                                + b.key() + "#" + b.seq());
+                    }
+                }
+            });
+            return problems;
+        }
+
+        String summary() {
+            long selfClosed = closeTimes.stream().filter(t -> t.how().contains("own handler")).count();
+            return members.size() + " members joined, " + closeTimes.size() + " closed (" + selfClosed
+                    + " from their own handler), " + changes.size() + " membership changes, " + acknowledged.size()
+                    + " acknowledged, " + handled.size() + " distinct events handled, " + successes.size()
+                    + " successful handlings, " + failures.get() + " injected failures, " + interrupts.get()
+                    + " self-interrupts, " + dead.unique() + " dead letters; slowest close "
+                    + closeTimes.stream().map(CloseTime::took).max(Comparator.naturalOrder()).orElse(Duration.ZERO)
+                    .toMillis() + " ms";
+        }
+    }
+}

@@ -13,11 +13,17 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One event: an id, the topic it belongs to, an optional key, string headers, payload bytes and a timestamp.
+ * One event: an id, the topic it belongs to, an optional key, headers, payload bytes and a timestamp.
  *
  * <p>Immutable and thread safe. The payload array is <em>not</em> copied, neither when building nor by
  * {@link #payload()}: whoever builds an event hands the array over and must not change it afterwards; handlers
- * must not change the array they receive.
+ * must not change the array they receive. The same holds for key and header values set from bytes.
+ *
+ * <p>Keys and header values are bytes on the wire. Most applications use strings ({@link #key()},
+ * {@link #headers()}); an event consumed from another producer may carry bytes that are not valid UTF-8, which the
+ * string views show decoded with replacement characters. {@link #keyBytes()} and {@link #headerBytes(String)} give the
+ * exact bytes, and transports publish those, so such an event keeps its bytes (and its Kafka partition) through
+ * retries, dead letters and re-publishing.
  *
  * <p>The key decides ordering and placement: events with the same key go to the same partition (Kafka) and are
  * handled one after another by a subscriber that asked for per-key order. The id identifies the event across
@@ -28,7 +34,11 @@ public final class Event {
     private final String id;
     private final String topic;
     private final String key;
+    /** The key's exact bytes when it was set from bytes; null when it was set as a string (or absent). */
+    private final byte[] rawKey;
     private final Map<String, String> headers;
+    /** Exact bytes of the header values set from bytes; empty for the usual all-string event. */
+    private final Map<String, byte[]> rawHeaders;
     private final byte[] payload;
     private final Instant timestamp;
 
@@ -36,7 +46,9 @@ public final class Event {
         this.topic = requireTopic(b.topic);
         this.id = b.id != null ? b.id : Ids.next();
         this.key = b.key;
+        this.rawKey = b.rawKey;
         this.headers = b.headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+        this.rawHeaders = b.rawHeaders == null || b.rawHeaders.isEmpty() ? Map.of() : Map.copyOf(b.rawHeaders);
         this.payload = Objects.requireNonNull(b.payload, "payload");
         this.timestamp = b.timestamp != null ? b.timestamp : Instant.now();
     }
@@ -74,9 +86,33 @@ public final class Event {
         return key;
     }
 
-    /** Headers in insertion order; never null, unmodifiable. */
+    /**
+     * The key's exact bytes, or {@code null} for a keyless event: the UTF-8 encoding of {@link #key()} unless the key
+     * was set from bytes. Not copied (see the class comment).
+     */
+    public byte[] keyBytes() {
+        if (rawKey != null) {
+            return rawKey;
+        }
+        return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Headers in insertion order, values as strings (see the class comment); never null, unmodifiable. */
     public Map<String, String> headers() {
         return headers;
+    }
+
+    /**
+     * The exact bytes of header {@code name}, or {@code null} when the event has no such header: the UTF-8 encoding of
+     * its string value unless it was set from bytes. Not copied.
+     */
+    public byte[] headerBytes(String name) {
+        byte[] raw = rawHeaders.get(name);
+        if (raw != null) {
+            return raw;
+        }
+        String value = headers.get(name);
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
     }
 
     /** The payload, not copied (see the class comment). */
@@ -97,7 +133,11 @@ public final class Event {
     /** A builder preset with every field of this event, to derive a changed copy. */
     public Builder toBuilder() {
         Builder b = new Builder(topic).id(id).key(key).payload(payload).timestamp(timestamp);
+        b.rawKey = rawKey;
         b.headers.putAll(headers);
+        if (!rawHeaders.isEmpty()) {
+            b.rawHeaders = new LinkedHashMap<>(rawHeaders);
+        }
         return b;
     }
 
@@ -111,7 +151,20 @@ public final class Event {
         }
         Event e = (Event) o;
         return id.equals(e.id) && topic.equals(e.topic) && Objects.equals(key, e.key) && headers.equals(e.headers)
+                && Arrays.equals(keyBytes(), e.keyBytes()) && sameHeaderBytes(e)
                 && Arrays.equals(payload, e.payload) && timestamp.equals(e.timestamp);
+    }
+
+    private boolean sameHeaderBytes(Event e) {
+        if (rawHeaders.isEmpty() && e.rawHeaders.isEmpty()) {
+            return true;
+        }
+        for (String name : headers.keySet()) {
+            if (!Arrays.equals(headerBytes(name), e.headerBytes(name))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -155,7 +208,9 @@ public final class Event {
         private String topic;
         private String id;
         private String key;
+        private byte[] rawKey;
         private final Map<String, String> headers = new LinkedHashMap<>();
+        private Map<String, byte[]> rawHeaders;
         private byte[] payload = new byte[0];
         private Instant timestamp;
 
@@ -174,13 +229,42 @@ public final class Event {
             return this;
         }
 
+        /** Sets the key; {@code null} for a keyless event. */
         public Builder key(String key) {
             this.key = key;
+            this.rawKey = null;
+            return this;
+        }
+
+        /**
+         * Sets the key from its exact bytes (not copied); {@code null} for a keyless event. {@link Event#key()} shows
+         * them decoded as UTF-8, {@link Event#keyBytes()} returns them unchanged.
+         */
+        public Builder key(byte[] keyBytes) {
+            this.key = keyBytes == null ? null : new String(keyBytes, StandardCharsets.UTF_8);
+            this.rawKey = keyBytes;
             return this;
         }
 
         public Builder header(String name, String value) {
             headers.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
+            if (rawHeaders != null) {
+                rawHeaders.remove(name);
+            }
+            return this;
+        }
+
+        /**
+         * Sets a header from its exact bytes (not copied). {@link Event#headers()} shows them decoded as UTF-8,
+         * {@link Event#headerBytes(String)} returns them unchanged.
+         */
+        public Builder header(String name, byte[] value) {
+            Objects.requireNonNull(value, "header value");
+            headers.put(Objects.requireNonNull(name, "header name"), new String(value, StandardCharsets.UTF_8));
+            if (rawHeaders == null) {
+                rawHeaders = new LinkedHashMap<>();
+            }
+            rawHeaders.put(name, value);
             return this;
         }
 

@@ -54,6 +54,10 @@ public interface EventBus extends AutoCloseable {
     /** The name of the transport in use. */
     String transport();
 
+    /**
+     * The worst of the transport's health and every open subscription's ({@link Subscription#health()}); the detail
+     * names each subscription that is not UP and why.
+     */
     BusHealth health();
 
     MetricsSnapshot metrics();

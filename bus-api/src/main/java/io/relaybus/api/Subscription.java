@@ -9,7 +9,10 @@ import java.util.concurrent.CompletionStage;
  * (for Kafka: partitions assigned and positioned; for JetStream: the consumer exists and is being pulled), so an
  * event published after {@code ready()} completed is delivered. {@link #close()} stops intake, lets in-flight and
  * queued events finish (their acknowledgements are sent), then leaves the broker; events not yet taken in stay on
- * the broker for the group's next member. All methods are thread safe.
+ * the broker for the group's next member. A subscription can also stop on its own, when something it cannot get past
+ * happens (a dead letter the broker can never store, an intake the transport could not restart):
+ * {@link #completion()} and {@link #health()} tell, and the events it could not settle stay unacknowledged on the
+ * broker. All methods are thread safe.
  */
 public interface Subscription extends AutoCloseable {
 
@@ -29,7 +32,25 @@ public interface Subscription extends AutoCloseable {
 
     boolean isPaused();
 
-    /** Drains and closes; blocks until done or the bus's close timeout passed. Idempotent. */
+    /**
+     * Completes when the subscription has ended: normally once {@link #close()} finished, exceptionally (with a
+     * {@link BusException} naming the subscription and the cause) when it stopped on its own. Events it had not
+     * acknowledged stay on the broker, so a new subscription of the same group handles them.
+     */
+    CompletionStage<Void> completion();
+
+    /**
+     * This subscription's health: UP while consuming; DEGRADED while it retries something it expects to get past
+     * (a dead letter the broker refused for now, an intake the transport is restarting); DOWN once it stopped on its
+     * own or was closed. The detail names the subscription ({@code topic[group]}) and the cause.
+     */
+    BusHealth health();
+
+    /**
+     * Drains and closes; blocks until done or the bus's close timeout passed. Called from one of this subscription's
+     * own handlers it does not wait for itself: it returns at once and the close finishes after the handler returned
+     * ({@link #completion()} tells when). Idempotent.
+     */
     @Override
     void close();
 }

@@ -25,6 +25,10 @@ public interface Transport extends AutoCloseable {
      * Sends one event. The future completes when the broker durably accepted the event under the configured
      * acknowledgement policy, never when it was merely queued, and fails within the transport's bounded delivery
      * timeout (with a {@link io.relaybus.api.BusRetriableException} naming the broker addresses when unreachable).
+     * Fail with a {@link io.relaybus.api.BusFatalException} when trying again cannot help (invalid topic, event over
+     * the size limit, authorization denied): the runtime stops a subscription whose dead letter fails that way
+     * instead of retrying it forever. The receipt's {@code eventId} is {@code event.id()} and its {@code duplicate}
+     * says whether the broker recognised the id as already stored (JetStream's duplicate window).
      */
     CompletableFuture<PublishReceipt> publish(Event event);
 
@@ -49,6 +53,15 @@ public interface Transport extends AutoCloseable {
      * there is room. Returns at once; readiness is reported by {@link TransportSubscription#ready()}.
      */
     TransportSubscription subscribe(SubscriptionSpec spec, DeliverySink sink);
+
+    /**
+     * Throws a {@link io.relaybus.api.BusConfigException} with key {@code "topic"}, the name as value and the rule it
+     * breaks as reason, when the broker can never store events under that name. The runtime checks the topic and the dead-letter topic of every
+     * subscription with it before subscribing, so a dead letter is not found unstorable only when it is needed. The
+     * default accepts every name.
+     */
+    default void validateTopic(String topic) {
+    }
 
     /** The connection's health; cheap, may be called often. */
     default BusHealth health() {

@@ -101,8 +101,8 @@ public final class ConfigDef {
             if (prefix != null && name.length() > prefix.length()) {
                 passThrough.get(prefix).put(name.substring(prefix.length()), e.getValue());
             } else {
-                problems.add(new BusConfigException.Problem(name, shownUnknown(name, e.getValue()),
-                        "unknown key in the " + namespace + "* namespace; known keys: " + String.join(", ", keys.keySet())
+                problems.add(new BusConfigException.Problem(name, Password.HIDDEN, "unknown key in the " + namespace
+                        + "* namespace" + suggestion(name) + "; known keys: " + String.join(", ", keys.keySet())
                                 + (prefixes.isEmpty() ? "" : "; pass-through prefixes: "
                                 + String.join(", ", prefixes.keySet()))));
             }
@@ -147,12 +147,41 @@ public final class ConfigDef {
         return String.valueOf(raw);
     }
 
-    /** An unknown key may be a misspelt secret ({@code sasl.pasword}): hide its value when the name hints at one. */
-    private static String shownUnknown(String name, Object raw) {
-        String n = name.toLowerCase(Locale.ROOT);
-        boolean secret = n.contains("pas") || n.contains("pwd") || n.contains("secret") || n.contains("jaas")
-                || n.contains("token") || n.contains("cred");
-        return secret ? Password.HIDDEN : shown(null, raw);
+    /**
+     * {@code "; did you mean x?"} for the known key closest to a misspelt {@code name}, or nothing. The value of an
+     * unknown key is never shown: it may be a misspelt secret ({@code sasl.jaas.confg}).
+     */
+    private String suggestion(String name) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : keys.keySet()) {
+            int d = distance(name, known);
+            if (d < bestDistance) {
+                best = known;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, name.length() / 8) ? "; did you mean " + best + "?" : "";
+    }
+
+    /** Levenshtein distance, for suggestions. */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] t = previous;
+            previous = current;
+            current = t;
+        }
+        return previous[b.length()];
     }
 
     /** The reference table for the documentation, generated from the definitions (never hand-copied). */

@@ -180,13 +180,17 @@ public final class KeyedDispatcher<T> {
         return workers.size();
     }
 
+    /**
+     * The worker loop. Only {@link #drain} ends it: an interrupt a processor left behind (a handler interrupted by a
+     * watchdog, or restoring the flag) is cleared so the next {@code take()} does not throw and strand the queue.
+     */
     private void work(ArrayBlockingQueue<T> q) {
         while (!stopped) {
             T item;
             try {
                 item = q.take();
             } catch (InterruptedException e) {
-                return;
+                continue;   // stopped: the loop ends; otherwise a stray interrupt, already cleared by take()
             }
             if (refused) {
                 signalRoom();
@@ -197,8 +201,24 @@ public final class KeyedDispatcher<T> {
                 LOG.log(System.Logger.Level.ERROR, "Dispatcher processor failed; the worker goes on", t);
             } finally {
                 inFlight.decrementAndGet();
+                if (!stopped) {
+                    Thread.interrupted();
+                }
             }
         }
+    }
+
+    /**
+     * True once {@link #drain} gave up waiting and stopped the workers: an interrupt a worker sees from then on means
+     * "stop now". Before that, an interrupt on a worker is a stray one.
+     */
+    public boolean abandoned() {
+        return stopped;
+    }
+
+    /** Whether {@code thread} is one of this dispatcher's workers. */
+    public boolean isWorker(Thread thread) {
+        return workers.contains(thread);
     }
 
     private void signalRoom() {
@@ -215,6 +235,7 @@ public final class KeyedDispatcher<T> {
     /**
      * Refuses new items, waits until every accepted item was processed or the timeout passed, then stops the workers
      * (interrupting a handler still running after the timeout). Returns whether everything was processed. Idempotent.
+     * Must not be called from a worker, which would wait for itself.
      */
     public boolean drain(Duration timeout) {
         closed = true;

@@ -1,5 +1,6 @@
 package io.relaybus.spi.internal;
 
+import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusException;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusHealth;
@@ -120,6 +121,8 @@ final class CoreEventBus implements EventBus {
         if (closed) {
             throw closedError();
         }
+        validateTopic("topic", options.topic());
+        validateTopic("deadLetterTopic", options.deadLetterTopic());
         CoreSubscription s = new CoreSubscription(options, handler, transport, metrics, queueCapacity, closeTimeout,
                 this::sendOpen, subscriptions::remove);
         subscriptions.add(s);
@@ -130,6 +133,17 @@ final class CoreEventBus implements EventBus {
         return s;
     }
 
+    /** Asks the transport; its problems are reported under the subscribe option's name. */
+    private void validateTopic(String option, String topic) {
+        try {
+            transport.validateTopic(topic);
+        } catch (BusConfigException e) {
+            throw new BusConfigException(e.problems().stream()
+                    .map(p -> new BusConfigException.Problem("SubscribeOptions." + option, p.value(), p.reason()))
+                    .toList());
+        }
+    }
+
     @Override
     public String transport() {
         return transportName;
@@ -137,7 +151,21 @@ final class CoreEventBus implements EventBus {
 
     @Override
     public BusHealth health() {
-        return closed ? BusHealth.down("closed") : transport.health();
+        if (closed) {
+            return BusHealth.down("closed");
+        }
+        BusHealth worst = transport.health();
+        StringBuilder detail = new StringBuilder(worst.detail());
+        for (CoreSubscription s : subscriptions) {
+            BusHealth h = s.healthForBus();
+            if (h != null && h.status() != BusHealth.Status.UP) {
+                detail.append("; ").append(h.detail());
+                if (h.status().compareTo(worst.status()) > 0) {
+                    worst = h;
+                }
+            }
+        }
+        return new BusHealth(worst.status(), detail.toString());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.relaybus.spi.internal;
 
 import io.relaybus.api.BusException;
+import io.relaybus.api.BusHealth;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventHandler;
 import io.relaybus.api.SubscribeOptions;
@@ -13,31 +14,41 @@ import io.relaybus.spi.TransportSubscription;
 import io.relaybus.spi.core.BusMetrics;
 import io.relaybus.spi.core.DeliveryProcessor;
 import io.relaybus.spi.core.KeyedDispatcher;
+import io.relaybus.spi.core.SubscriptionHealth;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * A subscription: the transport's intake feeding a {@link KeyedDispatcher} whose workers run a
- * {@link DeliveryProcessor}. Close is three steps: stop intake, drain the dispatcher, close the transport side.
+ * {@link DeliveryProcessor}. Close is three steps: stop intake, drain the dispatcher, close the transport side. It
+ * runs on the caller's thread, or on a thread of its own when the caller is one of the subscription's workers (a
+ * handler closing its own subscription) or when the subscription stopped on its own ({@link SubscriptionHealth}
+ * failed).
  */
 final class CoreSubscription implements Subscription {
 
     private static final System.Logger LOG = System.getLogger(CoreSubscription.class.getName());
 
     private final SubscribeOptions options;
+    private final String name;
     private final KeyedDispatcher<Delivery> dispatcher;
     private final TransportSubscription intake;
     private final Duration closeTimeout;
     private final Consumer<CoreSubscription> onClose;
     private final CompletableFuture<Void> ready;
+    private final SubscriptionHealth health;
+    private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private volatile boolean paused;
-    private boolean closed;
+    private boolean shutDown;
+    private boolean released;
 
     CoreSubscription(SubscribeOptions options, EventHandler handler, Transport transport, BusMetrics metrics,
                      int queueCapacity, Duration closeTimeout, Function<Event, CompletableFuture<?>> publisher,
@@ -47,17 +58,19 @@ final class CoreSubscription implements Subscription {
         this.onClose = onClose;
         SubscriptionSpec spec = new SubscriptionSpec(options.topic(), options.group().orElse(null),
                 options.startFrom(), options.concurrency() * (queueCapacity + 1));
-        DeliveryProcessor processor = new DeliveryProcessor(spec.describe(), handler, options.retry(),
-                options.orderedByKey(), options.deadLetterTopic(), publisher, metrics);
-        this.dispatcher = new KeyedDispatcher<>(spec.describe(), options.concurrency(), queueCapacity,
+        this.name = spec.describe();
+        this.health = new SubscriptionHealth(name, this::stopOnFailure);
+        DeliveryProcessor processor = new DeliveryProcessor(name, handler, options.retry(), options.orderedByKey(),
+                options.deadLetterTopic(), publisher, metrics, health, this::abandoned);
+        this.dispatcher = new KeyedDispatcher<>(name, options.concurrency(), queueCapacity,
                 options.orderedByKey(), d -> d.event().keyOrNull(), processor);
         TransportSubscription ts;
         try {
-            ts = transport.subscribe(spec, new Sink(dispatcher));
+            ts = transport.subscribe(spec, new Sink(dispatcher, health));
         } catch (RuntimeException e) {
             dispatcher.drain(Duration.ZERO);
             throw e instanceof BusException ? e
-                    : new BusException("Subscribing to " + spec.describe() + " failed: " + e.getMessage(), e);
+                    : new BusException("Subscribing to " + name + " failed: " + e.getMessage(), e);
         }
         this.intake = ts;
         this.ready = ts.ready().handle((v, error) -> {
@@ -66,8 +79,12 @@ final class CoreSubscription implements Subscription {
             }
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             throw new CompletionException(cause instanceof BusException ? cause
-                    : new BusException("Subscription to " + spec.describe() + " could not become ready: " + cause, cause));
+                    : new BusException("Subscription to " + name + " could not become ready: " + cause, cause));
         });
+    }
+
+    private boolean abandoned() {
+        return dispatcher.abandoned();
     }
 
     @Override
@@ -78,6 +95,29 @@ final class CoreSubscription implements Subscription {
     @Override
     public CompletionStage<Void> ready() {
         return ready.minimalCompletionStage();
+    }
+
+    @Override
+    public CompletionStage<Void> completion() {
+        return completion.minimalCompletionStage();
+    }
+
+    @Override
+    public BusHealth health() {
+        return health.health();
+    }
+
+    /**
+     * What this subscription adds to the bus's health: null once the application closed it (closing is not a fault);
+     * a subscription that stopped on its own stays DOWN until the application closes it.
+     */
+    BusHealth healthForBus() {
+        synchronized (this) {
+            if (released && health.failure() == null) {
+                return null;
+            }
+        }
+        return health.health();
     }
 
     @Override
@@ -100,29 +140,93 @@ final class CoreSubscription implements Subscription {
     @Override
     public void close() {
         synchronized (this) {
-            if (closed) {
+            if (released) {
                 return;
             }
-            closed = true;
+            released = true;
+        }
+        health.closed();
+        if (dispatcher.isWorker(Thread.currentThread())) {
+            // A handler closing its own subscription: draining here would wait for this very handler.
+            onThreadOfItsOwn("close", () -> {
+                shutDown();
+                onClose.accept(this);
+            });
+            return;
+        }
+        try {
+            shutDown();
+            awaitCompletion();   // when the subscription had stopped on its own, that stop may still be running
+        } finally {
+            onClose.accept(this);
+        }
+    }
+
+    private void awaitCompletion() {
+        try {
+            completion.handle((v, e) -> null).get(closeTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.log(System.Logger.Level.WARNING, "Subscription {0} did not finish stopping in time; its unacknowledged "
+                    + "events will be delivered again", name);
+        }
+    }
+
+    /** The subscription failed for good: stop it on a thread of its own; it stays in the bus's health until closed. */
+    private void stopOnFailure(BusException cause) {
+        onThreadOfItsOwn("stop", this::shutDown);
+    }
+
+    private void onThreadOfItsOwn(String what, Runnable task) {
+        Thread t = new Thread(task, "relaybus-" + name + "-" + what);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Stops intake, drains, closes the transport side; once, whoever comes first. Completes {@link #completion}. */
+    private void shutDown() {
+        synchronized (this) {
+            if (shutDown) {
+                return;
+            }
+            shutDown = true;
         }
         try {
             intake.stopIntake();
             if (!dispatcher.drain(closeTimeout)) {
                 LOG.log(System.Logger.Level.WARNING, "Subscription {0}: handlers did not finish within {1}; "
-                        + "unfinished events stay unacknowledged and will be delivered again", options.topic(), closeTimeout);
+                        + "unfinished events stay unacknowledged and will be delivered again. Raise "
+                        + "bus.close.timeout.ms if handlers need longer", name, closeTimeout);
             }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "Subscription " + name + ": stopping intake failed; unsettled events "
+                    + "stay unacknowledged and will be delivered again", e);
         } finally {
-            intake.close();
-            onClose.accept(this);
+            try {
+                intake.close();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Subscription " + name + ": closing the transport side failed; "
+                        + "unacknowledged events will be delivered again", e);
+            }
+            BusException failure = health.failure();
+            if (failure != null) {
+                completion.completeExceptionally(failure);
+            } else {
+                completion.complete(null);
+            }
         }
     }
 
     /** Adapts the dispatcher to what a transport sees. */
     private static final class Sink implements DeliverySink {
+        private static final String INTAKE_PART = "intake";
         private final KeyedDispatcher<Delivery> dispatcher;
+        private final SubscriptionHealth health;
 
-        Sink(KeyedDispatcher<Delivery> dispatcher) {
+        Sink(KeyedDispatcher<Delivery> dispatcher, SubscriptionHealth health) {
             this.dispatcher = dispatcher;
+            this.health = health;
         }
 
         @Override
@@ -138,6 +242,24 @@ final class CoreSubscription implements Subscription {
         @Override
         public boolean awaitCapacity(long timeout, TimeUnit unit) throws InterruptedException {
             return dispatcher.awaitCapacity(timeout, unit);
+        }
+
+        @Override
+        public void intakeDegraded(String reason) {
+            health.degrade(INTAKE_PART, reason);
+        }
+
+        @Override
+        public void intakeRecovered() {
+            health.recover(INTAKE_PART);
+        }
+
+        @Override
+        public void intakeFailed(Throwable cause) {
+            LOG.log(System.Logger.Level.ERROR, "Subscription intake failed for good; the subscription stops and its "
+                    + "unacknowledged events stay on the broker. Fix the cause and subscribe again", cause);
+            health.fail(new BusException("Subscription " + health.name() + " stopped: the transport could not go on "
+                    + "consuming: " + cause.getMessage(), cause));
         }
     }
 }

@@ -3,11 +3,12 @@ package io.relaybus.spi.memory;
 import io.relaybus.api.Event;
 import io.relaybus.api.StartPosition;
 
-import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -109,7 +110,7 @@ final class MemoryTopic {
         }
     }
 
-    /** Puts a delivery back for its group, ahead of new events. */
+    /** Puts a delivery back for its group, ahead of new events and in log order with the others handed back. */
     void requeue(MemoryDelivery delivery) {
         lock.lock();
         try {
@@ -134,7 +135,9 @@ final class MemoryTopic {
     static final class Group {
         final String name;
         long cursor;
-        final ArrayDeque<MemoryDelivery> redeliveries = new ArrayDeque<>();
+        /** Handed back, in log order: the next member sees a key's events in the order they were published. */
+        final PriorityQueue<MemoryDelivery> redeliveries =
+                new PriorityQueue<>(Comparator.comparingLong(MemoryDelivery::offset));
 
         Group(String name, long cursor) {
             this.name = name;

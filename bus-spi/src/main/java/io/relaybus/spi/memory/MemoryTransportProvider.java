@@ -27,12 +27,19 @@ public final class MemoryTransportProvider implements TransportProvider {
     public static final String FETCH_MAX_CONFIG = "memory.fetch.max.events";
     public static final String FETCH_MAX_DOC = "How many events a subscription takes from the log at once.";
 
+    public static final String MAX_EVENT_BYTES_CONFIG = "memory.max.event.bytes";
+    public static final String MAX_EVENT_BYTES_DOC = "The largest event the broker stores, in bytes (payload, key, and "
+            + "header names and values). A larger one fails to publish with a BusFatalException, as a real broker's "
+            + "size limit does (Kafka's and NATS's default is also 1 MiB).";
+
     private static final ConfigDef DEFINITION = new ConfigDef("memory.")
             .define(BROKER_CONFIG, ConfigType.STRING, "default", Validator.nonEmpty(), Importance.MEDIUM, BROKER_DOC)
             .define(RETENTION_CONFIG, ConfigType.LONG, RETENTION_DEFAULT, Validator.atLeast(1), Importance.MEDIUM,
                     RETENTION_DOC)
             .define(FETCH_MAX_CONFIG, ConfigType.INT, 512, Validator.between(1, 100_000), Importance.LOW,
-                    FETCH_MAX_DOC);
+                    FETCH_MAX_DOC)
+            .define(MAX_EVENT_BYTES_CONFIG, ConfigType.INT, 1024 * 1024, Validator.atLeast(1), Importance.LOW,
+                    MAX_EVENT_BYTES_DOC);
 
     @Override
     public String name() {
@@ -53,6 +60,7 @@ public final class MemoryTransportProvider implements TransportProvider {
     public Transport create(TransportContext context) {
         MemoryBroker broker = MemoryBroker.named(context.config().getString(BROKER_CONFIG),
                 context.config().getLong(RETENTION_CONFIG));
-        return new MemoryTransport(broker, context.config().getInt(FETCH_MAX_CONFIG));
+        return new MemoryTransport(broker, context.config().getInt(FETCH_MAX_CONFIG),
+                context.config().getInt(MAX_EVENT_BYTES_CONFIG));
     }
 }

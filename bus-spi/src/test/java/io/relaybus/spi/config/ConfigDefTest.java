@@ -75,11 +75,12 @@ class ConfigDefTest {
     }
 
     @Test
-    @DisplayName("an unknown key in the namespace is an error that lists the known keys")
+    @DisplayName("an unknown key in the namespace is an error that suggests the closest key, lists the known keys, "
+            + "and never shows the value")
     void unknownKeyInNamespace() {
         BusConfigException e = invalid(Map.of("demo.servers", "a:1", "demo.linger.msec", "10"));
-        assertEquals("Invalid value 10 for configuration demo.linger.msec: unknown key in the demo.* namespace; known "
-                + "keys: demo.servers, demo.linger.ms, demo.batch.max.events, demo.compression, demo.idempotent, "
+        assertEquals("Invalid value [hidden] for configuration demo.linger.msec: unknown key in the demo.* namespace; "
+                + "did you mean demo.linger.ms?; known keys: demo.servers, demo.linger.ms, demo.batch.max.events, demo.compression, demo.idempotent, "
                 + "demo.sasl.password; pass-through prefixes: demo.producer.", e.getMessage());
     }
 
@@ -151,8 +152,20 @@ class ConfigDefTest {
         assertEquals("[hidden]", other.problems().get(0).value());
         BusConfigException e = invalid(Map.of("demo.servers", "a:1", "demo.sasl.pasword", "hunter2"));
         assertEquals("Invalid value [hidden] for configuration demo.sasl.pasword: unknown key in the demo.* namespace; "
-                + "known keys: demo.servers, demo.linger.ms, demo.batch.max.events, demo.compression, demo.idempotent, "
+                + "did you mean demo.sasl.password?; known keys: demo.servers, demo.linger.ms, demo.batch.max.events, demo.compression, demo.idempotent, "
                 + "demo.sasl.password; pass-through prefixes: demo.producer.", e.getMessage());
+    }
+
+    @Test
+    @DisplayName("no unknown key's value is shown, whatever its name (a JAAS line under any misspelling)")
+    void unknownValuesNeverShown() {
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" "
+                + "password=\"hunter2\";";
+        BusConfigException e = invalid(Map.of("demo.servers", "a:1", "demo.sasl.jaas.confg", jaas,
+                "demo.lnger", "hunter2", "demo.x", new StringBuilder("hunter2")));
+        assertFalse(e.getMessage().contains("hunter2"), e.getMessage());
+        assertEquals(3, e.problems().size());
+        e.problems().forEach(p -> assertEquals("[hidden]", p.value()));
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.relaybus.spi.core;
 
+import io.relaybus.api.BusException;
+import io.relaybus.api.BusFatalException;
+import io.relaybus.api.BusHealth;
 import io.relaybus.api.Event;
+import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.EventHandler;
 import io.relaybus.api.MetricsSnapshot;
 import io.relaybus.api.RetryPolicy;
@@ -17,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -41,9 +46,15 @@ class DeliveryProcessorTest {
         return CompletableFuture.completedFuture(null);
     };
 
+    /** Set by a test before it interrupts a worker "as the dispatcher does when a drain times out". */
+    private final AtomicBoolean abandoned = new AtomicBoolean();
+    private final List<BusException> failures = new CopyOnWriteArrayList<>();
+    private final SubscriptionHealth health = new SubscriptionHealth("orders[billing]", failures::add);
+
     private DeliveryProcessor processor(EventHandler handler, RetryPolicy retry, boolean keepOrder,
                                         Function<Event, CompletableFuture<?>> publisher) {
-        return new DeliveryProcessor("orders[billing]", handler, retry, keepOrder, "orders.dlq", publisher, metrics);
+        return new DeliveryProcessor("orders[billing]", handler, retry, keepOrder, "orders.dlq", publisher, metrics,
+                health, abandoned::get);
     }
 
     private static EventHandler failing(AtomicInteger calls) {
@@ -104,15 +115,17 @@ class DeliveryProcessorTest {
     void redeliverWhenOrderNotRequired() {
         AtomicInteger calls = new AtomicInteger();
         RetryPolicy retry = RetryPolicy.exponential(5, Duration.ofMillis(100), Duration.ofSeconds(5), 3.0);
+        DeliveryProcessor processor = processor(failing(calls), retry, false, storing);
         FakeDelivery first = new FakeDelivery(event, 1, true);
-        processor(failing(calls), retry, false, storing).accept(first);
+        processor.accept(first);
         assertEquals(1, calls.get(), "retried in place instead of redelivering");
         assertEquals(List.of("redeliver PT0.1S"), first.settles);
 
-        FakeDelivery third = new FakeDelivery(event, 3, true);   // the broker's third delivery: backoff after 3
-        processor(failing(calls), retry, false, storing).accept(third);
+        processor.accept(new FakeDelivery(event, 2, true));
+        FakeDelivery third = new FakeDelivery(event, 3, true);   // the third failure: backoff after 3
+        processor.accept(third);
         assertEquals(List.of("redeliver PT0.9S"), third.settles);
-        assertEquals(2, metrics.snapshot().retried());
+        assertEquals(3, metrics.snapshot().retried());
         assertEquals(List.of(), deadLetters);
     }
 
@@ -130,9 +143,13 @@ class DeliveryProcessorTest {
     @DisplayName("the last redelivered attempt goes to the dead-letter topic instead of another redelivery")
     void lastAttemptFromBrokerDeadLetters() {
         AtomicInteger calls = new AtomicInteger();
+        DeliveryProcessor processor = processor(failing(calls), RetryPolicy.fixed(3, Duration.ofMillis(1)), false,
+                storing);
+        processor.accept(new FakeDelivery(event, 1, true));
+        processor.accept(new FakeDelivery(event, 2, true));
         FakeDelivery d = new FakeDelivery(event, 3, true);
-        processor(failing(calls), RetryPolicy.fixed(3, Duration.ofMillis(1)), false, storing).accept(d);
-        assertEquals(1, calls.get());
+        processor.accept(d);
+        assertEquals(3, calls.get());
         assertEquals(List.of("deadLettered"), d.settles);
         assertEquals("3", deadLetters.get(0).headers().get(DeliveryProcessor.DLQ_ATTEMPTS));
     }
@@ -166,7 +183,9 @@ class DeliveryProcessorTest {
 
         Event letter = deadLetters.get(0);
         assertEquals("orders.dlq", letter.topic());
-        assertEquals(event.id(), letter.id());
+        assertTrue(!event.id().equals(letter.id()), "the dead letter reuses the original id, which JetStream "
+                + "de-duplicates when both share a stream");
+        assertEquals(DeliveryProcessor.deadLetterId("orders[billing]", event.id()), letter.id(), "not deterministic");
         assertEquals(event.key(), letter.key());
         assertEquals(event.payloadAsString(), letter.payloadAsString());
         assertEquals(event.timestamp(), letter.timestamp());
@@ -176,6 +195,7 @@ class DeliveryProcessorTest {
         assertEquals(Map.of(
                 "trace", "t-1",
                 "relaybus.dlq.original.topic", "orders",
+                "relaybus.dlq.original.id", "e-1",
                 "relaybus.dlq.error.class", "java.lang.IllegalStateException",
                 "relaybus.dlq.error.message", "card declined",
                 "relaybus.dlq.attempts", "3",
@@ -222,6 +242,8 @@ class DeliveryProcessorTest {
                 .accept(d));
         worker.start();
         waitUntil(() -> attempts.get() >= 2, "the dead letter was published again");
+        assertEquals(BusHealth.Status.DEGRADED, health.health().status(), health.health().toString());
+        abandoned.set(true);
         worker.interrupt();   // as the dispatcher does when a drain times out
         worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertFalse(worker.isAlive());
@@ -240,6 +262,7 @@ class DeliveryProcessorTest {
         }, RetryPolicy.DEFAULT, false, storing).accept(d));
         worker.start();
         assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        abandoned.set(true);
         worker.interrupt();
         worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertFalse(worker.isAlive());
@@ -257,11 +280,100 @@ class DeliveryProcessorTest {
                 storing).accept(d));
         worker.start();
         waitUntil(() -> metrics.snapshot().retried() == 1, "the first retry was scheduled");
+        abandoned.set(true);
         worker.interrupt();
         worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertFalse(worker.isAlive());
         assertEquals(1, calls.get());
         assertEquals(List.of(), d.settles);
+        assertEquals(List.of(), deadLetters);
+    }
+
+    @Test
+    @DisplayName("a duplicate receipt for another event id is not proof that the dead letter was stored")
+    void duplicateOfAnotherEventIsNotStored() {
+        AtomicInteger publishes = new AtomicInteger();
+        FakeDelivery d = new FakeDelivery(event, 1, false);
+        Function<Event, CompletableFuture<?>> dedupingBroker = letter -> {
+            if (publishes.incrementAndGet() == 1) {   // as JetStream answered when the letter reused the original id
+                return CompletableFuture.completedFuture(new PublishReceipt(event.id(), "orders", "S#1", true));
+            }
+            deadLetters.add(letter);
+            return CompletableFuture.completedFuture(new PublishReceipt(letter.id(), "orders.dlq", "S#2", false));
+        };
+        processor(failing(new AtomicInteger()), RetryPolicy.none(), true, dedupingBroker).accept(d);
+        assertEquals(2, publishes.get(), "the duplicate receipt was taken as stored");
+        assertEquals(1, deadLetters.size());
+        assertEquals(List.of("deadLettered"), d.settles);
+    }
+
+    @Test
+    @DisplayName("a duplicate receipt for the dead letter's own id (stored before a crash) counts as stored")
+    void duplicateOfTheSameDeadLetterIsStored() {
+        FakeDelivery d = new FakeDelivery(event, 1, false);
+        Function<Event, CompletableFuture<?>> broker = letter -> CompletableFuture.completedFuture(
+                new PublishReceipt(letter.id(), "orders.dlq", "S#2", true));
+        processor(failing(new AtomicInteger()), RetryPolicy.none(), true, broker).accept(d);
+        assertEquals(List.of("deadLettered"), d.settles);
+    }
+
+    @Test
+    @DisplayName("a dead letter the broker can never store fails the subscription and leaves the event unsettled")
+    void fatalDeadLetterFailsTheSubscription() {
+        AtomicInteger publishes = new AtomicInteger();
+        FakeDelivery d = new FakeDelivery(event, 1, false);
+        Function<Event, CompletableFuture<?>> refusing = letter -> {
+            publishes.incrementAndGet();
+            return CompletableFuture.failedFuture(new BusFatalException("RecordTooLargeException: too large"));
+        };
+        DeliveryProcessor processor = processor(failing(new AtomicInteger()), RetryPolicy.none(), true, refusing);
+        processor.accept(d);
+        assertEquals(1, publishes.get(), "a fatal failure was retried");
+        assertEquals(List.of(), d.settles, "settled without a stored dead letter");
+        assertEquals(1, failures.size());
+        assertTrue(failures.get(0).getMessage().contains("orders[billing]"), failures.get(0).getMessage());
+        assertTrue(failures.get(0).getMessage().contains("orders.dlq"), failures.get(0).getMessage());
+        assertEquals(BusHealth.Status.DOWN, health.health().status());
+
+        AtomicInteger later = new AtomicInteger();
+        FakeDelivery next = new FakeDelivery(Event.of("orders", "order-42", "next"), 1, false);
+        processor(e -> later.incrementAndGet(), RetryPolicy.none(), true, storing).accept(next);
+        assertEquals(0, later.get(), "an event after the failed one was handled: per-key order broken on redelivery");
+        assertEquals(List.of(), next.settles);
+    }
+
+    @Test
+    @DisplayName("a stray interrupt left by a handler is cleared and the event settled by the normal rules")
+    void strayInterruptIsCleared() {
+        FakeDelivery ok = new FakeDelivery(event, 1, false);
+        processor(e -> Thread.currentThread().interrupt(), RetryPolicy.DEFAULT, true, storing).accept(ok);
+        assertEquals(List.of("ack"), ok.settles);
+        assertFalse(Thread.currentThread().isInterrupted(), "the flag was left for the worker's next take()");
+
+        AtomicInteger calls = new AtomicInteger();
+        FakeDelivery retried = new FakeDelivery(event, 1, false);
+        processor(e -> {
+            if (calls.incrementAndGet() == 1) {
+                Thread.currentThread().interrupt();   // a watchdog interrupting a slow handler
+                throw new InterruptedException("watchdog");
+            }
+        }, RetryPolicy.fixed(3, Duration.ofMillis(1)), true, storing).accept(retried);
+        assertEquals(2, calls.get(), "the interrupted attempt was not retried");
+        assertEquals(List.of("ack"), retried.settles);
+        assertFalse(Thread.interrupted());
+    }
+
+    @Test
+    @DisplayName("a hand-back (delivered again without a handler failure) does not use up the retry budget")
+    void handBacksDoNotCountAsAttempts() {
+        AtomicInteger calls = new AtomicInteger();
+        // The broker's 5th delivery (4 earlier ones were handed back by closing subscriptions), first real failure.
+        FakeDelivery d = new FakeDelivery(event, 5, true);
+        processor(e -> {
+            calls.incrementAndGet();
+            throw new IllegalStateException("first failure");
+        }, RetryPolicy.fixed(2, Duration.ofMillis(1)), false, storing).accept(d);
+        assertEquals(List.of("redeliver PT0.001S"), d.settles, "dead-lettered on its first real failure");
         assertEquals(List.of(), deadLetters);
     }
 

@@ -284,6 +284,21 @@ class KeyedDispatcherTest {
         assertEquals(2, d.inFlight(), "abandoned items stay counted as not processed");
     }
 
+    @Test
+    @DisplayName("a processor that leaves its thread interrupted does not end the worker: its queue is processed")
+    void strayInterruptDoesNotKillWorker() throws Exception {
+        List<Integer> processed = new CopyOnWriteArrayList<>();
+        KeyedDispatcher<Item> d = dispatcher(1, 100, true, item -> {
+            processed.add(item.seq());
+            Thread.currentThread().interrupt();
+        });
+        for (int i = 0; i < 10; i++) {
+            offerWithBackpressure(d, new Item("k", i));
+        }
+        assertTrue(d.drain(Duration.ofSeconds(WAIT_SECONDS)), "the queue behind the interrupted item was stranded");
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), processed);
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await();

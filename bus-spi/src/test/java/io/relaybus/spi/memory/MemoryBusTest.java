@@ -233,7 +233,8 @@ class MemoryBusTest {
         Event original = Event.builder("orders").id("e1").key("c-7").header("trace", "t").payload("x").build();
         publish(bus, original);
         Event letter = letters.poll(WAIT_SECONDS, TimeUnit.SECONDS);
-        assertEquals("e1", letter.id());
+        assertEquals("e1", letter.headers().get("relaybus.dlq.original.id"));
+        assertFalse(letter.id().equals("e1"), "a dead letter needs an id of its own");
         assertEquals("c-7", letter.keyOrNull());
         assertEquals("t", letter.headers().get("trace"));
         assertEquals("orders", letter.headers().get("relaybus.dlq.original.topic"));
@@ -252,8 +253,9 @@ class MemoryBusTest {
                         .property("memory.retention", "10").property("kafka.linger.ms", "ignored").build());
         assertEquals("3 configuration problems:"
                 + "\n  - Invalid value 0 for configuration bus.dispatch.queue.capacity: must be between 1 and 1000000"
-                + "\n  - Invalid value 10 for configuration memory.retention: unknown key in the memory.* namespace; "
-                + "known keys: memory.broker, memory.retention.events, memory.fetch.max.events"
+                + "\n  - Invalid value [hidden] for configuration memory.retention: unknown key in the memory.* "
+                + "namespace; known keys: memory.broker, memory.retention.events, memory.fetch.max.events, "
+                + "memory.max.event.bytes"
                 + "\n  - Invalid value lots for configuration memory.fetch.max.events: expected a whole number (32-bit)",
                 e.getMessage());
     }
@@ -265,5 +267,116 @@ class MemoryBusTest {
         assertEquals(BusHealth.up("in-memory broker '" + broker + "'"), bus.health());
         bus.close();
         assertEquals(BusHealth.down("closed"), bus.health());
+    }
+
+    @Test
+    @DisplayName("a handler closing its own subscription: close returns at once, the event is acknowledged")
+    void closeFromOwnHandler() throws Exception {
+        EventBus bus = open("bus.close.timeout.ms", "60000");
+        SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").build();
+        CompletableFuture<Subscription> self = new CompletableFuture<>();
+        CountDownLatch closeReturned = new CountDownLatch(1);
+        Subscription first = subscribe(bus, options, e -> {
+            self.join().close();   // waited the whole close timeout for itself before the fix
+            closeReturned.countDown();
+        });
+        self.complete(first);
+        publish(bus, event("orders", "e1"));
+        assertTrue(closeReturned.await(WAIT_SECONDS, TimeUnit.SECONDS), "close() from the handler did not return");
+        first.completion().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(BusHealth.Status.UP, bus.health().status(), bus.health().detail());
+
+        BlockingQueue<String> second = new LinkedBlockingQueue<>();
+        subscribe(bus, options, e -> second.add(e.id()));
+        publish(bus, event("orders", "e2"));
+        assertEquals("e2", second.poll(WAIT_SECONDS, TimeUnit.SECONDS), "e1 was not acknowledged");
+    }
+
+    @Test
+    @DisplayName("a handler that leaves its thread interrupted does not kill the worker: later events are handled")
+    void strayInterruptKeepsWorkerAlive() throws Exception {
+        EventBus bus = open();
+        List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Subscription sub = subscribe(bus, SubscribeOptions.builder("orders").group("billing").build(), e -> {
+            handled.add(e.id());
+            if (e.id().equals("e0")) {
+                Thread.currentThread().interrupt();   // a watchdog's interrupt, or a handler restoring the flag
+            }
+        });
+        for (int i = 0; i < 20; i++) {
+            publish(bus, event("orders", "e" + i));
+        }
+        waitUntil(() -> handled.size() == 20, "every event was handled (handled: " + handled + ")");
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(sub::close);
+        closing.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(20, bus.metrics().handled());
+    }
+
+    @Test
+    @DisplayName("a dead letter over the broker's size limit stops the subscription visibly and keeps the event")
+    void unstorableDeadLetterStopsSubscription() throws Exception {
+        EventBus bus = open("memory.max.event.bytes", "400");
+        SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").retry(RetryPolicy.none())
+                .build();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Subscription sub = subscribe(bus, options, e -> {
+            seen.add(e.id());
+            throw new IllegalStateException("x".repeat(300));   // the error header pushes the dead letter over
+        });
+        publish(bus, Event.builder("orders").id("big").key("k").payload("p".repeat(100)).build());
+        publish(bus, Event.builder("orders").id("after").key("k").payload("p").build());
+
+        CompletionException stopped = assertThrows(CompletionException.class,
+                () -> sub.completion().toCompletableFuture().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join());
+        BusFatalException cause = assertInstanceOf(BusFatalException.class, stopped.getCause());
+        assertTrue(cause.getMessage().contains("orders[billing]") && cause.getMessage().contains("orders.dlq")
+                && cause.getMessage().contains("memory.max.event.bytes"), cause.getMessage());
+        assertEquals(BusHealth.Status.DOWN, sub.health().status());
+        BusHealth health = bus.health();
+        assertEquals(BusHealth.Status.DOWN, health.status());
+        assertTrue(health.detail().contains("orders[billing]"), health.detail());
+        assertEquals(List.of("big"), seen, "an event after the failed one was handled");
+        assertEquals(0, bus.metrics().deadLettered());
+
+        sub.close();
+        assertEquals(BusHealth.Status.UP, bus.health().status(), "closing the failed subscription clears it");
+        BlockingQueue<String> next = new LinkedBlockingQueue<>();
+        subscribe(bus, options, e -> next.add(e.id()));
+        assertEquals("big", next.poll(WAIT_SECONDS, TimeUnit.SECONDS), "the event was acknowledged without a dead letter");
+        assertEquals("after", next.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    @DisplayName("an invalid dead-letter topic fails at subscribe, naming the option, the value and the rule")
+    void invalidDeadLetterTopicAtSubscribe() {
+        EventBus bus = open();
+        BusConfigException e = assertThrows(BusConfigException.class, () -> bus.subscribe(
+                SubscribeOptions.builder("orders").deadLetterTopic("orders dead letters").build(), ev -> { }));
+        assertEquals("SubscribeOptions.deadLetterTopic", e.problems().get(0).key());
+        assertEquals("orders dead letters", e.problems().get(0).value());
+        assertTrue(e.getMessage().contains("whitespace"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("binary key and header bytes reach the handler and the dead letter unchanged")
+    void binaryBytesRoundTrip() throws Exception {
+        EventBus bus = open();
+        byte[] key = {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3};
+        byte[] header = {(byte) 0x80, 'a', '\n', 0};
+        BlockingQueue<Event> letters = new LinkedBlockingQueue<>();
+        subscribe(bus, SubscribeOptions.builder("orders.dlq").build(), letters::add);
+        BlockingQueue<Event> seen = new LinkedBlockingQueue<>();
+        subscribe(bus, SubscribeOptions.builder("orders").retry(RetryPolicy.none()).build(), e -> {
+            seen.add(e);
+            throw new IllegalStateException("fail");
+        });
+        publish(bus, Event.builder("orders").key(key).header("bin", header).payload("p").build());
+        Event handled = seen.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(java.util.Arrays.equals(key, handled.keyBytes()));
+        assertTrue(java.util.Arrays.equals(header, handled.headerBytes("bin")));
+        Event letter = letters.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(java.util.Arrays.equals(key, letter.keyBytes()), "dead letter key changed");
+        assertTrue(java.util.Arrays.equals(header, letter.headerBytes("bin")), "dead letter header changed");
+        assertEquals(handled.id(), letter.headers().get("relaybus.dlq.original.id"));
     }
 }

@@ -38,20 +38,23 @@ class KitCatchesBrokenTransportsTest {
     static final String SELF_TEST = "relaybus.tck.selftest";
 
     @Test
-    @DisplayName("a transport that drops refused deliveries fails 'Refusal and hold' and 'Pause and resume'")
+    @DisplayName("a transport that drops refused deliveries fails 'Refusal and hold', 'Pause and resume' and 'Chaos'")
     void dropRefusedIsCaught() {
         Map<String, TestExecutionResult> results = run(DropRefusedKit.class,
-                TransportCompatibilityKit.RefusalAndHold.class, TransportCompatibilityKit.PauseResume.class);
+                TransportCompatibilityKit.RefusalAndHold.class, TransportCompatibilityKit.PauseResume.class,
+                TransportCompatibilityKit.Chaos.class);
         assertFailed(results, "refusedDeliveriesAreHeldAndOfferedAgain", "every event was handled");
         assertFailed(results, "pauseStopsIntakeAndResumeLosesNothing", "every event arrived after resume()");
+        assertFailed(results, "survivesChaos", "neither handled nor dead-lettered");
     }
 
     @Test
-    @DisplayName("a transport that acknowledges before the handler ran fails 'Hand-off on close'")
+    @DisplayName("a transport that acknowledges before the handler ran fails 'Hand-off on close' and 'Chaos'")
     void earlyAckIsCaught() {
         Map<String, TestExecutionResult> results = run(EarlyAckKit.class,
-                TransportCompatibilityKit.CloseHandoff.class);
+                TransportCompatibilityKit.CloseHandoff.class, TransportCompatibilityKit.Chaos.class);
         assertFailed(results, "unsettledEventsGoToTheNextMember", "the next member handled every event");
+        assertFailed(results, "survivesChaos", "neither handled nor dead-lettered");
     }
 
     @Test
@@ -59,8 +62,8 @@ class KitCatchesBrokenTransportsTest {
     void memoryPassesThem() {
         Map<String, TestExecutionResult> results = run(MemoryTransportCompatibilityTest.class,
                 TransportCompatibilityKit.RefusalAndHold.class, TransportCompatibilityKit.PauseResume.class,
-                TransportCompatibilityKit.CloseHandoff.class);
-        assertEquals(3, results.size(), results.keySet().toString());
+                TransportCompatibilityKit.CloseHandoff.class, TransportCompatibilityKit.Chaos.class);
+        assertEquals(4, results.size(), results.keySet().toString());
         results.forEach((test, result) -> assertEquals(TestExecutionResult.Status.SUCCESSFUL, result.getStatus(),
                 test + ": " + result.getThrowable().map(Throwable::toString).orElse("")));
     }
@@ -119,7 +122,7 @@ class KitCatchesBrokenTransportsTest {
 
         @Override
         protected Duration timeout() {
-            return Duration.ofSeconds(15);
+            return Duration.ofSeconds(10);
         }
     }
 

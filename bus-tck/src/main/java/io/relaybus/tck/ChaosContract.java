@@ -9,6 +9,7 @@ import io.relaybus.api.StartPosition;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -55,6 +56,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Needs {@link Features#consumerGroups()}, {@link Features#persistence()} and {@link Features#atLeastOnce()}; the
  * order check needs {@link Features#perKeyOrder()}.
  */
+@Tag("tck-chaos")
 public abstract class ChaosContract extends KitContract {
 
     private static final int KEYS = 24;

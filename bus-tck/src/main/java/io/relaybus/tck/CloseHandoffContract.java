@@ -5,6 +5,7 @@ import io.relaybus.api.StartPosition;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * forgets unsettled deliveries on close, loses events here. Needs {@link Features#consumerGroups()},
  * {@link Features#persistence()} (the group is empty between the two members) and {@link Features#atLeastOnce()}.
  */
+@Tag("tck-close-handoff")
 public abstract class CloseHandoffContract extends KitContract {
 
     private static final int CONCURRENCY = 2;

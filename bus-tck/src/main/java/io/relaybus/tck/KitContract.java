@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * {@code @Nested} class that extends it and returns the kit from {@link #kit()}, so the contract runs against the
  * subclass's transport and shows up in reports under both names (the transport's test class and the contract).
  *
+ * <p>Each contract carries a tag ({@code tck-chaos}, ...), so one contract can be run alone, for example
+ * {@code -Dtest=KafkaTransportCompatibilityTest -Dgroups=tck-chaos} with Maven Surefire.
+ *
  * <p>A contract states what it needs through {@link #features()} and skips (with the reason) what does not apply.
  * Buses it opens through {@link #openBus(Map)} are closed by the kit after each test.
  */

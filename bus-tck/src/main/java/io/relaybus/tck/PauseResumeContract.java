@@ -5,6 +5,7 @@ import io.relaybus.api.EventBus;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Subscription#resume()} every event arrives, in order per key. Completeness and order need
  * {@link Features#atLeastOnce()} and {@link Features#perKeyOrder()}; the pause itself is checked on every transport.
  */
+@Tag("tck-pause-resume")
 public abstract class PauseResumeContract extends KitContract {
 
     private static final int CONCURRENCY = 2;

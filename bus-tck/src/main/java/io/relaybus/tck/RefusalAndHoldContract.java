@@ -5,6 +5,7 @@ import io.relaybus.api.EventBus;
 import io.relaybus.api.MetricsSnapshot;
 import io.relaybus.api.SubscribeOptions;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code concurrency x (capacity + 1)}. Completeness needs {@link Features#atLeastOnce()}; exact per-key order needs
  * {@link Features#perKeyOrder()}; without them the contract checks what still applies.
  */
+@Tag("tck-refusal-and-hold")
 public abstract class RefusalAndHoldContract extends KitContract {
 
     private static final int CONCURRENCY = 2;

@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -333,22 +332,19 @@ public abstract class ChaosContract extends KitContract {
             return acknowledged.stream().filter(id -> !handled.contains(id) && !deadIds.contains(id)).toList();
         }
 
+        /** Closes the survivors and reports every broken promise at once, so one does not hide another. */
         void check(boolean perKeyOrder) throws InterruptedException {
-            List<String> unhealthy = new ArrayList<>();
+            List<String> broken = new ArrayList<>();
+            // Health as a monitor polling now would see it: the first answer counts.
             for (Member m : alive()) {
-                if (m.subscription.health().status() != BusHealth.Status.UP) {
-                    unhealthy.add("member " + m.id + ": " + m.subscription.health());
-                }
-                if (m.bus.health().status() != BusHealth.Status.UP) {
-                    unhealthy.add("bus of member " + m.id + ": " + m.bus.health());
-                }
+                expectUp("the subscription of member " + m.id, m.subscription.health(), broken);
+                expectUp("the bus of member " + m.id, m.bus.health(), broken);
             }
+            expectUp("the publishing bus", observer.health(), broken);
             for (Member m : alive()) {
                 leave(m);
             }
             Duration bound = CLOSE_TIMEOUT.plus(CloseHandoffContract.HANG_MARGIN);
-            List<String> hung = new ArrayList<>();
-            List<String> stopped = new ArrayList<>();
             // Closes started by the test register on the closer's thread.
             Received.await(timeout(), "every member began closing", () -> closes.size() == members.size());
             for (Closing close : closes) {
@@ -356,24 +352,30 @@ public abstract class ChaosContract extends KitContract {
                 try {
                     close.done().get(Math.max(0, left), TimeUnit.NANOSECONDS);
                 } catch (TimeoutException e) {
-                    hung.add("member " + close.member() + " " + close.how() + " had not finished after "
-                            + bound.toSeconds() + " s");
+                    broken.add("member " + close.member() + " " + close.how() + ": close() and completion() had "
+                            + "not finished after the close timeout of " + CLOSE_TIMEOUT.toMillis() + " ms plus "
+                            + CloseHandoffContract.HANG_MARGIN.toSeconds() + " s");
                 } catch (ExecutionException e) {
-                    stopped.add("member " + close.member() + ": " + e.getCause());
+                    broken.add("member " + close.member() + ": completion() failed, the subscription stopped on its "
+                            + "own: " + e.getCause());
+                }
+            }
+            readyFailures.forEach(f -> broken.add("never became ready: " + f));
+            if (perKeyOrder) {
+                List<String> problems = orderViolations();
+                if (!problems.isEmpty()) {
+                    broken.add("per-key order broke within a member with no membership change in between: "
+                            + problems.stream().limit(10).toList() + " (" + problems.size() + " in all)");
                 }
             }
             System.out.println("[tck] chaos: " + summary());
-            assertTrue(readyFailures.isEmpty(), "members that never became ready: " + readyFailures);
-            assertTrue(hung.isEmpty(), "close() overran the close timeout of " + CLOSE_TIMEOUT.toMillis()
-                    + " ms by more than " + CloseHandoffContract.HANG_MARGIN.toSeconds() + " s: " + hung);
-            assertTrue(stopped.isEmpty(), "subscriptions whose completion() failed (they stopped on their own): "
-                    + stopped);
-            assertTrue(unhealthy.isEmpty(), "not UP after the chaos: " + unhealthy);
-            assertEquals(BusHealth.Status.UP, observer.health().status(), "the publishing bus: " + observer.health());
-            if (perKeyOrder) {
-                List<String> problems = orderViolations();
-                assertTrue(problems.isEmpty(), "per-key order broke within a member with no membership change in "
-                        + "between: " + problems.stream().limit(10).toList() + " (" + problems.size() + " in all)");
+            assertTrue(broken.isEmpty(), broken.size() + " problem(s) after the chaos: " + String.join("; ", broken)
+                    + ". " + summary());
+        }
+
+        void expectUp(String what, BusHealth health, List<String> broken) {
+            if (health.status() != BusHealth.Status.UP) {
+                broken.add(what + " is " + health.status() + ", not UP: " + health.detail());
             }
         }
 

@@ -22,6 +22,8 @@ import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One subscription: a poll thread that runs one {@link ConsumerLoop} (its own consumer) at a time, handing records to
@@ -47,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class KafkaSubscription implements TransportSubscription {
 
-    private static final System.Logger LOG = System.getLogger(KafkaSubscription.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSubscription.class);
 
     /**
      * How a failed consumer is replaced: after failure n (counted since the last healthy consumer) the subscription
@@ -173,7 +175,7 @@ final class KafkaSubscription implements TransportSubscription {
                 Thread.currentThread().interrupt();
             }
             if (thread.isAlive()) {
-                LOG.log(System.Logger.Level.WARNING, "Kafka subscription {0}: the poll thread did not stop in time",
+                LOG.warn("Kafka subscription {}: the poll thread did not stop in time",
                         spec.describe());
             }
         }
@@ -208,7 +210,7 @@ final class KafkaSubscription implements TransportSubscription {
     void intakeHealthy() {
         if (degraded) {
             degraded = false;
-            LOG.log(System.Logger.Level.INFO, "Kafka subscription {0}: the restarted consumer is reading again",
+            LOG.info("Kafka subscription {}: the restarted consumer is reading again",
                     spec.describe());
             sink.intakeRecovered();
         }
@@ -286,7 +288,7 @@ final class KafkaSubscription implements TransportSubscription {
         long backoff = restarts.backoffMs(failures);
         String reason = "the Kafka consumer failed (" + KafkaErrors.unwrap(failure) + "); restarting it in " + backoff
                 + " ms (attempt " + failures + " of " + restarts.maxConsecutiveFailures() + ")";
-        LOG.log(System.Logger.Level.WARNING, "Kafka subscription " + spec.describe() + ": " + reason + ". It goes on "
+        LOG.warn("Kafka subscription " + spec.describe() + ": " + reason + ". It goes on "
                 + "from the last committed offsets; if this repeats, check the brokers at " + bootstrap + " and the "
                 + "kafka.consumer.* settings.", failure);
         degraded = true;
@@ -310,7 +312,7 @@ final class KafkaSubscription implements TransportSubscription {
         if (ready.completeExceptionally(failure)) {
             return;
         }
-        LOG.log(System.Logger.Level.ERROR, "Kafka subscription " + spec.describe() + " stopped: " + failure.getMessage()
+        LOG.error("Kafka subscription " + spec.describe() + " stopped: " + failure.getMessage()
                 + ". Fix the cause and subscribe again.", e);
         sink.intakeFailed(failure);
     }
@@ -325,7 +327,7 @@ final class KafkaSubscription implements TransportSubscription {
                 if (System.currentTimeMillis() > readyDeadline) {
                     ready.completeExceptionally(e);
                 }
-                LOG.log(System.Logger.Level.WARNING, "Kafka subscription {0}: {1}", spec.describe(), e.getMessage());
+                LOG.warn("Kafka subscription {}: {}", spec.describe(), e.getMessage());
                 sleepQuietly(1000);
             }
         }

@@ -29,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka transport: one idempotent {@link KafkaProducer} shared by all publishes, one Admin client for topics and
@@ -41,7 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class KafkaTransport implements Transport {
 
-    private static final System.Logger LOG = System.getLogger(KafkaTransport.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTransport.class);
     private static final long HEALTH_REFRESH_MS = 1_000;
     private static final long HEALTH_STALE_MS = 15_000;
 
@@ -272,7 +274,7 @@ final class KafkaTransport implements Transport {
             // Waits for outstanding sends up to the delivery timeout; their futures complete on the completions thread.
             producer.close(settings.deliveryTimeout());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Closing the Kafka producer of " + clientId + " failed", e);
+            LOG.warn("Closing the Kafka producer of " + clientId + " failed", e);
         }
         completions.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

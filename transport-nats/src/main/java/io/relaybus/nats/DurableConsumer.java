@@ -15,6 +15,9 @@ import io.relaybus.spi.SubscriptionSpec;
 
 import java.io.IOException;
 import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The JetStream consumer of one subscription: created, or bound to when the group's durable consumer exists, created
@@ -33,7 +36,7 @@ import java.util.OptionalLong;
  */
 final class DurableConsumer {
 
-    private static final System.Logger LOG = System.getLogger(DurableConsumer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DurableConsumer.class);
     private static final int CONSUMER_NOT_FOUND = 10014;
 
     private final Connection connection;
@@ -99,7 +102,7 @@ final class DurableConsumer {
         if (start != null && jsm.getStreamInfo(stream).getStreamState().getLastSequence() < start - 1) {
             start = 1L;
         }
-        LOG.log(System.Logger.Level.WARNING, "Consumer {0} of {1} is gone; creating it again from {2}", name,
+        LOG.warn("Consumer {} of {} is gone; creating it again from {}", name,
                 spec.describe(), start == null ? "the configured start position" : "stream sequence " + start);
         return setUp(start);
     }
@@ -112,8 +115,8 @@ final class DurableConsumer {
         try {
             jsm.deleteConsumer(stream, name);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Could not delete consumer {0}; the server removes it when "
-                    + "inactive: {1}", name, e.toString());
+            LOG.debug("Could not delete consumer {}; the server removes it when "
+                    + "inactive: {}", name, e.toString());
         }
     }
 
@@ -170,8 +173,8 @@ final class DurableConsumer {
                         .maxAckPending(raise ? maxAckPending : cc.getMaxAckPending())
                         .ackWait(config.ackWait()).maxDeliver(-1).build());
             } catch (JetStreamApiException e) {
-                LOG.log(limited ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "Consumer {0} kept its "
-                        + "settings (update refused: {1}){2}", name, e.getErrorDescription(), limited ? "; its "
+                LOG.atLevel(limited ? Level.WARN : Level.INFO).log("Consumer {} kept its "
+                        + "settings (update refused: {}){}", name, e.getErrorDescription(), limited ? "; its "
                         + "max_deliver of " + cc.getMaxDeliver() + " makes the server stop delivering an event that "
                         + "was handed back that often (subscriptions closing), without a dead letter: set it to -1 "
                         + "(nats consumer edit)" : "");

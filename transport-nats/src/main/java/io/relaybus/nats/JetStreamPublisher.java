@@ -24,6 +24,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Publishes to JetStream with {@code publishAsync}, at most {@code nats.publish.window} acknowledgements outstanding.
@@ -44,7 +46,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class JetStreamPublisher implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(JetStreamPublisher.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JetStreamPublisher.class);
 
     private final JetStream js;
     private final StreamRegistry streams;
@@ -224,7 +226,7 @@ final class JetStreamPublisher implements AutoCloseable {
         batcher.close();
         try {
             if (!window.tryAcquire(windowSize, timeoutNanos, TimeUnit.NANOSECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "Closing with {0} JetStream publishes still unacknowledged",
+                LOG.warn("Closing with {} JetStream publishes still unacknowledged",
                         outstanding.get());
             } else {
                 window.release(windowSize);

@@ -21,6 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Calls a bus's {@link EventInterceptor}s, containing their failures. Before-hooks run in registration order,
@@ -32,7 +35,7 @@ import java.util.function.Consumer;
  */
 public final class InterceptorChain {
 
-    private static final System.Logger LOG = System.getLogger(InterceptorChain.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(InterceptorChain.class);
 
     /** The hooks, for the once-per-hook WARN bookkeeping. */
     enum Hook {
@@ -55,7 +58,7 @@ public final class InterceptorChain {
     }
 
     private static final FailureLog SYSTEM_LOG = (first, message, error) ->
-            LOG.log(first ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, message, error);
+            LOG.atLevel(first ? Level.WARN : Level.DEBUG).setCause(error).log(message);
 
     private final String transport;
     private final EventInterceptor[] interceptors;

@@ -16,6 +16,8 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The interceptors named in {@code bus.interceptors}, found with {@link ServiceLoader} as
@@ -25,7 +27,7 @@ import java.util.regex.Pattern;
  */
 final class InterceptorRegistry {
 
-    private static final System.Logger LOG = System.getLogger(InterceptorRegistry.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(InterceptorRegistry.class);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     /** Interceptors this project ships, and the artifact that brings each. */
@@ -55,7 +57,7 @@ final class InterceptorRegistry {
                 p = it.next();
             } catch (ServiceConfigurationError | LinkageError e) {
                 failures.add(describe(e));
-                LOG.log(System.Logger.Level.WARNING, "An interceptor provider failed to load: " + describe(e), e);
+                LOG.warn("An interceptor provider failed to load: " + describe(e), e);
                 continue;
             }
             String name;

@@ -67,6 +67,7 @@ final class KafkaTransport implements Transport {
     private volatile long lastSendFailed;
     private volatile String lastSendError;
     private volatile long lastHealthCheck;
+    private volatile long lastClusterFailure;    // System.currentTimeMillis() of the last failed describeCluster
     private volatile boolean closed;
 
     KafkaTransport(String clientId, ConfigValues config) {
@@ -216,11 +217,15 @@ final class KafkaTransport implements Transport {
         if (lastSendFailed > lastSendOk && now - lastSendFailed < 60_000) {
             return BusHealth.degraded(where + ": the last publish failed: " + lastSendError);
         }
-        if (now - lastClusterAnswer < HEALTH_STALE_MS) {
+        // Judged by the last check that completed, not by the age of the last answer: a bus whose health nobody asked
+        // for a while is not degraded for that. A check still unanswered after HEALTH_STALE_MS counts as a failure.
+        boolean pendingTooLong = healthCheckRunning.get() && now - lastHealthCheck > HEALTH_STALE_MS;
+        if (lastClusterAnswer != 0 && lastClusterAnswer >= lastClusterFailure && !pendingTooLong) {
             return BusHealth.up(where + ": " + brokerCount + " broker(s) answering");
         }
         return BusHealth.degraded(where + ": no answer from the cluster" + (lastClusterAnswer == 0 ? ""
-                : " since " + java.time.Instant.ofEpochMilli(lastClusterAnswer)) + " (" + lastClusterError + ")");
+                : " since " + java.time.Instant.ofEpochMilli(lastClusterAnswer)) + " (" + lastClusterError
+                + "); check that the brokers in kafka.bootstrap.servers are running and reachable");
     }
 
     /** Asks the cluster for its brokers in the background; health() reads the last answer and never waits. */
@@ -237,11 +242,13 @@ final class KafkaTransport implements Transport {
                     lastClusterAnswer = System.currentTimeMillis();
                 } else {
                     lastClusterError = KafkaErrors.unwrap(e).toString();
+                    lastClusterFailure = System.currentTimeMillis();
                 }
                 healthCheckRunning.set(false);
             });
         } catch (RuntimeException e) {
             lastClusterError = e.toString();
+            lastClusterFailure = System.currentTimeMillis();
             healthCheckRunning.set(false);
         }
     }

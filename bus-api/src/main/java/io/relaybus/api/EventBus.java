@@ -51,6 +51,14 @@ public interface EventBus extends AutoCloseable {
     /** Subscribes {@code handler}; see {@link SubscribeOptions} and {@link Subscription}. */
     Subscription subscribe(SubscribeOptions options, EventHandler handler);
 
+    /**
+     * Subscribes a handler that takes events in batches, formed per worker as {@code batching} says. Everything else
+     * is as for {@link #subscribe(SubscribeOptions, EventHandler)}: groups, per-key order (inside and across
+     * batches), concurrency, backpressure, retries, dead letters and close; see {@link BatchHandler} for what a
+     * failure acknowledges and retries. Retries always happen in place, on the worker.
+     */
+    Subscription subscribeBatch(SubscribeOptions options, BatchOptions batching, BatchHandler handler);
+
     /** The name of the transport in use. */
     String transport();
 

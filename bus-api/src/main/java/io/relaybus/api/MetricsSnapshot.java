@@ -16,7 +16,19 @@ package io.relaybus.api;
  */
 public record MetricsSnapshot(long published, long acknowledged, long publishFailed, long consumed, long handled,
                               long handlerFailures, long retried, long deadLettered, Latency publishLatency,
-                              Latency endToEndLatency) {
+                              Latency endToEndLatency, Batches batches) {
+
+    /**
+     * Batches handled successfully by batch subscriptions: how many, their sizes and how long the handler took.
+     *
+     * @param count            batches handled
+     * @param p50Size          median events per batch
+     * @param maxSize          largest batch
+     * @param handlingTime     handler time per batch, in microseconds
+     */
+    public record Batches(long count, long p50Size, long maxSize, Latency handlingTime) {
+        public static final Batches EMPTY = new Batches(0, 0, 0, Latency.EMPTY);
+    }
 
     /**
      * A latency distribution in microseconds.

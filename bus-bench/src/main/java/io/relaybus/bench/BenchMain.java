@@ -146,7 +146,7 @@ public final class BenchMain {
         config.put("memory.retention.events", o.events + o.warmup + 16);
         config.putAll(o.busProperties);
         runBoth(o, runner, runs, round -> new BusTarget(config, "bench-bus-" + runId + "-" + round, "bench",
-                o.concurrency, Map.of()), "bus memory", round -> new QueueTarget(o.window), "raw queue");
+                o.concurrency, Map.of()).batch(o.batch), "bus memory", round -> new QueueTarget(o.window), "raw queue");
         return "none (in-JVM memory transport)";
     }
 
@@ -187,8 +187,9 @@ public final class BenchMain {
             settings.effectiveFetch().forEach((k, v) -> extra.put("via kafka.profile: consumer." + k, v));
             String bs = bootstrap;
             runBoth(o, runner, runs, round -> new BusTarget(config, busTopic + "-" + round, "bench-bus-" + runId
-                    + "-" + round, o.concurrency, extra), "bus kafka", round -> new RawKafkaTarget(bs, rawTopic + "-"
-                    + round, "bench-raw-" + runId + "-" + round, o.partitions, settings), "raw kafka");
+                    + "-" + round, o.concurrency, extra).batch(o.batch), "bus kafka", round -> new RawKafkaTarget(bs,
+                    rawTopic + "-" + round, "bench-raw-" + runId + "-" + round, o.partitions, settings)
+                    .batch(o.batch), "raw kafka");
             return broker;
         } finally {
             if (kafka != null) {
@@ -224,8 +225,8 @@ public final class BenchMain {
             String name = "bench-raw-" + runId;
             String u = url;
             runBoth(o, runner, runs, round -> new BusTarget(config, "bench-bus-" + runId + "-" + round, "bench",
-                    o.concurrency, Map.of()), "bus nats", round -> new RawNatsTarget(u, name + "-" + round,
-                    name + "-" + round, "bench"), "raw nats");
+                    o.concurrency, Map.of()).batch(o.batch), "bus nats", round -> new RawNatsTarget(u, name + "-"
+                    + round, name + "-" + round, "bench").batch(o.batch), "raw nats");
             return broker;
         } finally {
             if (nats != null) {

@@ -47,6 +47,8 @@ final class BenchOptions {
     final int partitions;
     final int window;
     final int concurrency;
+    /** Events per batch handler call for the bus, and the raw client's consume batch; 0 = one event at a time. */
+    final int batch;
     final int keys;
     final String bootstrap;
     final String natsUrl;
@@ -79,6 +81,7 @@ final class BenchOptions {
         this.partitions = b.partitions;
         this.window = b.window;
         this.concurrency = b.concurrency;
+        this.batch = b.batch;
         this.keys = b.keys;
         this.bootstrap = b.bootstrap;
         this.natsUrl = b.natsUrl;
@@ -122,6 +125,9 @@ final class BenchOptions {
             "  --rate N            events per second for --mode rate (setting it implies --mode rate)",
             "  --window N          publishes outstanding at most (default 1000)",
             "  --concurrency N     subscriber handler threads of the bus (default 1)",
+            "  --batch N           the bus subscribes a batch handler (subscribeBatch, up to N events, no linger) and",
+            "                      the raw client consumes in batches of up to N (Kafka max.poll.records, JetStream",
+            "                      fetch); default 0: one event at a time",
             "  --keys N            distinct event keys, 0 for keyless events (default 0)",
             "  --warmup N          events published and handled before measuring (default min(events/10, 20000|5000))",
             "  --no-raw            skip the raw-client baseline",
@@ -202,7 +208,7 @@ final class BenchOptions {
             "--no-progress", "--help", "-h");
     private static final Set<String> FLAGS_WITH_VALUE = Set.of("--transport", "--events", "--size", "--mode", "--rate",
             "--profile", "--acks", "--compression", "--linger-ms", "--batch-bytes", "--partitions", "--window",
-            "--concurrency", "--keys", "--bootstrap", "--nats-url", "--out", "--warmup", "--drain-timeout", "--rounds",
+            "--concurrency", "--batch", "--keys", "--bootstrap", "--nats-url", "--out", "--warmup", "--drain-timeout", "--rounds",
             "--bus-property", "--direction", "--connect-url", "--connector-property");
 
     private static final class Builder {
@@ -219,6 +225,7 @@ final class BenchOptions {
         int partitions = 6;
         int window = 1000;
         int concurrency = 1;
+        int batch;
         int keys;
         String bootstrap;
         String natsUrl;
@@ -277,6 +284,7 @@ final class BenchOptions {
                     concurrency = between(v, 1, 1024);
                     notForBridge.add(flag);
                 }
+                case "--batch" -> batch = between(v, 1, 100_000);
                 case "--keys" -> keys = atLeast(v, 0);
                 case "--bootstrap" -> {
                     bootstrap = nonBlank(v);

@@ -1,5 +1,6 @@
 package io.relaybus.bench;
 
+import io.relaybus.api.BatchOptions;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
 import io.relaybus.api.StartPosition;
@@ -24,6 +25,7 @@ final class BusTarget implements Target {
     private final String group;
     private final int concurrency;
     private final Map<String, String> extraSettings;
+    private int batch;
     private EventBus bus;
     private Subscription subscription;
 
@@ -38,6 +40,12 @@ final class BusTarget implements Target {
         this.group = group;
         this.concurrency = concurrency;
         this.extraSettings = extraSettings;
+    }
+
+    /** Subscribes a batch handler of up to {@code maxEvents} events (no linger) instead; 0 keeps single events. */
+    BusTarget batch(int maxEvents) {
+        this.batch = maxEvents;
+        return this;
     }
 
     @Override
@@ -58,6 +66,9 @@ final class BusTarget implements Target {
         s.put("subscribe.group", group);
         s.put("subscribe.concurrency", String.valueOf(concurrency));
         s.put("subscribe.startFrom", "EARLIEST");
+        if (batch > 0) {
+            s.put("subscribe.batch", "subscribeBatch, up to " + batch + " events, maxWait 0 (natural batches)");
+        }
         s.putAll(extraSettings);
         return s;
     }
@@ -69,8 +80,17 @@ final class BusTarget implements Target {
 
     @Override
     public void subscribe(Receiver receiver) throws Exception {
-        subscription = bus.subscribe(SubscribeOptions.builder(topic).group(group).concurrency(concurrency)
-                .startFrom(StartPosition.EARLIEST).build(), event -> receiver.onEvent(event.payload()));
+        SubscribeOptions options = SubscribeOptions.builder(topic).group(group).concurrency(concurrency)
+                .startFrom(StartPosition.EARLIEST).build();
+        if (batch > 0) {
+            subscription = bus.subscribeBatch(options, BatchOptions.of(batch).withMaxWait(Duration.ZERO), events -> {
+                for (Event e : events) {
+                    receiver.onEvent(e.payload());
+                }
+            });
+        } else {
+            subscription = bus.subscribe(options, event -> receiver.onEvent(event.payload()));
+        }
         subscription.ready().toCompletableFuture().get(Duration.ofMinutes(2).toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -38,6 +38,7 @@ final class RawKafkaTarget implements Target {
     private final Map<String, String> producerSettings;
     private final Map<String, String> consumerSettings;
     private KafkaProducer<byte[], byte[]> producer;
+    private int batch;
     private Thread poller;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile boolean running = true;
@@ -50,6 +51,12 @@ final class RawKafkaTarget implements Target {
         this.partitions = partitions;
         this.producerSettings = settings.rawProducer();
         this.consumerSettings = settings.rawConsumer();
+    }
+
+    /** Consumes batches of up to {@code maxRecords} records ({@code max.poll.records}); 0 keeps the default. */
+    RawKafkaTarget batch(int maxRecords) {
+        this.batch = maxRecords;
+        return this;
     }
 
     @Override
@@ -72,6 +79,9 @@ final class RawKafkaTarget implements Target {
         s.put("topic.partitions", String.valueOf(partitions));
         s.put("consumer.group.id", group);
         s.put("consumer.threads", "1 (records handled inline on the poll thread)");
+        if (batch > 0) {
+            s.put("consumer.max.poll.records", batch + " (--batch: each poll's records are one batch)");
+        }
         return s;
     }
 
@@ -94,6 +104,9 @@ final class RawKafkaTarget implements Target {
         cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         cp.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-raw-consumer");
+        if (batch > 0) {
+            cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, batch);
+        }
         CompletableFuture<Void> ready = new CompletableFuture<>();
         poller = new Thread(() -> poll(cp, receiver, ready), "bench-raw-kafka-poll");
         poller.setDaemon(true);

@@ -3,8 +3,11 @@ package io.relaybus.bench;
 import io.nats.client.Connection;
 import io.nats.client.ConsumeOptions;
 import io.nats.client.ConsumerContext;
+import io.nats.client.FetchConsumeOptions;
+import io.nats.client.FetchConsumer;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
+import io.nats.client.Message;
 import io.nats.client.MessageConsumer;
 import io.nats.client.Nats;
 import io.nats.client.Options;
@@ -18,6 +21,8 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +47,9 @@ final class RawNatsTarget implements Target {
     private Connection connection;
     private JetStream js;
     private MessageConsumer messageConsumer;
+    private int batch;
+    private volatile boolean running = true;
+    private Thread fetcher;
     private final WireIds ids = new WireIds();
 
     RawNatsTarget(String url, String stream, String subject, String durable) {
@@ -49,6 +57,12 @@ final class RawNatsTarget implements Target {
         this.stream = stream;
         this.subject = subject;
         this.durable = durable;
+    }
+
+    /** Consumes with {@code fetch} batches of up to {@code maxMessages}, acking each; 0 keeps {@code consume}. */
+    RawNatsTarget batch(int maxMessages) {
+        this.batch = maxMessages;
+        return this;
     }
 
     @Override
@@ -71,6 +85,10 @@ final class RawNatsTarget implements Target {
         s.put("consume.batch.size", String.valueOf(BATCH));
         s.put("consume.expires.ms", String.valueOf(EXPIRES_MS));
         s.put("consumer.threads", "1 (jnats dispatcher; ack after each message)");
+        if (batch > 0) {
+            s.put("consume.batch.size", batch + " (--batch: fetch batches on one thread, ack after each message)");
+            s.put("consumer.threads", "1 (fetch loop; the batch's messages handed over, then acked)");
+        }
         return s;
     }
 
@@ -88,10 +106,43 @@ final class RawNatsTarget implements Target {
         jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(durable).filterSubject(subject)
                 .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).build());
         ConsumerContext cc = connection.getConsumerContext(stream, durable);
+        if (batch > 0) {
+            fetcher = new Thread(() -> fetchLoop(cc, receiver), "bench-raw-nats-fetch");
+            fetcher.setDaemon(true);
+            fetcher.start();
+            return;
+        }
         messageConsumer = cc.consume(ConsumeOptions.builder().batchSize(BATCH).expiresIn(EXPIRES_MS).build(), msg -> {
             receiver.onEvent(msg.getData());
             msg.ack();
         });
+    }
+
+    private void fetchLoop(ConsumerContext cc, Receiver receiver) {
+        List<Message> messages = new ArrayList<>(batch);
+        try {
+            while (running) {
+                try (FetchConsumer fc = cc.fetch(FetchConsumeOptions.builder().maxMessages(batch)
+                        .expiresIn(EXPIRES_MS).build())) {
+                    for (Message m = fc.nextMessage(); m != null; m = fc.nextMessage()) {
+                        messages.add(m);
+                    }
+                }
+                for (Message m : messages) {
+                    receiver.onEvent(m.getData());
+                }
+                for (Message m : messages) {
+                    m.ack();
+                }
+                messages.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            if (running) {
+                System.err.println("raw NATS fetch loop failed: " + e);
+            }
+        }
     }
 
     @Override
@@ -113,10 +164,16 @@ final class RawNatsTarget implements Target {
 
     @Override
     public void close() {
+        running = false;
         try {
             if (messageConsumer != null) {
                 messageConsumer.stop();
             }
+            if (fetcher != null) {
+                fetcher.join(EXPIRES_MS * 5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             if (connection != null) {
                 try {

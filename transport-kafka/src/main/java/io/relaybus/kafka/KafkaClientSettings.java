@@ -4,6 +4,7 @@ import io.relaybus.api.BusConfigException;
 import io.relaybus.api.StartPosition;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.config.ConfigValues;
+import io.relaybus.spi.config.Password;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -139,68 +140,175 @@ final class KafkaClientSettings {
         });
     }
 
-    /** Unknown keys (typos), keys the transport owns and values Kafka would refuse, each named with its prefix. */
+    /**
+     * Unknown keys (typos), keys the transport owns and values Kafka would refuse, each named with its prefix. The value
+     * of an unknown key is never shown (a misspelt {@code ssl.keystore.pasword} holds a secret), nor that of a Kafka
+     * PASSWORD-type key.
+     */
     private static void checkPassThrough(String prefix, Map<String, Object> given, ConfigDef def, Set<String> owned,
                                          String ownedReason, List<BusConfigException.Problem> problems) {
         Map<String, ConfigDef.ConfigKey> known = def.configKeys();
+        String client = prefix.substring(KafkaConfig.NAMESPACE.length(), prefix.length() - 1);
         given.forEach((k, v) -> {
             String key = prefix + k;
+            ConfigDef.ConfigKey ck = known.get(k);
+            if (ck == null) {
+                String similar = closestKey(k, known.keySet());
+                problems.add(new BusConfigException.Problem(key, Password.HIDDEN, "unknown key: not a setting of the "
+                        + "kafka-clients 4.3 " + client + " client; "
+                        + (similar == null ? "check the spelling" : "did you mean " + prefix + similar + "?")
+                        + " (the value of an unknown key is never shown, it may be a secret)"));
+                return;
+            }
+            String shown = ck.type == ConfigDef.Type.PASSWORD ? Password.HIDDEN : String.valueOf(v);
             if (owned.contains(k)) {
                 String use = k.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
                         ? "; use " + KafkaConfig.BOOTSTRAP_SERVERS_CONFIG : "";
-                problems.add(new BusConfigException.Problem(key, String.valueOf(v), k + " " + ownedReason + use));
+                problems.add(new BusConfigException.Problem(key, shown, k + " " + ownedReason + use));
                 return;
             }
-            ConfigDef.ConfigKey ck = known.get(k);
-            if (ck == null) {
-                problems.add(new BusConfigException.Problem(key, String.valueOf(v), "not a setting of the kafka-clients "
-                        + "4.3 " + prefix.substring(KafkaConfig.NAMESPACE.length(), prefix.length() - 1)
-                        + " client; check the spelling"));
-                return;
-            }
-            try {
-                Object parsed = ConfigDef.parseType(k, v, ck.type);
-                if (ck.validator != null) {
-                    ck.validator.ensureValid(k, parsed);
-                }
-            } catch (ConfigException e) {
-                problems.add(new BusConfigException.Problem(key, String.valueOf(v), e.getMessage()));
+            String reason = invalidReason(k, v, ck);
+            if (reason != null) {
+                problems.add(new BusConfigException.Problem(key, shown, reason));
             }
         });
     }
 
-    /** Idempotence needs acks=all, retries and at most 5 requests in flight; the delivery timeout must cover one try. */
+    /** Why Kafka would refuse {@code value} for {@code key}, in words that never repeat a secret; null when valid. */
+    private static String invalidReason(String name, Object value, ConfigDef.ConfigKey key) {
+        Object parsed;
+        try {
+            parsed = ConfigDef.parseType(name, value, key.type);
+        } catch (ConfigException e) {
+            return "must be " + describe(key.type) + (key.validator == null ? "" : ", valid values: " + key.validator);
+        }
+        if (key.validator == null) {
+            return null;
+        }
+        try {
+            key.validator.ensureValid(name, parsed);
+            return null;
+        } catch (ConfigException e) {
+            String detail = key.type == ConfigDef.Type.PASSWORD ? "" : detail(e.getMessage(), name);
+            return "valid values: " + key.validator + (detail.isEmpty() ? "" : " (" + detail + ")");
+        }
+    }
+
+    /** Kafka's message without its "Invalid value X for configuration Y: " preamble, which repeats the value. */
+    private static String detail(String message, String name) {
+        if (message == null) {
+            return "";
+        }
+        String marker = "for configuration " + name;
+        int at = message.indexOf(marker);
+        if (at < 0) {
+            return message;
+        }
+        String rest = message.substring(at + marker.length());
+        return rest.startsWith(": ") ? rest.substring(2) : rest;
+    }
+
+    private static String describe(ConfigDef.Type type) {
+        switch (type) {
+            case BOOLEAN: return "true or false";
+            case INT: return "a 32-bit integer";
+            case SHORT: return "a 16-bit integer";
+            case LONG: return "a 64-bit integer";
+            case DOUBLE: return "a number";
+            case LIST: return "a comma-separated list";
+            case CLASS: return "a class name on the class path";
+            default: return "a " + type.name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The known key closest to a misspelt one (at most 3 edits), or null. */
+    static String closestKey(String given, Set<String> known) {
+        String best = null;
+        int bestDistance = 4;
+        for (String k : known) {
+            int d = editDistance(given, k, bestDistance);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance, or {@code limit} as soon as it is certain to reach it. */
+    private static int editDistance(String a, String b, int limit) {
+        if (Math.abs(a.length() - b.length()) >= limit) {
+            return limit;
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            int rowMin = cur[0];
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                rowMin = Math.min(rowMin, cur[j]);
+            }
+            if (rowMin >= limit) {
+                return limit;
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return Math.min(prev[b.length()], limit);
+    }
+
+    /**
+     * Idempotence needs acks=all, retries and at most 5 requests in flight; the delivery timeout must cover one try.
+     * A value that does not parse was already reported by {@link #checkPassThrough}; checks needing it are skipped.
+     */
     private void checkProducer(Map<String, String> source, List<BusConfigException.Problem> problems) {
-        boolean idempotent = Boolean.parseBoolean(String.valueOf(producer.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)));
+        Boolean idempotent = producerValue(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, Boolean.class);
         String idemFrom = ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG + "=true (from "
                 + source.get(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG) + ")";
-        if (idempotent) {
+        if (Boolean.TRUE.equals(idempotent)) {
             String acks = String.valueOf(producer.get(ProducerConfig.ACKS_CONFIG)).trim().toLowerCase(Locale.ROOT);
             if (!acks.equals("all") && !acks.equals("-1")) {
                 problems.add(clash(ProducerConfig.ACKS_CONFIG, source, "contradicts " + idemFrom + ": an idempotent "
                         + "producer needs acks=all; to trade durability for throughput also set "
                         + KafkaConfig.PRODUCER_PREFIX + ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG + "=false"));
             }
-            Object inFlight = producer.get(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION);
-            if (inFlight != null && Integer.parseInt(String.valueOf(inFlight).trim()) > 5) {
+            Integer inFlight = producerValue(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, Integer.class);
+            if (inFlight != null && inFlight > 5) {
                 problems.add(clash(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, source, "contradicts "
                         + idemFrom + ": the Java client keeps order and de-duplicates retries for at most 5 requests "
                         + "in flight per connection; use 5 or less"));
             }
-            Object retries = producer.get(ProducerConfig.RETRIES_CONFIG);
-            if (retries != null && Integer.parseInt(String.valueOf(retries).trim()) == 0) {
+            Integer retries = producerValue(ProducerConfig.RETRIES_CONFIG, Integer.class);
+            if (retries != null && retries == 0) {
                 problems.add(clash(ProducerConfig.RETRIES_CONFIG, source, "contradicts " + idemFrom
                         + ": an idempotent producer must be allowed to retry"));
             }
         }
-        long linger = Long.parseLong(String.valueOf(producer.get(ProducerConfig.LINGER_MS_CONFIG)).trim());
-        long request = Long.parseLong(String.valueOf(producer.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).trim());
-        long delivery = Long.parseLong(String.valueOf(producer.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).trim());
-        if (delivery < linger + request) {
+        Long linger = producerValue(ProducerConfig.LINGER_MS_CONFIG, Long.class);
+        Integer request = producerValue(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Integer.class);
+        Integer delivery = producerValue(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.class);
+        if (linger != null && request != null && delivery != null && delivery < linger + request) {
             problems.add(clash(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, source, "must be at least linger.ms ("
                     + linger + ", from " + source.getOrDefault(ProducerConfig.LINGER_MS_CONFIG, "default") + ") + "
                     + "request.timeout.ms (" + request + ", from " + source.getOrDefault(
                     ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, KafkaConfig.REQUEST_TIMEOUT_CONFIG) + ")"));
+        }
+    }
+
+    /** A producer setting as Kafka parses it (its default when unset), or null when it does not parse. */
+    private <T> T producerValue(String name, Class<T> type) {
+        ConfigDef.ConfigKey key = ProducerConfig.configDef().configKeys().get(name);
+        Object raw = producer.containsKey(name) ? producer.get(name) : key.defaultValue;
+        try {
+            return raw == null ? null : type.cast(ConfigDef.parseType(name, raw, key.type));
+        } catch (ConfigException | ClassCastException e) {
+            return null;
         }
     }
 
@@ -255,10 +363,10 @@ final class KafkaClientSettings {
     }
 
     Duration deliveryTimeout() {
-        return Duration.ofMillis(Long.parseLong(String.valueOf(producer.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG))));
+        return Duration.ofMillis(producerValue(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.class));
     }
 
     Duration maxBlock() {
-        return Duration.ofMillis(Long.parseLong(String.valueOf(producer.get(ProducerConfig.MAX_BLOCK_MS_CONFIG))));
+        return Duration.ofMillis(producerValue(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.class));
     }
 }

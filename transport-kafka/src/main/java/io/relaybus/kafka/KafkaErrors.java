@@ -6,6 +6,7 @@ import io.relaybus.api.BusRetriableException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -30,6 +31,24 @@ final class KafkaErrors {
     }
 
     /**
+     * The error in {@code t}'s cause chain that no retry fixes: authentication or authorization refused, an invalid
+     * topic name, a record larger than the client's or the broker's limit; null when there is none.
+     */
+    static Throwable fatalCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof AuthenticationException || c instanceof AuthorizationException
+                    || c instanceof InvalidTopicException || c instanceof RecordTooLargeException
+                    || c instanceof RecordBatchTooLargeException) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Fatal ({@link #fatalCause}), retriable (timeouts, leader elections and other {@link RetriableException}s),
+     * fatal for a closed client, plain otherwise (the caller may retry with backoff).
+     *
      * @param what      what was being done, for example "Publishing event 42 to topic orders"
      * @param bootstrap the bootstrap servers, named in the message
      */
@@ -37,6 +56,15 @@ final class KafkaErrors {
         Throwable t = unwrap(error);
         if (t instanceof BusException) {
             return (BusException) t;
+        }
+        Throwable fatal = fatalCause(t);
+        if (fatal instanceof AuthenticationException || fatal instanceof AuthorizationException) {
+            return new BusFatalException(what + " was refused by the Kafka brokers at " + bootstrap + ": " + fatal
+                    + ". Check the credentials (kafka.producer./kafka.consumer./kafka.admin. security settings) and "
+                    + "the ACLs of this principal.", t);
+        }
+        if (fatal != null) {
+            return new BusFatalException(what + " failed: " + fatal + "; retrying cannot help", t);
         }
         if (t instanceof TimeoutException) {
             return new BusRetriableException(what + " failed: the Kafka brokers at " + bootstrap + " did not answer in "
@@ -47,14 +75,6 @@ final class KafkaErrors {
         if (t instanceof RetriableException) {
             return new BusRetriableException(what + " failed on the Kafka brokers at " + bootstrap + ": " + t
                     + "; try again.", t);
-        }
-        if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
-            return new BusFatalException(what + " was refused by the Kafka brokers at " + bootstrap + ": " + t
-                    + ". Check the credentials (kafka.producer./kafka.consumer./kafka.admin. security settings) and "
-                    + "the ACLs of this principal.", t);
-        }
-        if (t instanceof InvalidTopicException || t instanceof RecordTooLargeException) {
-            return new BusFatalException(what + " failed: " + t, t);
         }
         if (t instanceof IllegalStateException) {
             return new BusFatalException(what + " failed: the Kafka client is closed (" + t.getMessage() + ")", t);

@@ -46,6 +46,36 @@ final class KafkaTopics {
         this.bootstrap = bootstrap;
     }
 
+    /** The longest topic name Kafka accepts. */
+    static final int MAX_NAME_LENGTH = 249;
+
+    /**
+     * Why Kafka can never hold a topic of this name (its own rules: 1 to 249 characters out of ASCII letters, digits,
+     * '.', '_' and '-', and not "." or ".."), or null when it can.
+     */
+    static String invalidName(String topic) {
+        if (topic.isEmpty()) {
+            return "a Kafka topic name cannot be empty";
+        }
+        if (topic.equals(".") || topic.equals("..")) {
+            return "a Kafka topic cannot be named \".\" or \"..\"";
+        }
+        if (topic.length() > MAX_NAME_LENGTH) {
+            return "a Kafka topic name has at most " + MAX_NAME_LENGTH + " characters; this one has " + topic.length();
+        }
+        for (int i = 0; i < topic.length(); i++) {
+            char c = topic.charAt(i);
+            boolean legal = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+                    || c == '_' || c == '-';
+            if (!legal) {
+                return "a Kafka topic name may only contain ASCII letters, digits, '.', '_' and '-'; character "
+                        + String.format("U+%04X", (int) c) + (Character.isISOControl(c) || Character.isWhitespace(c)
+                        ? "" : " ('" + c + "')") + " at index " + i + " is not allowed";
+            }
+        }
+        return null;
+    }
+
     /**
      * Returns once {@code topic} exists, creating it if allowed; blocks at most {@code timeout} the first time.
      *

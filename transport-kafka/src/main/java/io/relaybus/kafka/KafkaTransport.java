@@ -55,6 +55,8 @@ final class KafkaTransport implements Transport {
     private final Set<KafkaSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean healthCheckRunning = new AtomicBoolean();
     private final Duration maxBlock;
+    private final ConsumerFactory consumers;
+    private final KafkaSubscription.Restarts restarts;
     private volatile int brokerCount;
     private volatile long lastClusterAnswer;     // System.currentTimeMillis() of the last describeCluster answer
     private volatile String lastClusterError = "no answer yet";
@@ -65,7 +67,14 @@ final class KafkaTransport implements Transport {
     private volatile boolean closed;
 
     KafkaTransport(String clientId, ConfigValues config) {
+        this(clientId, config, ConsumerFactory.KAFKA, KafkaSubscription.Restarts.DEFAULT);
+    }
+
+    /** With the subscriptions' consumers made by {@code consumers} and replaced as {@code restarts} says (tests). */
+    KafkaTransport(String clientId, ConfigValues config, ConsumerFactory consumers, KafkaSubscription.Restarts restarts) {
         this.clientId = clientId;
+        this.consumers = consumers;
+        this.restarts = restarts;
         this.config = config;
         this.settings = new KafkaClientSettings(clientId, config);
         this.maxBlock = settings.maxBlock();
@@ -163,13 +172,24 @@ final class KafkaTransport implements Transport {
         completions.execute(r);   // runs inline once closed (after the producer flushed)
     }
 
+    /** Kafka's topic naming rules (see {@link KafkaTopics#invalidName}). */
+    @Override
+    public void validateTopic(String topic) {
+        String problem = KafkaTopics.invalidName(topic);
+        if (problem != null) {
+            throw new BusConfigException("topic", topic, problem);
+        }
+    }
+
     @Override
     public TransportSubscription subscribe(SubscriptionSpec spec, DeliverySink sink) {
         if (closed) {
             throw new BusFatalException("The Kafka transport is closed");
         }
-        KafkaSubscription s = new KafkaSubscription(spec, sink, settings.consumerProperties(spec), topics,
-                settings.bootstrap(), config, maxBlock, subscriptions::remove);
+        KafkaSubscription[] self = new KafkaSubscription[1];
+        KafkaSubscription s = new KafkaSubscription(spec, sink, settings.consumerProperties(spec), topics, consumers,
+                restarts, settings.bootstrap(), config, maxBlock, () -> subscriptions.remove(self[0]));
+        self[0] = s;
         subscriptions.add(s);
         s.start();
         return s;

@@ -1,10 +1,14 @@
 package io.relaybus.kafka;
 
 import com.google.auto.service.AutoService;
+import io.relaybus.api.BusConfigException;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportContext;
 import io.relaybus.spi.TransportProvider;
 import io.relaybus.spi.config.ConfigDef;
+import io.relaybus.spi.config.ConfigValues;
+
+import java.util.List;
 
 /**
  * The {@code kafka} transport, selected with {@code bus.transport=kafka}; its keys are in {@link KafkaConfig}.
@@ -28,6 +32,19 @@ public final class KafkaTransportProvider implements TransportProvider {
     @Override
     public ConfigDef configDef() {
         return KafkaConfig.DEFINITION;
+    }
+
+    /**
+     * Checks the pass-through settings against the kafka-clients definitions and the combinations the transport
+     * refuses, so that they are reported together with every other problem before anything connects.
+     */
+    @Override
+    public void validate(ConfigValues values, List<BusConfigException.Problem> problems) {
+        try {
+            new KafkaClientSettings("validate", values);
+        } catch (BusConfigException e) {
+            problems.addAll(e.problems());
+        }
     }
 
     /**

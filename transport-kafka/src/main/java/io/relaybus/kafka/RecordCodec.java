@@ -8,7 +8,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Maps events to Kafka records and back, so that stock Kafka clients can read what the bus writes and the bus can
@@ -16,8 +15,11 @@ import java.util.Map;
  * <ul>
  *   <li>id: header {@value #ID_HEADER} (UTF-8); a record without it (from another producer) gets the id
  *       {@code topic-partition@offset}, stable across redeliveries;</li>
- *   <li>key: record key, UTF-8 (it decides the partition, with Kafka's default murmur2 partitioner);</li>
- *   <li>headers: record headers, values UTF-8; a null header value reads as "", a repeated name keeps the last;</li>
+ *   <li>key: record key, the exact bytes ({@link Event#keyBytes()}; they decide the partition, with Kafka's default
+ *       murmur2 partitioner), so a record from another producer keeps its key bytes, valid UTF-8 or not, through
+ *       retries, dead letters and re-publishing;</li>
+ *   <li>headers: record headers, the exact value bytes ({@link Event#headerBytes(String)}); a null header value reads
+ *       as empty, a repeated name keeps the last;</li>
  *   <li>timestamp: record timestamp (CreateTime), milliseconds;</li>
  *   <li>payload: record value; a null value (tombstone) reads as an empty payload.</li>
  * </ul>
@@ -34,28 +36,27 @@ final class RecordCodec {
     static ProducerRecord<byte[], byte[]> toRecord(Event event) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(ID_HEADER, utf8(event.id()));
-        for (Map.Entry<String, String> h : event.headers().entrySet()) {
-            headers.add(h.getKey(), utf8(h.getValue()));
+        for (String name : event.headers().keySet()) {
+            headers.add(name, event.headerBytes(name));
         }
-        String key = event.keyOrNull();
-        return new ProducerRecord<>(event.topic(), null, event.timestamp().toEpochMilli(),
-                key == null ? null : utf8(key), event.payload(), headers);
+        return new ProducerRecord<>(event.topic(), null, event.timestamp().toEpochMilli(), event.keyBytes(),
+                event.payload(), headers);
     }
 
     static Event toEvent(ConsumerRecord<byte[], byte[]> record) {
         Event.Builder b = Event.builder(record.topic());
         String id = null;
         for (Header h : record.headers()) {
-            String value = h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+            byte[] value = h.value() == null ? new byte[0] : h.value();
             if (h.key().equals(ID_HEADER)) {
-                id = value;
+                id = new String(value, StandardCharsets.UTF_8);
             } else {
                 b.header(h.key(), value);
             }
         }
         b.id(id != null && !id.isEmpty() ? id : record.topic() + "-" + record.partition() + "@" + record.offset());
         if (record.key() != null) {
-            b.key(new String(record.key(), StandardCharsets.UTF_8));
+            b.key(record.key());
         }
         b.payload(record.value() == null ? new byte[0] : record.value());
         b.timestamp(record.timestamp() >= 0 ? Instant.ofEpochMilli(record.timestamp()) : Instant.now());

@@ -143,18 +143,69 @@ class KafkaConfigTest {
                 KafkaConfig.DELIVERY_TIMEOUT_CONFIG, 1000, "kafka.producer.retries", "0");
         String m = e.getMessage();
         assertEquals(6, e.problems().size(), m);
-        assertTrue(m.contains("Invalid value 5 for configuration kafka.producer.lingr.ms: not a setting of the "
-                + "kafka-clients 4.3 producer client; check the spelling"), m);
+        assertTrue(m.contains("Invalid value [hidden] for configuration kafka.producer.lingr.ms: unknown key: not a "
+                + "setting of the kafka-clients 4.3 producer client; did you mean kafka.producer.linger.ms?"), m);
         assertTrue(m.contains("Invalid value x for configuration kafka.consumer.group.id: group.id is set by the "
                 + "transport or per subscription"), m);
         assertTrue(m.contains("kafka.producer.bootstrap.servers: bootstrap.servers is the transport's own; use "
                 + "kafka.bootstrap.servers"), m);
-        assertTrue(m.contains("Invalid value lots for configuration kafka.consumer.fetch.min.bytes"), m);
+        assertTrue(m.contains("Invalid value lots for configuration kafka.consumer.fetch.min.bytes: must be a 32-bit "
+                + "integer"), m);
         assertTrue(m.contains("Invalid value 1000 for configuration kafka.delivery.timeout.ms: must be at least "
                 + "linger.ms (0, from kafka.profile=latency) + request.timeout.ms (15000, from kafka.request.timeout.ms)"),
                 m);
         assertTrue(m.contains("Invalid value 0 for configuration kafka.producer.retries: contradicts "
                 + "enable.idempotence=true"), m);
+    }
+
+    @Test
+    @DisplayName("a misspelt pass-through key is named as unknown, with the key meant, and its value is never shown")
+    void misspeltSecretsAreNotEchoed() {
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"app\" "
+                + "password=\"jaas-s3cret\";";
+        BusConfigException e = rejected("kafka.producer.ssl.keystore.pasword", "keystore-s3cret",
+                "kafka.consumer.sasl.jaas.confg", jaas, "kafka.admin.sasl.jaas.confg", jaas,
+                "kafka.consumer.zzz.qqq", "plain-s3cret");
+        String m = e.getMessage();
+        assertEquals(4, e.problems().size(), m);
+        assertFalse(m.contains("s3cret"), m);
+        e.problems().forEach(p -> assertEquals("[hidden]", p.value(), p.toString()));
+        assertTrue(m.contains("kafka.producer.ssl.keystore.pasword: unknown key: not a setting of the kafka-clients 4.3 "
+                + "producer client; did you mean kafka.producer.ssl.keystore.password?"), m);
+        assertTrue(m.contains("kafka.consumer.sasl.jaas.confg: unknown key: not a setting of the kafka-clients 4.3 "
+                + "consumer client; did you mean kafka.consumer.sasl.jaas.config?"), m);
+        assertTrue(m.contains("kafka.admin.sasl.jaas.confg: unknown key"), m);
+        assertTrue(m.contains("kafka.consumer.zzz.qqq: unknown key: not a setting of the kafka-clients 4.3 consumer "
+                + "client; check the spelling"), m);
+    }
+
+    @Test
+    @DisplayName("non-numeric numbers are configuration errors naming key, value and what is allowed, all at once")
+    void nonNumericValuesNameTheKey() {
+        BusConfigException e = rejected("kafka.producer.linger.ms", "soon",
+                "kafka.producer.max.in.flight.requests.per.connection", "many", "kafka.producer.retries", "lots",
+                "kafka.consumer.max.poll.records", "0", "bus.dispatch.queue.capacity", "huge");
+        String m = e.getMessage();
+        assertEquals(5, e.problems().size(), m);
+        assertTrue(m.contains("Invalid value soon for configuration kafka.producer.linger.ms: must be a 64-bit "
+                + "integer, valid values: [0,...]"), m);
+        assertTrue(m.contains("Invalid value many for configuration "
+                + "kafka.producer.max.in.flight.requests.per.connection: must be a 32-bit integer"), m);
+        assertTrue(m.contains("Invalid value lots for configuration kafka.producer.retries: must be a 32-bit integer"),
+                m);
+        assertTrue(m.contains("Invalid value 0 for configuration kafka.consumer.max.poll.records: valid values: "
+                + "[1,...] (Value must be at least 1)"), m);
+        assertTrue(m.contains("bus.dispatch.queue.capacity"), m);
+        assertFalse(m.contains("For input string"), m);
+    }
+
+    @Test
+    @DisplayName("an invalid value of a Kafka password key is reported without the value")
+    void invalidPasswordValueHidden() {
+        BusConfigException e = rejected("kafka.producer.ssl.key.password", 987654321);
+        assertEquals(1, e.problems().size(), e.getMessage());
+        assertEquals("Invalid value [hidden] for configuration kafka.producer.ssl.key.password: must be a password",
+                e.getMessage());
     }
 
     @Test

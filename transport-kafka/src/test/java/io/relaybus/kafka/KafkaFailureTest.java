@@ -1,5 +1,6 @@
 package io.relaybus.kafka;
 
+import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusHealth;
 import io.relaybus.api.BusRetriableException;
@@ -80,6 +81,32 @@ class KafkaFailureTest {
             CompletionException r = assertThrows(CompletionException.class,
                     () -> s.ready().toCompletableFuture().orTimeout(30, TimeUnit.SECONDS).join());
             assertInstanceOf(BusFatalException.class, r.getCause());
+        }
+    }
+
+    @Test
+    @DisplayName("a topic or dead-letter topic Kafka can never store is refused at subscribe, naming it and the rule")
+    void illegalTopicNamesRefusedAtSubscribe() {
+        try (EventBus bus = EventBus.open(KafkaTestSupport.busConfig())) {
+            BusConfigException e = assertThrows(BusConfigException.class, () -> bus.subscribe(SubscribeOptions
+                    .builder(KafkaTestSupport.unique("fine")).group("g").deadLetterTopic("orders/dead").build(),
+                    ev -> { }));
+            assertEquals("Invalid value orders/dead for configuration SubscribeOptions.deadLetterTopic: a Kafka topic "
+                    + "name may only contain ASCII letters, digits, '.', '_' and '-'; character U+002F ('/') at index 6 "
+                    + "is not allowed", e.getMessage());
+            assertThrows(BusConfigException.class, () -> bus.subscribe(SubscribeOptions.builder("x".repeat(250))
+                    .group("g").build(), ev -> { }));
+        }
+    }
+
+    @Test
+    @DisplayName("a record larger than the producer allows fails its publish with a BusFatalException")
+    void oversizedRecordIsFatal() {
+        try (EventBus bus = EventBus.open(KafkaTestSupport.busConfig())) {
+            CompletionException e = assertThrows(CompletionException.class, () -> bus.publish(Event.of(
+                    KafkaTestSupport.unique("big"), new byte[2_000_000])).toCompletableFuture().join());
+            BusFatalException fatal = assertInstanceOf(BusFatalException.class, e.getCause());
+            assertTrue(fatal.getMessage().contains("RecordTooLargeException"), fatal.getMessage());
         }
     }
 

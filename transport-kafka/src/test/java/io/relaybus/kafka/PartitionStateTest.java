@@ -18,8 +18,7 @@ class PartitionStateTest {
     void contiguousPrefix() {
         PartitionState s = new PartitionState(TP, 10);
         for (long o = 10; o < 15; o++) {
-            s.beforeOffer(o);
-            s.offered(o);
+            s.handingOut(o);
         }
         s.acknowledged(10);
         s.acknowledged(11);
@@ -33,10 +32,8 @@ class PartitionStateTest {
     @DisplayName("offsets that hold no record (compaction, transaction markers) do not hold the commit point back")
     void gapsCountAsDone() {
         PartitionState s = new PartitionState(TP, 10);
-        s.beforeOffer(10);
-        s.offered(10);
-        s.beforeOffer(13);   // 11 and 12 do not exist
-        s.offered(13);
+        s.handingOut(10);
+        s.handingOut(13);   // 11 and 12 do not exist
         s.acknowledged(10);
         assertEquals(13, s.committable());
         s.acknowledged(13);
@@ -44,11 +41,46 @@ class PartitionStateTest {
     }
 
     @Test
+    @DisplayName("a gap of millions or billions of offsets is passed in one step: only records being handled are kept")
+    void hugeGapsCostNothing() {
+        PartitionState s = new PartitionState(TP, 10);
+        long far = 10 + 50_000_000L;           // a compacted topic
+        long farther = far + (1L << 40);       // more than an int can count
+        s.handingOut(10);
+        s.handingOut(far);
+        s.handingOut(farther);
+        assertEquals(3, s.tracked(), "offsets remembered");
+        assertEquals(10, s.committable());
+        s.acknowledged(10);
+        assertEquals(far, s.committable());
+        s.acknowledged(farther);
+        assertEquals(far, s.committable(), "far is still being handled");
+        s.acknowledged(far);
+        assertEquals(farther + 1, s.committable());
+        assertEquals(0, s.tracked());
+    }
+
+    @Test
+    @DisplayName("an acknowledgement that overtakes the hand-out bookkeeping still counts; a refused record holds the point")
+    void refusedAndEarlyAcks() {
+        PartitionState s = new PartitionState(TP, 0);
+        s.handingOut(0);
+        s.acknowledged(0);                     // a worker was faster than the poll thread
+        assertEquals(1, s.committable());
+        s.handingOut(7);                       // 1..6 hold no record
+        s.refused(7);                          // the sink was full: 7 is offered again later
+        assertEquals(7, s.committable());
+        s.handingOut(7);
+        assertEquals(7, s.committable());
+        s.acknowledged(7);
+        assertEquals(8, s.committable());
+    }
+
+    @Test
     @DisplayName("draining waits for what was handed out, bounded by the deadline")
     void drain() throws InterruptedException {
         PartitionState s = new PartitionState(TP, 0);
-        s.beforeOffer(0);
-        s.offered(0);
+        s.handingOut(0);
         assertFalse(s.awaitDrained(System.nanoTime() + 20_000_000L), "offset 0 is still being handled");
         Thread acker = new Thread(() -> s.acknowledged(0));
         acker.start();

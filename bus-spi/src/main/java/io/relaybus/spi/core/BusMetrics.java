@@ -25,6 +25,9 @@ public final class BusMetrics {
     final LongAdder deadLettered = new LongAdder();
     private final Histogram publishLatency = new ConcurrentHistogram(MAX_MICROS, 2);
     private final Histogram endToEndLatency = new ConcurrentHistogram(MAX_MICROS, 2);
+    /** Created with the first batch: single-event subscriptions pay nothing for them. */
+    private volatile Histogram batchSizes;
+    private volatile Histogram batchHandlingTime;
 
     public void published() {
         published.increment();
@@ -60,6 +63,20 @@ public final class BusMetrics {
         deadLettered.increment();
     }
 
+    /** A batch of {@code size} events was handled successfully in {@code nanos}. */
+    public void batchHandled(int size, long nanos) {
+        if (batchSizes == null) {
+            synchronized (this) {
+                if (batchSizes == null) {
+                    batchHandlingTime = new ConcurrentHistogram(MAX_MICROS, 2);
+                    batchSizes = new ConcurrentHistogram(Integer.MAX_VALUE, 2);
+                }
+            }
+        }
+        batchHandlingTime.recordValue(clamp(nanos / 1000));
+        batchSizes.recordValue(size);
+    }
+
     private static long clamp(long micros) {
         return Math.max(0, Math.min(MAX_MICROS, micros));
     }
@@ -67,7 +84,17 @@ public final class BusMetrics {
     public MetricsSnapshot snapshot() {
         return new MetricsSnapshot(published.sum(), acknowledged.sum(), publishFailed.sum(), consumed.sum(),
                 handled.sum(), handlerFailures.sum(), retried.sum(), deadLettered.sum(), latency(publishLatency),
-                latency(endToEndLatency));
+                latency(endToEndLatency), batches());
+    }
+
+    private MetricsSnapshot.Batches batches() {
+        Histogram sizes = batchSizes;
+        if (sizes == null) {
+            return MetricsSnapshot.Batches.EMPTY;
+        }
+        Histogram copy = sizes.copy();
+        return new MetricsSnapshot.Batches(copy.getTotalCount(), copy.getValueAtPercentile(50), copy.getMaxValue(),
+                latency(batchHandlingTime));
     }
 
     private static MetricsSnapshot.Latency latency(Histogram h) {

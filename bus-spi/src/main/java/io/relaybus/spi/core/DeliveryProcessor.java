@@ -1,22 +1,17 @@
 package io.relaybus.spi.core;
 
 import io.relaybus.api.BusFatalException;
-import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventHandler;
 import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.RetryPolicy;
 import io.relaybus.spi.Delivery;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -51,31 +46,25 @@ import java.util.function.Function;
  */
 public final class DeliveryProcessor implements Consumer<Delivery> {
 
-    private static final System.Logger LOG = System.getLogger(DeliveryProcessor.class.getName());
-    private static final int MAX_ERROR_MESSAGE = 1000;
     private static final int MAX_TRACKED_REDELIVERIES = 10_000;
-    private static final long MAX_DEAD_LETTER_BACKOFF_MS = 5000;
 
-    /** Header names the dead letter carries besides the original headers. */
-    public static final String DLQ_ORIGINAL_TOPIC = "relaybus.dlq.original.topic";
-    public static final String DLQ_ORIGINAL_ID = "relaybus.dlq.original.id";
-    public static final String DLQ_ERROR_CLASS = "relaybus.dlq.error.class";
-    public static final String DLQ_ERROR_MESSAGE = "relaybus.dlq.error.message";
-    public static final String DLQ_ATTEMPTS = "relaybus.dlq.attempts";
-    public static final String DLQ_SUBSCRIPTION = "relaybus.dlq.subscription";
-    public static final String DLQ_FAILED_AT = "relaybus.dlq.failed.at";
-
-    private static final String DEAD_LETTER_PART = "dead letter";
+    /** Header names the dead letter carries besides the original headers (see {@link DeadLetters}). */
+    public static final String DLQ_ORIGINAL_TOPIC = DeadLetters.ORIGINAL_TOPIC;
+    public static final String DLQ_ORIGINAL_ID = DeadLetters.ORIGINAL_ID;
+    public static final String DLQ_ERROR_CLASS = DeadLetters.ERROR_CLASS;
+    public static final String DLQ_ERROR_MESSAGE = DeadLetters.ERROR_MESSAGE;
+    public static final String DLQ_ATTEMPTS = DeadLetters.ATTEMPTS;
+    public static final String DLQ_SUBSCRIPTION = DeadLetters.SUBSCRIPTION;
+    public static final String DLQ_FAILED_AT = DeadLetters.FAILED_AT;
 
     private final String subscription;
     private final EventHandler handler;
     private final RetryPolicy retry;
     private final boolean keepOrder;
-    private final String deadLetterTopic;
-    private final Function<Event, ? extends CompletableFuture<?>> deadLetterPublisher;
     private final BusMetrics metrics;
     private final SubscriptionHealth health;
     private final BooleanSupplier abandoned;
+    private final DeadLetters deadLetters;
     /** Handler failures per event id of events handed back to the broker for redelivery. */
     private final Map<String, Integer> redeliveredFailures = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -100,11 +89,11 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
         this.handler = handler;
         this.retry = retry;
         this.keepOrder = keepOrder;
-        this.deadLetterTopic = deadLetterTopic;
-        this.deadLetterPublisher = deadLetterPublisher;
         this.metrics = metrics;
         this.health = health;
         this.abandoned = abandoned;
+        this.deadLetters = new DeadLetters(subscription, deadLetterTopic, deadLetterPublisher, metrics, health,
+                abandoned);
     }
 
     @Override
@@ -139,7 +128,7 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
             metrics.handlerFailed();
             if (attempt >= retry.maxAttempts()) {
                 forget(event.id());
-                deadLetter(delivery, failure, attempt);
+                deadLetters.deadLetter(delivery, failure, attempt);
                 return;
             }
             Duration backoff = retry.backoffAfter(attempt);
@@ -149,7 +138,7 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
                 delivery.redeliver(backoff);
                 return;
             }
-            if (!sleep(backoff)) {
+            if (!deadLetters.sleep(backoff)) {
                 return;
             }
             attempt++;
@@ -179,127 +168,12 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
 
     /** Acknowledges outside the handler's try: an ack that fails must not run the handler again. */
     private void settle(Delivery delivery) {
-        try {
-            delivery.ack();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Acknowledging event " + delivery.event().id() + " of " + subscription
-                    + " failed; the broker will deliver it again", e);
-        }
+        deadLetters.ack(delivery);
     }
 
     /** The dead letter's id: its own (not the original's, which the broker may de-duplicate), the same on a retry. */
     static String deadLetterId(String subscription, String originalId) {
-        return UUID.nameUUIDFromBytes(("relaybus-dead-letter\u0000" + subscription + "\u0000" + originalId)
-                .getBytes(StandardCharsets.UTF_8)).toString();
-    }
-
-    private void deadLetter(Delivery delivery, Throwable failure, int attempts) {
-        Event original = delivery.event();
-        String message = failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName();
-        if (message.length() > MAX_ERROR_MESSAGE) {
-            message = message.substring(0, MAX_ERROR_MESSAGE);
-        }
-        Event letter = original.toBuilder().topic(deadLetterTopic).id(deadLetterId(subscription, original.id()))
-                .header(DLQ_ORIGINAL_TOPIC, original.topic())
-                .header(DLQ_ORIGINAL_ID, original.id())
-                .header(DLQ_ERROR_CLASS, failure.getClass().getName())
-                .header(DLQ_ERROR_MESSAGE, message)
-                .header(DLQ_ATTEMPTS, Integer.toString(attempts))
-                .header(DLQ_SUBSCRIPTION, subscription)
-                .header(DLQ_FAILED_AT, Instant.now().toString())
-                .build();
-        for (int tries = 1; ; tries++) {
-            Throwable error;
-            try {
-                Object receipt = deadLetterPublisher.apply(letter).get();
-                error = duplicateOfAnother(letter, receipt);
-                if (error == null) {
-                    metrics.deadLettered();
-                    health.recover(DEAD_LETTER_PART);
-                    settleDeadLettered(delivery);
-                    LOG.log(System.Logger.Level.WARNING, "Event {0} of {1} failed {2} times and went to {3} as {4}: "
-                            + "{5}. Inspect and replay it from there once the cause is fixed", original.id(),
-                            subscription, attempts, deadLetterTopic, letter.id(), failure.toString());
-                    return;
-                }
-            } catch (InterruptedException e) {
-                if (abandoned.getAsBoolean()) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                tries--;   // a stray interrupt: publish again
-                continue;
-            } catch (ExecutionException | RuntimeException e) {
-                error = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-            }
-            if (isFatal(error)) {
-                String reason = "the dead letter of event " + original.id() + " can never be stored in '"
-                        + deadLetterTopic + "': " + error.getMessage() + ". Fix the dead-letter topic (its name, "
-                        + "the broker's size limit, permissions), then subscribe again: the event stays "
-                        + "unacknowledged on the broker";
-                LOG.log(System.Logger.Level.ERROR, "Subscription " + subscription + " stops: " + reason, error);
-                health.fail(new BusFatalException("Subscription " + subscription + " stopped: " + reason, error));
-                return;
-            }
-            health.degrade(DEAD_LETTER_PART, "storing the dead letter of event " + original.id() + " in '"
-                    + deadLetterTopic + "' failed " + tries + " time(s), retrying: " + error.getMessage());
-            LOG.log(tries == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "Could not store the dead "
-                    + "letter of event " + original.id() + " of " + subscription + " in " + deadLetterTopic + " (try "
-                    + tries + "); the event stays unacknowledged and the dead letter is retried with backoff. Check "
-                    + "that the broker is reachable and accepts the dead-letter topic", error);
-            if (!sleep(Duration.ofMillis(Math.min(MAX_DEAD_LETTER_BACKOFF_MS, 100L << Math.min(tries, 6))))) {
-                return;
-            }
-        }
-    }
-
-    /** A duplicate receipt counts as stored only when the broker recognised this very dead letter. */
-    private static Throwable duplicateOfAnother(Event letter, Object receipt) {
-        if (receipt instanceof PublishReceipt r && r.duplicate() && !letter.id().equals(r.eventId())) {
-            return new BusRetriableException("the broker reported the dead letter " + letter.id()
-                    + " as a duplicate of event " + r.eventId() + " and may not have stored it");
-        }
-        return null;
-    }
-
-    private static boolean isFatal(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof BusFatalException) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
-    }
-
-    private void settleDeadLettered(Delivery delivery) {
-        try {
-            delivery.deadLettered();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Settling dead-lettered event " + delivery.event().id() + " of "
-                    + subscription + " failed; the broker will deliver it again and it may be dead-lettered twice", e);
-        }
-    }
-
-    /** Sleeps {@code d}; a stray interrupt is cleared and the sleep goes on. False when the dispatcher abandons. */
-    private boolean sleep(Duration d) {
-        long deadline = System.nanoTime() + d.toNanos();
-        while (true) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return true;
-            }
-            try {
-                TimeUnit.NANOSECONDS.sleep(left);
-            } catch (InterruptedException e) {
-                if (abandoned.getAsBoolean()) {
-                    Thread.currentThread().interrupt();
-                    return false;
-                }
-            }
-        }
+        return DeadLetters.id(subscription, originalId);
     }
 
     private static long nowMicros() {

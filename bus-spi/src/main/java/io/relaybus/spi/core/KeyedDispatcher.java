@@ -10,6 +10,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * A fixed set of worker threads, each with its own bounded queue.
@@ -38,6 +39,7 @@ public final class KeyedDispatcher<T> {
     private final boolean orderedByKey;
     private final Function<T, String> keyOf;
     private final Consumer<T> processor;
+    private final Batching<T> batching;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,18 +61,49 @@ public final class KeyedDispatcher<T> {
      */
     public KeyedDispatcher(String name, int workers, int queueCapacity, boolean orderedByKey, Function<T, String> keyOf,
                            Consumer<T> processor) {
+        this(name, workers, queueCapacity, orderedByKey, keyOf, processor, null);
+    }
+
+    /**
+     * A dispatcher whose workers process items in batches: each worker takes what its queue holds, up to
+     * {@code maxItems} items and {@code maxBytes} bytes (one larger item still makes a batch of one), waiting up to
+     * {@code maxWait} after the first item for more. Batches hold one worker's items in queue order, so per-key order
+     * holds inside and across batches.
+     *
+     * @param sizeOf    an item's size in bytes
+     * @param processor runs each batch; an exception it throws is logged and the worker goes on
+     */
+    public static <T> KeyedDispatcher<T> batching(String name, int workers, int queueCapacity, boolean orderedByKey,
+                                                  Function<T, String> keyOf, int maxItems, long maxBytes,
+                                                  Duration maxWait, ToLongFunction<T> sizeOf,
+                                                  Consumer<List<T>> processor) {
+        if (maxItems < 1 || maxBytes < 1 || maxWait.isNegative()) {
+            throw new IllegalArgumentException("maxItems and maxBytes must be positive and maxWait not negative");
+        }
+        return new KeyedDispatcher<>(name, workers, queueCapacity, orderedByKey, keyOf, null,
+                new Batching<>(maxItems, maxBytes, maxWait.toNanos(), sizeOf, processor));
+    }
+
+    private record Batching<T>(int maxItems, long maxBytes, long maxWaitNanos, ToLongFunction<T> sizeOf,
+                               Consumer<List<T>> processor) {
+    }
+
+    private KeyedDispatcher(String name, int workers, int queueCapacity, boolean orderedByKey,
+                            Function<T, String> keyOf, Consumer<T> processor, Batching<T> batching) {
         if (workers < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("workers and queueCapacity must be positive: " + workers + ", " + queueCapacity);
         }
         this.orderedByKey = orderedByKey;
         this.keyOf = keyOf;
         this.processor = processor;
+        this.batching = batching;
         this.queues = new ArrayList<>(workers);
         this.workers = new ArrayList<>(workers);
         for (int i = 0; i < workers; i++) {
             ArrayBlockingQueue<T> q = new ArrayBlockingQueue<>(queueCapacity);
             queues.add(q);
-            Thread t = new Thread(() -> work(q), "relaybus-" + name + "-worker-" + i);
+            Runnable loop = batching == null ? () -> work(q) : () -> workBatches(q);
+            Thread t = new Thread(loop, "relaybus-" + name + "-worker-" + i);
             t.setDaemon(true);
             this.workers.add(t);
         }
@@ -201,6 +234,71 @@ public final class KeyedDispatcher<T> {
                 LOG.log(System.Logger.Level.ERROR, "Dispatcher processor failed; the worker goes on", t);
             } finally {
                 inFlight.decrementAndGet();
+                if (!stopped) {
+                    Thread.interrupted();
+                }
+            }
+        }
+    }
+
+    /** The batch worker loop: like {@link #work}, a batch at a time. */
+    private void workBatches(ArrayBlockingQueue<T> q) {
+        List<T> batch = new ArrayList<>(Math.min(batching.maxItems(), 1024));
+        T carry = null;   // taken while filling the previous batch, but over its byte bound
+        while (!stopped) {
+            T first = carry;
+            carry = null;
+            if (first == null) {
+                try {
+                    first = q.take();
+                } catch (InterruptedException e) {
+                    continue;
+                }
+            }
+            batch.add(first);
+            long bytes = batching.sizeOf().applyAsLong(first);
+            long deadline = System.nanoTime() + batching.maxWaitNanos();
+            while (batch.size() < batching.maxItems() && bytes < batching.maxBytes()) {
+                T next = q.poll();
+                if (next == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0 || closed) {
+                        break;
+                    }
+                    try {
+                        next = q.poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)), TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        if (stopped) {
+                            break;
+                        }
+                        continue;
+                    }
+                    if (next == null) {
+                        continue;
+                    }
+                }
+                long size = batching.sizeOf().applyAsLong(next);
+                if (bytes + size > batching.maxBytes()) {
+                    carry = next;
+                    break;
+                }
+                batch.add(next);
+                bytes += size;
+            }
+            if (refused) {
+                signalRoom();
+            }
+            if (stopped) {
+                break;   // abandoned with the rest: never processed, so the broker delivers them again
+            }
+            int n = batch.size();
+            try {
+                batching.processor().accept(batch);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "Dispatcher batch processor failed; the worker goes on", t);
+            } finally {
+                batch = new ArrayList<>(Math.min(batching.maxItems(), 1024));
+                inFlight.addAndGet(-n);
                 if (!stopped) {
                     Thread.interrupted();
                 }

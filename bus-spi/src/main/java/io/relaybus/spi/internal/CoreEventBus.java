@@ -1,5 +1,7 @@
 package io.relaybus.spi.internal;
 
+import io.relaybus.api.BatchHandler;
+import io.relaybus.api.BatchOptions;
 import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusException;
 import io.relaybus.api.BusFatalException;
@@ -12,10 +14,14 @@ import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import io.relaybus.spi.Transport;
+import io.relaybus.spi.core.BatchDeliveryProcessor;
 import io.relaybus.spi.core.BusMetrics;
+import io.relaybus.spi.core.DeliveryProcessor;
+import io.relaybus.spi.core.KeyedDispatcher;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -118,13 +124,32 @@ final class CoreEventBus implements EventBus {
 
     @Override
     public Subscription subscribe(SubscribeOptions options, EventHandler handler) {
+        Objects.requireNonNull(handler, "handler");
+        return start(options, (name, health, abandoned) -> new KeyedDispatcher<>(name, options.concurrency(),
+                queueCapacity, options.orderedByKey(), d -> d.event().keyOrNull(),
+                new DeliveryProcessor(name, handler, options.retry(), options.orderedByKey(), options.deadLetterTopic(),
+                        this::sendOpen, metrics, health, abandoned)));
+    }
+
+    @Override
+    public Subscription subscribeBatch(SubscribeOptions options, BatchOptions batching, BatchHandler handler) {
+        Objects.requireNonNull(batching, "batching");
+        Objects.requireNonNull(handler, "handler");
+        return start(options, (name, health, abandoned) -> KeyedDispatcher.batching(name, options.concurrency(),
+                queueCapacity, options.orderedByKey(), d -> d.event().keyOrNull(), batching.maxEvents(),
+                batching.maxBytes(), batching.maxWait(), d -> d.event().payload().length,
+                new BatchDeliveryProcessor(name, handler, options.retry(), options.deadLetterTopic(), this::sendOpen,
+                        metrics, health, abandoned)));
+    }
+
+    private Subscription start(SubscribeOptions options, CoreSubscription.Workers workers) {
         if (closed) {
             throw closedError();
         }
         validateTopic("topic", options.topic());
         validateTopic("deadLetterTopic", options.deadLetterTopic());
-        CoreSubscription s = new CoreSubscription(options, handler, transport, metrics, queueCapacity, closeTimeout,
-                this::sendOpen, subscriptions::remove);
+        CoreSubscription s = new CoreSubscription(options, transport, queueCapacity, closeTimeout, workers,
+                subscriptions::remove);
         subscriptions.add(s);
         if (closed) {   // close() ran while this subscription was being created: it missed it
             s.close();

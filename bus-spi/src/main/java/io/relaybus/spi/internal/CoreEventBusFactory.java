@@ -37,10 +37,10 @@ public final class CoreEventBusFactory implements EventBusFactory {
         }
         List<BusConfigException.Problem> keyProblems = new ArrayList<>();
         ConfigValues transportConfig = provider.configDef().parse(config, keyProblems);
-        if (keyProblems.isEmpty()) {
-            provider.validate(transportConfig, keyProblems);   // cross-key checks need every key parsed
-        }
-        problems.addAll(keyProblems);
+        // Cross-key checks run even when a key failed to parse (its default stands in), so every problem is
+        // reported at once; a check must not repeat a problem already reported for one of its keys.
+        provider.validate(transportConfig, keyProblems);
+        keyProblems.stream().distinct().forEach(problems::add);   // a cross-key check may repeat a key's problem
         if (!problems.isEmpty()) {
             throw new BusConfigException(problems);
         }

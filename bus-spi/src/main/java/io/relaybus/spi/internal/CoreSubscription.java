@@ -2,8 +2,6 @@ package io.relaybus.spi.internal;
 
 import io.relaybus.api.BusException;
 import io.relaybus.api.BusHealth;
-import io.relaybus.api.Event;
-import io.relaybus.api.EventHandler;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import io.relaybus.spi.Delivery;
@@ -11,8 +9,6 @@ import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportSubscription;
-import io.relaybus.spi.core.BusMetrics;
-import io.relaybus.spi.core.DeliveryProcessor;
 import io.relaybus.spi.core.KeyedDispatcher;
 import io.relaybus.spi.core.SubscriptionHealth;
 
@@ -23,12 +19,12 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
- * A subscription: the transport's intake feeding a {@link KeyedDispatcher} whose workers run a
- * {@link DeliveryProcessor}. Close is three steps: stop intake, drain the dispatcher, close the transport side. It
+ * A subscription: the transport's intake feeding a {@link KeyedDispatcher} whose workers run the handler's processor
+ * ({@code DeliveryProcessor} or {@code BatchDeliveryProcessor}). Close is three steps: stop intake, drain the dispatcher, close the transport side. It
  * runs on the caller's thread, or on a thread of its own when the caller is one of the subscription's workers (a
  * handler closing its own subscription) or when the subscription stopped on its own ({@link SubscriptionHealth}
  * failed).
@@ -50,9 +46,13 @@ final class CoreSubscription implements Subscription {
     private boolean shutDown;
     private boolean released;
 
-    CoreSubscription(SubscribeOptions options, EventHandler handler, Transport transport, BusMetrics metrics,
-                     int queueCapacity, Duration closeTimeout, Function<Event, CompletableFuture<?>> publisher,
-                     Consumer<CoreSubscription> onClose) {
+    /** Creates the subscription's dispatcher, with the processor that runs the application's handler. */
+    interface Workers {
+        KeyedDispatcher<Delivery> create(String name, SubscriptionHealth health, BooleanSupplier abandoned);
+    }
+
+    CoreSubscription(SubscribeOptions options, Transport transport, int queueCapacity, Duration closeTimeout,
+                     Workers workers, Consumer<CoreSubscription> onClose) {
         this.options = options;
         this.closeTimeout = closeTimeout;
         this.onClose = onClose;
@@ -60,10 +60,7 @@ final class CoreSubscription implements Subscription {
                 options.startFrom(), options.concurrency() * (queueCapacity + 1));
         this.name = spec.describe();
         this.health = new SubscriptionHealth(name, this::stopOnFailure);
-        DeliveryProcessor processor = new DeliveryProcessor(name, handler, options.retry(), options.orderedByKey(),
-                options.deadLetterTopic(), publisher, metrics, health, this::abandoned);
-        this.dispatcher = new KeyedDispatcher<>(name, options.concurrency(), queueCapacity,
-                options.orderedByKey(), d -> d.event().keyOrNull(), processor);
+        this.dispatcher = workers.create(name, health, this::abandoned);
         TransportSubscription ts;
         try {
             ts = transport.subscribe(spec, new Sink(dispatcher, health));
@@ -139,14 +136,20 @@ final class CoreSubscription implements Subscription {
 
     @Override
     public void close() {
+        boolean onWorker = dispatcher.isWorker(Thread.currentThread());
+        boolean first;
         synchronized (this) {
-            if (released) {
-                return;
-            }
+            first = !released;
             released = true;
         }
+        if (!first) {
+            if (!onWorker) {
+                awaitCompletion();   // closing elsewhere (from a handler, say): the bus must not disconnect first
+            }
+            return;
+        }
         health.closed();
-        if (dispatcher.isWorker(Thread.currentThread())) {
+        if (onWorker) {
             // A handler closing its own subscription: draining here would wait for this very handler.
             onThreadOfItsOwn("close", () -> {
                 shutDown();

@@ -1,0 +1,164 @@
+package io.relaybus.spi.core;
+
+import io.relaybus.api.BatchFailedException;
+import io.relaybus.api.BatchHandler;
+import io.relaybus.api.Event;
+import io.relaybus.api.RetryPolicy;
+import io.relaybus.spi.Delivery;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Runs a {@link BatchHandler} on one worker's batch of deliveries and settles them by the rules of
+ * {@link BatchHandler}: the same acknowledgement, retry and dead-letter rules as {@link DeliveryProcessor}, applied to
+ * the batch's still-pending tail.
+ *
+ * <ol>
+ *   <li>Handler returns: every pending delivery is acknowledged, in order.</li>
+ *   <li>Handler throws a {@link BatchFailedException} naming event {@code i}: the pending deliveries before it are
+ *       acknowledged; it and the rest are handled again after the policy's backoff. Attempts belong to the first
+ *       pending event: when it used them up it alone is dead-lettered and the rest go on with a fresh budget.</li>
+ *   <li>Handler throws anything else: the whole pending batch is handled again; once its first event used up the
+ *       attempts, the rest of the batch is handled one event at a time, so a failure can only be that event's.</li>
+ * </ol>
+ * Retries are always in place on the worker, which keeps per-key order. A dead letter that can never be stored stops
+ * the subscription with the rest of the batch unsettled. Interrupts as in {@link DeliveryProcessor}. Thread safe;
+ * runs on dispatcher workers.
+ */
+public final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
+
+    private final BatchHandler handler;
+    private final RetryPolicy retry;
+    private final BusMetrics metrics;
+    private final SubscriptionHealth health;
+    private final BooleanSupplier abandoned;
+    private final DeadLetters deadLetters;
+
+    /** Parameters as for {@link DeliveryProcessor}. */
+    public BatchDeliveryProcessor(String subscription, BatchHandler handler, RetryPolicy retry, String deadLetterTopic,
+                                  Function<Event, ? extends CompletableFuture<?>> deadLetterPublisher,
+                                  BusMetrics metrics, SubscriptionHealth health, BooleanSupplier abandoned) {
+        this.handler = handler;
+        this.retry = retry;
+        this.metrics = metrics;
+        this.health = health;
+        this.abandoned = abandoned;
+        this.deadLetters = new DeadLetters(subscription, deadLetterTopic, deadLetterPublisher, metrics, health,
+                abandoned);
+    }
+
+    @Override
+    public void accept(List<Delivery> batch) {
+        if (health.failed()) {
+            return;   // the subscription stopped: leave everything to the broker, in order
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            metrics.consumed();
+        }
+        int from = 0;          // batch[from..] is pending
+        int attempt = 1;       // of batch[from]
+        boolean oneByOne = false;
+        while (from < batch.size()) {
+            int to = oneByOne ? from + 1 : batch.size();
+            List<Delivery> pending = batch.subList(from, to);
+            List<Event> events = new ArrayList<>(pending.size());
+            for (Delivery d : pending) {
+                events.add(d.event());
+            }
+            Throwable failure = null;
+            long startNanos = System.nanoTime();
+            try {
+                handler.handle(events);
+            } catch (Throwable t) {
+                failure = t;
+            }
+            if (Thread.currentThread().isInterrupted() || failure instanceof InterruptedException) {
+                if (abandoned.getAsBoolean()) {
+                    Thread.currentThread().interrupt();
+                    return;   // draining timed out: leave unsettled, the broker redelivers
+                }
+                Thread.interrupted();   // a stray interrupt: settle by the rules
+            }
+            if (failure == null) {
+                metrics.batchHandled(events.size(), System.nanoTime() - startNanos);
+                recordHandled(events);
+                ackAll(pending);
+                from = to;
+                attempt = 1;
+                continue;
+            }
+            int failed = failedIndex(failure, events);
+            if (failed > 0) {
+                recordHandled(events.subList(0, failed));
+                ackAll(pending.subList(0, failed));
+                from += failed;
+                attempt = 1;   // a new first pending event: its own budget
+            }
+            metrics.handlerFailed();
+            Throwable cause = failure instanceof BatchFailedException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (attempt >= retry.maxAttempts()) {
+                if (failed < 0 && !oneByOne && to - from > 1) {
+                    oneByOne = true;   // unnamed failure: find the events that really fail, one at a time
+                    attempt = 1;
+                    continue;
+                }
+                if (!deadLetters.deadLetter(batch.get(from), cause, attempt)) {
+                    return;   // not stored: the subscription stopped or is abandoned; the rest stay unsettled
+                }
+                from++;
+                attempt = 1;
+                continue;
+            }
+            metrics.retried();
+            if (!deadLetters.sleep(retry.backoffAfter(attempt))) {
+                return;
+            }
+            attempt++;
+        }
+    }
+
+    /** The index in {@code events} that a {@link BatchFailedException} names, or -1 when it names none. */
+    private static int failedIndex(Throwable failure, List<Event> events) {
+        if (!(failure instanceof BatchFailedException b)) {
+            return -1;
+        }
+        if (b.event() == null) {
+            return b.index() < events.size() ? b.index() : -1;
+        }
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i) == b.event()) {
+                return i;
+            }
+        }
+        for (int i = 0; i < events.size(); i++) {
+            if (events.get(i).id().equals(b.event().id())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void recordHandled(List<Event> events) {
+        long now = toMicros(Instant.now());
+        for (Event e : events) {
+            metrics.handled(toMicros(e.timestamp()), now);
+        }
+    }
+
+    private void ackAll(List<Delivery> deliveries) {
+        for (Delivery d : deliveries) {
+            deadLetters.ack(d);
+        }
+    }
+
+    private static long toMicros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
+    }
+}

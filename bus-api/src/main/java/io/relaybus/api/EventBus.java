@@ -4,6 +4,7 @@ import io.relaybus.api.bootstrap.EventBusFactory;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletionStage;
 
@@ -69,6 +70,15 @@ public interface EventBus extends AutoCloseable {
     BusHealth health();
 
     MetricsSnapshot metrics();
+
+    /**
+     * The transport's own client object of the given type, for tooling that reads it (for example a metrics binder
+     * taking Kafka's {@code Producer}, or jnats's {@code Connection}); empty when the transport has none of that type.
+     * The bus owns it: closing or reconfiguring it breaks the bus.
+     */
+    default <T> Optional<T> unwrap(Class<T> type) {
+        return Optional.empty();
+    }
 
     /** Closes every subscription (draining in-flight handlers), waits for outstanding publishes, then disconnects. */
     @Override

@@ -1,6 +1,10 @@
 package io.relaybus.api;
 
+import io.relaybus.api.interceptor.EventInterceptor;
+
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -12,6 +16,7 @@ import java.util.Properties;
 public final class EventBusBuilder {
 
     private final Map<String, Object> config = new LinkedHashMap<>();
+    private final List<EventInterceptor> interceptors = new ArrayList<>();
     private ClassLoader classLoader;
 
     EventBusBuilder() {
@@ -38,7 +43,16 @@ public final class EventBusBuilder {
     }
 
     /**
-     * The class loader used to find transports; defaults to the thread's context class loader, else this class's.
+     * Adds an interceptor; see {@link EventInterceptor}. Interceptors added here run before those named in
+     * {@code bus.interceptors}, in the order added.
+     */
+    public EventBusBuilder interceptor(EventInterceptor interceptor) {
+        interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+        return this;
+    }
+
+    /**
+     * The class loader used to find transports and interceptors named in {@code bus.interceptors}; defaults to the thread's context class loader, else this class's.
      * A Connect plugin or an application server passes its own.
      */
     public EventBusBuilder classLoader(ClassLoader loader) {
@@ -60,7 +74,7 @@ public final class EventBusBuilder {
         if (loader == null) {
             loader = EventBusBuilder.class.getClassLoader();
         }
-        return EventBus.factory(loader).open(Map.copyOf(withoutNulls()), loader);
+        return EventBus.factory(loader).open(Map.copyOf(withoutNulls()), List.copyOf(interceptors), loader);
     }
 
     private Map<String, Object> withoutNulls() {

@@ -1,5 +1,7 @@
 package io.relaybus.api;
 
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -45,6 +47,29 @@ public interface Subscription extends AutoCloseable {
      * own or was closed. The detail names the subscription ({@code topic[group]}) and the cause.
      */
     BusHealth health();
+
+    /** Events taken in from the broker and not yet settled: queued for a worker or being handled. A snapshot. */
+    default int queuedEvents() {
+        return 0;
+    }
+
+    /**
+     * How many events the broker holds for this subscription that it has not delivered to it yet (Kafka: the
+     * records between the consumer's position and the end of its partitions; JetStream: the consumer's pending
+     * count), when the broker knows it; empty otherwise. May ask the broker: do not call it per event.
+     */
+    default OptionalLong lag() {
+        return OptionalLong.empty();
+    }
+
+    /**
+     * The transport's own client object behind this subscription, of the given type (for example Kafka's
+     * {@code Consumer}, once {@link #ready()} completed), for tooling that reads it; empty when there is none. The bus
+     * owns it: closing or reconfiguring it breaks the subscription.
+     */
+    default <T> Optional<T> unwrap(Class<T> type) {
+        return Optional.empty();
+    }
 
     /**
      * Drains and closes; blocks until done or the bus's close timeout passed. Called from one of this subscription's

@@ -41,20 +41,7 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) {
-        quietLogging();
         System.exit(run(args, System.out, System.err));
-    }
-
-    /**
-     * The transports log through System.Logger (java.util.logging by default) and the clients through SLF4J
-     * (slf4j-simple, warn, see simplelogger.properties): INFO lines would break the progress bar, warnings stay.
-     */
-    private static void quietLogging() {
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        root.setLevel(java.util.logging.Level.WARNING);
-        for (java.util.logging.Handler h : root.getHandlers()) {
-            h.setLevel(java.util.logging.Level.WARNING);
-        }
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {

@@ -6,6 +6,7 @@ import io.relaybus.api.PublishReceipt;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -61,6 +62,14 @@ public interface Transport extends AutoCloseable {
      * default accepts every name.
      */
     default void validateTopic(String topic) {
+    }
+
+    /**
+     * The client object of the given type this transport owns (its producer, connection, ...), for read-only tooling
+     * such as metrics binders; backs {@link io.relaybus.api.EventBus#unwrap}. The default has none.
+     */
+    default <T> Optional<T> unwrap(Class<T> type) {
+        return Optional.empty();
     }
 
     /** The connection's health; cheap, may be called often. */

@@ -35,7 +35,9 @@ public interface TransportProvider {
     /**
      * Checks combinations of keys that are each valid alone but clash together (for example acknowledgements that
      * contradict idempotence), adding one problem per clash that names the keys. Runs after every key was parsed,
-     * and its problems are reported together with theirs, before {@link #create} runs. The default finds none.
+     * even when some failed (those hold their default; {@code problems} already names them, so do not report them
+     * again), and its problems are reported together with theirs, before {@link #create} runs. The default finds
+     * none.
      */
     default void validate(ConfigValues values, List<BusConfigException.Problem> problems) {
     }

@@ -14,6 +14,8 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The transports found on a class loader, and the rules for choosing one. It never guesses:
@@ -29,7 +31,7 @@ import java.util.regex.Pattern;
  */
 public final class TransportRegistry {
 
-    private static final System.Logger LOG = System.getLogger(TransportRegistry.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TransportRegistry.class);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     /** The default transport, built into bus-spi. */
@@ -67,7 +69,7 @@ public final class TransportRegistry {
                 p = it.next();
             } catch (ServiceConfigurationError | LinkageError e) {
                 failures.add(describe(e));
-                LOG.log(System.Logger.Level.WARNING, "A transport provider failed to load: " + describe(e), e);
+                LOG.warn("A transport provider failed to load: " + describe(e), e);
                 continue;
             }
             String name;
@@ -131,7 +133,7 @@ public final class TransportRegistry {
         TransportProvider p = providers.get(name);
         if (p != null) {
             if (!failures.isEmpty()) {
-                LOG.log(System.Logger.Level.WARNING, "Using transport {0}; other providers failed to load: {1}",
+                LOG.warn("Using transport {}; other providers failed to load: {}",
                         name, failures);
             }
             return p;

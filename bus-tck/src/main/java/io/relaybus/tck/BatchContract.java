@@ -11,6 +11,7 @@ import io.relaybus.api.StartPosition;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -33,12 +34,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Batch handling ({@link EventBus#subscribeBatch}) on the transport under test: the runtime forms batches from what
  * the transport delivers, so every transport gets it without code of its own, and these tests show the guarantees
  * survive the transport's acknowledgement model (Kafka commits and JetStream acks over the handled prefix).
- * Composed into {@link TransportCompatibilityKit} as its "Batches" contract.
+ * Composed into {@link TransportCompatibilityKit} as its "Batches" contract (tag {@code tck-batches}).
  */
-public abstract class BatchContract {
-
-    /** The kit this contract runs in: its buses, names, features and timeouts. */
-    protected abstract TransportCompatibilityKit kit();
+@Tag("tck-batches")
+public abstract class BatchContract extends KitContract {
 
     private Subscription subscribeBatchReady(EventBus bus, SubscribeOptions options, BatchOptions batching,
                                              BatchHandler handler) {

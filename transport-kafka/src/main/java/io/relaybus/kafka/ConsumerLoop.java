@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One consumer of a {@link KafkaSubscription}, from its first poll to its close, on the subscription's poll thread.
@@ -55,7 +57,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ConsumerLoop {
 
-    private static final System.Logger LOG = System.getLogger(ConsumerLoop.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerLoop.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final long PARTITION_REFRESH_MS = 30_000;
     static final int POSITIONING_ATTEMPTS = 5;
@@ -105,6 +107,11 @@ final class ConsumerLoop {
     }
 
     /** From any thread: interrupts a blocking call of the consumer (close). */
+    /** The consumer, for read-only use from other threads ({@code metrics()} is thread safe). */
+    Consumer<byte[], byte[]> consumer() {
+        return consumer;
+    }
+
     void wakeup() {
         consumer.wakeup();
     }
@@ -143,7 +150,7 @@ final class ConsumerLoop {
                     return parts;
                 }
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                LOG.log(System.Logger.Level.DEBUG, "No metadata for {0} yet", spec.topic());
+                LOG.debug("No metadata for {} yet", spec.topic());
             } catch (WakeupException e) {
                 break;
             }
@@ -218,7 +225,7 @@ final class ConsumerLoop {
                 subscription.ready().complete(null);
             }
         } catch (RetriableException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Kafka subscription {0}: readiness check failed, tried again: {1}",
+            LOG.debug("Kafka subscription {}: readiness check failed, tried again: {}",
                     spec.describe(), e.toString());
         }
     }
@@ -302,8 +309,8 @@ final class ConsumerLoop {
             positioningFailures++;
             long backoff = Math.min(10_000, 500L << Math.min(positioningFailures - 1, 5));
             nextPositioning = System.currentTimeMillis() + backoff;
-            LOG.log(System.Logger.Level.WARNING, "Kafka subscription {0}: could not look up the position of {1} "
-                    + "({2}); their records wait, trying again in {3} ms. If this repeats, check that the brokers "
+            LOG.warn("Kafka subscription {}: could not look up the position of {} "
+                    + "({}); their records wait, trying again in {} ms. If this repeats, check that the brokers "
                     + "are reachable.", spec.describe(), unpositioned, e.toString(), backoff);
         }
     }
@@ -334,7 +341,7 @@ final class ConsumerLoop {
         // On the first assignment startFrom decides; partitions added later hold only events newer than this
         // subscription, so they are read from their beginning. (An empty list would mean every partition.)
         if (fromStart.isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, "Kafka subscription {0}: resuming at {1}", spec.describe(), resumeAt);
+            LOG.debug("Kafka subscription {}: resuming at {}", spec.describe(), resumeAt);
         } else if (first && spec.startFrom() == StartPosition.LATEST) {
             consumer.seekToEnd(fromStart);
         } else {
@@ -393,8 +400,8 @@ final class ConsumerLoop {
         for (PartitionState s : states) {
             try {
                 if (!s.awaitDrained(deadline)) {
-                    LOG.log(System.Logger.Level.INFO, "Kafka subscription {0}: events of {1} still being handled "
-                            + "after {2} ms; they are delivered again", spec.describe(), s.partition, wait);
+                    LOG.info("Kafka subscription {}: events of {} still being handled "
+                            + "after {} ms; they are delivered again", spec.describe(), s.partition, wait);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -425,7 +432,7 @@ final class ConsumerLoop {
             owned.forEach((tp, s) -> resume.put(tp, s.committable()));
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Closing the Kafka consumer of " + spec.describe() + " failed; "
+            LOG.warn("Closing the Kafka consumer of " + spec.describe() + " failed; "
                     + "events it had not committed are delivered again", e);
         } finally {
             owned.clear();

@@ -13,6 +13,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The offset commits of one group consumer: what may be committed (the contiguous handled prefix of each
@@ -22,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class GroupCommits {
 
-    private static final System.Logger LOG = System.getLogger(GroupCommits.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommits.class);
 
     private final Consumer<byte[], byte[]> consumer;
     private final String describe;
@@ -63,8 +65,8 @@ final class GroupCommits {
         Set<PartitionState> states = new HashSet<>(owned);
         consumer.commitAsync(offsets, (done, error) -> {
             if (error != null) {
-                LOG.log(System.Logger.Level.DEBUG, "Kafka subscription {0}: commit failed, retried at the next "
-                        + "interval: {1}", describe, error.toString());
+                LOG.debug("Kafka subscription {}: commit failed, retried at the next "
+                        + "interval: {}", describe, error.toString());
                 return;
             }
             committed(states, done);
@@ -85,8 +87,8 @@ final class GroupCommits {
             } catch (WakeupException e) {
                 // a wakeup from close() hit the commit; commit once more
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Kafka subscription {0}: committing {1} failed; those events "
-                        + "will be delivered again: {2}", describe, offsets, e.toString());
+                LOG.warn("Kafka subscription {}: committing {} failed; those events "
+                        + "will be delivered again: {}", describe, offsets, e.toString());
                 return;
             }
         }
@@ -112,8 +114,8 @@ final class GroupCommits {
                 // close() woke the consumer; try again
             } catch (RebalanceInProgressException e) {
                 if (System.nanoTime() > deadline) {
-                    LOG.log(System.Logger.Level.WARNING, "Kafka subscription {0}: the group kept rebalancing; "
-                            + "{1} not committed, those events will be delivered again", describe, offsets);
+                    LOG.warn("Kafka subscription {}: the group kept rebalancing; "
+                            + "{} not committed, those events will be delivered again", describe, offsets);
                     return;
                 }
                 try {
@@ -122,8 +124,8 @@ final class GroupCommits {
                     // try again
                 }
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Kafka subscription {0}: committing {1} on close failed; those "
-                        + "events will be delivered again: {2}", describe, offsets, e.toString());
+                LOG.warn("Kafka subscription {}: committing {} on close failed; those "
+                        + "events will be delivered again: {}", describe, offsets, e.toString());
                 return;
             }
         }

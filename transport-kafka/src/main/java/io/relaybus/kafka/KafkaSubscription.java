@@ -9,15 +9,21 @@ import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportSubscription;
 import io.relaybus.spi.config.ConfigValues;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One subscription: a poll thread that runs one {@link ConsumerLoop} (its own consumer) at a time, handing records to
@@ -43,7 +49,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class KafkaSubscription implements TransportSubscription {
 
-    private static final System.Logger LOG = System.getLogger(KafkaSubscription.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSubscription.class);
 
     /**
      * How a failed consumer is replaced: after failure n (counted since the last healthy consumer) the subscription
@@ -108,6 +114,36 @@ final class KafkaSubscription implements TransportSubscription {
         return ready;
     }
 
+    /**
+     * The sum of the current consumer's per-partition {@code records-lag} metrics; empty until it fetched a
+     * partition.
+     */
+    @Override
+    public OptionalLong lag() {
+        ConsumerLoop l = loop;
+        if (l == null) {
+            return OptionalLong.empty();
+        }
+        long sum = 0;
+        boolean known = false;
+        for (Map.Entry<MetricName, ? extends Metric> m : l.consumer().metrics().entrySet()) {
+            if (m.getKey().name().equals("records-lag") && m.getKey().group().equals("consumer-fetch-manager-metrics")
+                    && m.getValue().metricValue() instanceof Double d && !d.isNaN()) {
+                sum += d.longValue();
+                known = true;
+            }
+        }
+        return known ? OptionalLong.of(sum) : OptionalLong.empty();
+    }
+
+    /** The current consumer (a restart replaces it). */
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        ConsumerLoop l = loop;
+        Consumer<byte[], byte[]> c = l == null ? null : l.consumer();
+        return type.isInstance(c) ? Optional.of(type.cast(c)) : Optional.empty();
+    }
+
     @Override
     public void pause() {
         paused = true;
@@ -139,7 +175,7 @@ final class KafkaSubscription implements TransportSubscription {
                 Thread.currentThread().interrupt();
             }
             if (thread.isAlive()) {
-                LOG.log(System.Logger.Level.WARNING, "Kafka subscription {0}: the poll thread did not stop in time",
+                LOG.warn("Kafka subscription {}: the poll thread did not stop in time",
                         spec.describe());
             }
         }
@@ -174,7 +210,7 @@ final class KafkaSubscription implements TransportSubscription {
     void intakeHealthy() {
         if (degraded) {
             degraded = false;
-            LOG.log(System.Logger.Level.INFO, "Kafka subscription {0}: the restarted consumer is reading again",
+            LOG.info("Kafka subscription {}: the restarted consumer is reading again",
                     spec.describe());
             sink.intakeRecovered();
         }
@@ -252,7 +288,7 @@ final class KafkaSubscription implements TransportSubscription {
         long backoff = restarts.backoffMs(failures);
         String reason = "the Kafka consumer failed (" + KafkaErrors.unwrap(failure) + "); restarting it in " + backoff
                 + " ms (attempt " + failures + " of " + restarts.maxConsecutiveFailures() + ")";
-        LOG.log(System.Logger.Level.WARNING, "Kafka subscription " + spec.describe() + ": " + reason + ". It goes on "
+        LOG.warn("Kafka subscription " + spec.describe() + ": " + reason + ". It goes on "
                 + "from the last committed offsets; if this repeats, check the brokers at " + bootstrap + " and the "
                 + "kafka.consumer.* settings.", failure);
         degraded = true;
@@ -276,7 +312,7 @@ final class KafkaSubscription implements TransportSubscription {
         if (ready.completeExceptionally(failure)) {
             return;
         }
-        LOG.log(System.Logger.Level.ERROR, "Kafka subscription " + spec.describe() + " stopped: " + failure.getMessage()
+        LOG.error("Kafka subscription " + spec.describe() + " stopped: " + failure.getMessage()
                 + ". Fix the cause and subscribe again.", e);
         sink.intakeFailed(failure);
     }
@@ -291,7 +327,7 @@ final class KafkaSubscription implements TransportSubscription {
                 if (System.currentTimeMillis() > readyDeadline) {
                     ready.completeExceptionally(e);
                 }
-                LOG.log(System.Logger.Level.WARNING, "Kafka subscription {0}: {1}", spec.describe(), e.getMessage());
+                LOG.warn("Kafka subscription {}: {}", spec.describe(), e.getMessage());
                 sleepQuietly(1000);
             }
         }

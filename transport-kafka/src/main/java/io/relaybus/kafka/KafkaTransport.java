@@ -23,11 +23,14 @@ import org.apache.kafka.common.config.ConfigException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Kafka transport: one idempotent {@link KafkaProducer} shared by all publishes, one Admin client for topics and
@@ -40,7 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class KafkaTransport implements Transport {
 
-    private static final System.Logger LOG = System.getLogger(KafkaTransport.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTransport.class);
     private static final long HEALTH_REFRESH_MS = 1_000;
     private static final long HEALTH_STALE_MS = 15_000;
 
@@ -64,6 +67,7 @@ final class KafkaTransport implements Transport {
     private volatile long lastSendFailed;
     private volatile String lastSendError;
     private volatile long lastHealthCheck;
+    private volatile long lastClusterFailure;    // System.currentTimeMillis() of the last failed describeCluster
     private volatile boolean closed;
 
     KafkaTransport(String clientId, ConfigValues config) {
@@ -196,6 +200,11 @@ final class KafkaTransport implements Transport {
     }
 
     @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        return type.isInstance(producer) ? Optional.of(type.cast(producer)) : Optional.empty();
+    }
+
+    @Override
     public BusHealth health() {
         if (closed) {
             return BusHealth.down("closed");
@@ -208,11 +217,15 @@ final class KafkaTransport implements Transport {
         if (lastSendFailed > lastSendOk && now - lastSendFailed < 60_000) {
             return BusHealth.degraded(where + ": the last publish failed: " + lastSendError);
         }
-        if (now - lastClusterAnswer < HEALTH_STALE_MS) {
+        // Judged by the last check that completed, not by the age of the last answer: a bus whose health nobody asked
+        // for a while is not degraded for that. A check still unanswered after HEALTH_STALE_MS counts as a failure.
+        boolean pendingTooLong = healthCheckRunning.get() && now - lastHealthCheck > HEALTH_STALE_MS;
+        if (lastClusterAnswer != 0 && lastClusterAnswer >= lastClusterFailure && !pendingTooLong) {
             return BusHealth.up(where + ": " + brokerCount + " broker(s) answering");
         }
         return BusHealth.degraded(where + ": no answer from the cluster" + (lastClusterAnswer == 0 ? ""
-                : " since " + java.time.Instant.ofEpochMilli(lastClusterAnswer)) + " (" + lastClusterError + ")");
+                : " since " + java.time.Instant.ofEpochMilli(lastClusterAnswer)) + " (" + lastClusterError
+                + "); check that the brokers in kafka.bootstrap.servers are running and reachable");
     }
 
     /** Asks the cluster for its brokers in the background; health() reads the last answer and never waits. */
@@ -229,11 +242,13 @@ final class KafkaTransport implements Transport {
                     lastClusterAnswer = System.currentTimeMillis();
                 } else {
                     lastClusterError = KafkaErrors.unwrap(e).toString();
+                    lastClusterFailure = System.currentTimeMillis();
                 }
                 healthCheckRunning.set(false);
             });
         } catch (RuntimeException e) {
             lastClusterError = e.toString();
+            lastClusterFailure = System.currentTimeMillis();
             healthCheckRunning.set(false);
         }
     }
@@ -266,7 +281,7 @@ final class KafkaTransport implements Transport {
             // Waits for outstanding sends up to the delivery timeout; their futures complete on the completions thread.
             producer.close(settings.deliveryTimeout());
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Closing the Kafka producer of " + clientId + " failed", e);
+            LOG.warn("Closing the Kafka producer of " + clientId + " failed", e);
         }
         completions.close(Duration.ofSeconds(5));
         admin.close(Duration.ofSeconds(5));

@@ -15,6 +15,8 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A core-NATS subscription: a plain subscription on the topic's subject, or a queue subscription for a group (NATS
@@ -30,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class CoreNatsSubscription implements TransportSubscription {
 
-    private static final System.Logger LOG = System.getLogger(CoreNatsSubscription.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CoreNatsSubscription.class);
 
     private final Connection connection;
     private final SubscriptionSpec spec;
@@ -52,7 +54,7 @@ final class CoreNatsSubscription implements TransportSubscription {
         subscription.setPendingLimits(config.values().getInt(NatsConfig.CORE_PENDING_LIMIT_CONFIG),
                 config.values().getLong(NatsConfig.CORE_PENDING_BYTES_CONFIG));
         if (spec.startFrom() == StartPosition.EARLIEST) {
-            LOG.log(System.Logger.Level.INFO, "{0}: core NATS stores nothing; startFrom EARLIEST receives only events "
+            LOG.info("{}: core NATS stores nothing; startFrom EARLIEST receives only events "
                     + "published from now on (use nats.mode=jetstream for replay)", spec.describe());
         }
         this.loop = new Thread(() -> run(config.publishTimeout()), "relaybus-nats-core-" + spec.describe());
@@ -143,7 +145,7 @@ final class CoreNatsSubscription implements TransportSubscription {
                 try {
                     event = HeaderCodec.decode(msg, spec.topic(), false);
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.ERROR, "A message on " + msg.getSubject() + " cannot be read as an "
+                    LOG.error("A message on " + msg.getSubject() + " cannot be read as an "
                             + "event and is dropped", e);
                     continue;
                 }

@@ -14,6 +14,10 @@ import io.relaybus.api.StartPosition;
 import io.relaybus.spi.SubscriptionSpec;
 
 import java.io.IOException;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The JetStream consumer of one subscription: created, or bound to when the group's durable consumer exists, created
@@ -32,7 +36,7 @@ import java.io.IOException;
  */
 final class DurableConsumer {
 
-    private static final System.Logger LOG = System.getLogger(DurableConsumer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DurableConsumer.class);
     private static final int CONSUMER_NOT_FOUND = 10014;
 
     private final Connection connection;
@@ -70,6 +74,16 @@ final class DurableConsumer {
         return setUp(null);
     }
 
+    /** The consumer's {@code num_pending}; empty before {@link #create()}, when it is gone or the server is not reached. */
+    OptionalLong pending() {
+        try {
+            ConsumerInfo info = stream == null ? null : info();
+            return info == null ? OptionalLong.empty() : OptionalLong.of(info.getNumPending());
+        } catch (IOException | JetStreamApiException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
     /** Whether the consumer (or its whole stream) no longer exists. */
     boolean gone() throws IOException, JetStreamApiException {
         return info() == null;
@@ -88,7 +102,7 @@ final class DurableConsumer {
         if (start != null && jsm.getStreamInfo(stream).getStreamState().getLastSequence() < start - 1) {
             start = 1L;
         }
-        LOG.log(System.Logger.Level.WARNING, "Consumer {0} of {1} is gone; creating it again from {2}", name,
+        LOG.warn("Consumer {} of {} is gone; creating it again from {}", name,
                 spec.describe(), start == null ? "the configured start position" : "stream sequence " + start);
         return setUp(start);
     }
@@ -101,8 +115,8 @@ final class DurableConsumer {
         try {
             jsm.deleteConsumer(stream, name);
         } catch (IOException | JetStreamApiException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Could not delete consumer {0}; the server removes it when "
-                    + "inactive: {1}", name, e.toString());
+            LOG.debug("Could not delete consumer {}; the server removes it when "
+                    + "inactive: {}", name, e.toString());
         }
     }
 
@@ -159,8 +173,8 @@ final class DurableConsumer {
                         .maxAckPending(raise ? maxAckPending : cc.getMaxAckPending())
                         .ackWait(config.ackWait()).maxDeliver(-1).build());
             } catch (JetStreamApiException e) {
-                LOG.log(limited ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "Consumer {0} kept its "
-                        + "settings (update refused: {1}){2}", name, e.getErrorDescription(), limited ? "; its "
+                LOG.atLevel(limited ? Level.WARN : Level.INFO).log("Consumer {} kept its "
+                        + "settings (update refused: {}){}", name, e.getErrorDescription(), limited ? "; its "
                         + "max_deliver of " + cc.getMaxDeliver() + " makes the server stop delivering an event that "
                         + "was handed back that often (subscriptions closing), without a dead letter: set it to -1 "
                         + "(nats consumer edit)" : "");

@@ -24,6 +24,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Opens the jnats {@link Connection} for a transport: servers, reconnect policy (forever, once connected),
@@ -32,7 +35,7 @@ import java.util.stream.Collectors;
  */
 final class NatsConnector {
 
-    private static final System.Logger LOG = System.getLogger(NatsConnector.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NatsConnector.class);
 
     private NatsConnector() {
     }
@@ -49,7 +52,12 @@ final class NatsConnector {
      * @throws BusFatalException     when the server refused the credentials
      */
     static Connection connect(NatsConfig config, String clientId) {
-        LoggingErrorListener errors = new LoggingErrorListener();
+        return connect(config, clientId, new PublishPermissions());
+    }
+
+    /** {@link #connect(NatsConfig, String)}, telling {@code permissions} of the publishes the server refuses. */
+    static Connection connect(NatsConfig config, String clientId, PublishPermissions permissions) {
+        LoggingErrorListener errors = new LoggingErrorListener(permissions);
         Options options;
         try {
             options = options(config, clientId, errors);
@@ -129,7 +137,7 @@ final class NatsConnector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Closing the NATS connection failed", e);
+            LOG.debug("Closing the NATS connection failed", e);
         }
     }
 
@@ -226,10 +234,20 @@ final class NatsConnector {
     /** jnats problems into the platform logger, without stack-trace noise for routine reconnects. */
     private static final class LoggingErrorListener implements ErrorListener {
         final CompletableFuture<String> authFailure = new CompletableFuture<>();
+        private final PublishPermissions permissions;
+
+        LoggingErrorListener(PublishPermissions permissions) {
+            this.permissions = permissions;
+        }
 
         @Override
         public void errorOccurred(Connection conn, String error) {
-            LOG.log(System.Logger.Level.WARNING, "NATS server error: {0}", error);
+            if (permissions.serverError(error)) {
+                // The publish fails with a fatal error that says so; one line per refused publish is enough.
+                LOG.debug("NATS server error: {}", error);
+                return;
+            }
+            LOG.warn("NATS server error: {}; check the server log and this client's permissions", error);
             String lower = String.valueOf(error).toLowerCase(java.util.Locale.ROOT);
             if (lower.contains("authorization violation") || lower.contains("authentication")) {
                 authFailure.complete(error);
@@ -238,12 +256,12 @@ final class NatsConnector {
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            LOG.log(System.Logger.Level.DEBUG, "NATS connection exception: {0}", Names.redactAll(exp.toString()));
+            LOG.debug("NATS connection exception: {}", Names.redactAll(exp.toString()));
         }
 
         @Override
         public void slowConsumerDetected(Connection conn, Consumer consumer) {
-            LOG.log(System.Logger.Level.WARNING, "NATS slow consumer: a core-mode subscription fell behind and the "
+            LOG.warn("NATS slow consumer: a core-mode subscription fell behind and the "
                     + "client drops events (raise " + NatsConfig.CORE_PENDING_LIMIT_CONFIG + " or concurrency)");
         }
     }
@@ -257,10 +275,9 @@ final class NatsConnector {
 
         @Override
         public void connectionEvent(Connection conn, Events type, Long time, String uriDetails) {
-            System.Logger.Level level = type == Events.DISCONNECTED ? System.Logger.Level.WARNING
-                    : System.Logger.Level.INFO;
+            Level level = type == Events.DISCONNECTED ? Level.WARN : Level.INFO;
             String url = conn.getConnectedUrl();
-            LOG.log(level, "NATS connection {0}{1}", type.name().toLowerCase(),
+            LOG.atLevel(level).log("NATS connection {}{}", type.name().toLowerCase(),
                     url == null ? "" : " (" + Names.redact(url) + ")");
         }
     }

@@ -9,6 +9,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One JetStream message handed to the runtime. Settling maps onto JetStream acknowledgements: {@link #ack()} is
@@ -21,7 +23,7 @@ import java.util.Set;
  */
 final class NatsDelivery implements Delivery {
 
-    private static final System.Logger LOG = System.getLogger(NatsDelivery.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(NatsDelivery.class);
     private static final VarHandle SETTLED;
 
     static {
@@ -111,7 +113,7 @@ final class NatsDelivery implements Delivery {
         try {
             message.inProgress();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "in-progress for event {0} not sent: {1}", event.id(), e.toString());
+            LOG.debug("in-progress for event {} not sent: {}", event.id(), e.toString());
         }
     }
 
@@ -123,7 +125,7 @@ final class NatsDelivery implements Delivery {
         try {
             action.run();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Could not send {0} for event {1} (stream sequence {2}): {3}; the "
+            LOG.warn("Could not send {} for event {} (stream sequence {}): {}; the "
                     + "server will deliver it again after the ack wait", what, event.id(), streamSequence, e.toString());
         }
     }

@@ -19,6 +19,7 @@ import io.relaybus.spi.TransportSubscription;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A JetStream pull consumer feeding the runtime's {@link DeliverySink}, with one pull-loop thread.
@@ -88,7 +92,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class PullConsumerSubscription implements TransportSubscription {
 
-    private static final System.Logger LOG = System.getLogger(PullConsumerSubscription.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PullConsumerSubscription.class);
     private static final long MAX_BACKOFF_MS = 30_000;
     private static final long POLL_WAIT_MS = 100;
     private static final long IDLE_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
@@ -169,6 +173,12 @@ final class PullConsumerSubscription implements TransportSubscription {
     /** The consumer's name on the server. */
     String consumerName() {
         return consumer.name();
+    }
+
+    /** The consumer's {@code num_pending}, asked from the server. */
+    @Override
+    public OptionalLong lag() {
+        return consumer.pending();
     }
 
     @Override
@@ -256,7 +266,7 @@ final class PullConsumerSubscription implements TransportSubscription {
                             e.toString()) + "); restarting in " + backoff + " ms" + (connected ? " (restart " + failures
                             + " of " + NatsConfig.INTAKE_MAX_RESTARTS_CONFIG + "=" + maxRestarts + ")"
                             : " once the connection is back");
-                    LOG.log(degraded ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING, "{0}: {1}",
+                    LOG.atLevel(degraded ? Level.DEBUG : Level.WARN).log("{}: {}",
                             spec.describe(), reason);
                     degraded = true;
                     sink.intakeDegraded(reason);
@@ -317,7 +327,7 @@ final class PullConsumerSubscription implements TransportSubscription {
     private void recovered(boolean received) {
         if (degraded && (received || System.nanoTime() - pullingSince > recoveredAfterNanos)) {
             degraded = false;
-            LOG.log(System.Logger.Level.INFO, "{0}: pulling again", spec.describe());
+            LOG.info("{}: pulling again", spec.describe());
             sink.intakeRecovered();
         }
     }
@@ -418,7 +428,7 @@ final class PullConsumerSubscription implements TransportSubscription {
             Event event = HeaderCodec.decode(msg, spec.topic(), true);
             delivery = new NatsDelivery(msg, event, outstanding, tick);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Message " + msg.metaData().streamSequence() + " of stream "
+            LOG.error("Message " + msg.metaData().streamSequence() + " of stream "
                     + consumer.stream() + " cannot be read as an event and is terminated (not redelivered)", e);
             msg.term();
             return;
@@ -457,7 +467,7 @@ final class PullConsumerSubscription implements TransportSubscription {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (JetStreamStatusCheckedException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "Stopping the intake of {0}: {1}", spec.describe(), e.toString());
+            LOG.debug("Stopping the intake of {}: {}", spec.describe(), e.toString());
         } finally {
             closeQuietly(intake);
         }
@@ -469,7 +479,7 @@ final class PullConsumerSubscription implements TransportSubscription {
             delivery = new NatsDelivery(msg, HeaderCodec.decode(msg, spec.topic(), true), outstanding,
                     tick);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Message " + msg.metaData().streamSequence() + " of stream "
+            LOG.error("Message " + msg.metaData().streamSequence() + " of stream "
                     + consumer.stream() + " cannot be read as an event and is terminated (not redelivered)", e);
             msg.term();
             return;
@@ -485,7 +495,7 @@ final class PullConsumerSubscription implements TransportSubscription {
         try {
             intake.close();
         } catch (Exception e) {
-            LOG.log(System.Logger.Level.DEBUG, "Closing the intake of {0} failed: {1}", spec.describe(),
+            LOG.debug("Closing the intake of {} failed: {}", spec.describe(),
                     e.toString());
         }
     }

@@ -2,6 +2,7 @@ package io.relaybus.api.bootstrap;
 
 import io.relaybus.api.BusException;
 import io.relaybus.api.EventBus;
+import io.relaybus.api.interceptor.EventInterceptor;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,10 +20,17 @@ public interface EventBusFactory {
     /**
      * Opens a bus.
      *
-     * @param config the configuration, never null, unmodifiable
-     * @param loader the class loader to find transports with
+     * @param config       the configuration, never null, unmodifiable
+     * @param interceptors interceptors registered on the builder, in order (those named in {@code bus.interceptors}
+     *                     follow them); never null, unmodifiable
+     * @param loader       the class loader to find transports and interceptors with
      */
-    EventBus open(Map<String, Object> config, ClassLoader loader);
+    EventBus open(Map<String, Object> config, List<EventInterceptor> interceptors, ClassLoader loader);
+
+    /** Opens a bus with only the interceptors named in its configuration. */
+    default EventBus open(Map<String, Object> config, ClassLoader loader) {
+        return open(config, List.of(), loader);
+    }
 
     /**
      * Finds the runtime on {@code loader}.

@@ -121,10 +121,13 @@ public final class ConfigDef {
                 String reason = key.validator() == null ? null : key.validator().check(parsed);
                 if (reason != null) {
                     problems.add(new BusConfigException.Problem(key.name(), shown(key, raw), reason));
+                    parsed = key.defaultValue() == null ? null : key.type().parse(key.defaultValue());
                 }
                 values.put(key.name(), parsed);
             } catch (IllegalArgumentException ex) {
                 problems.add(new BusConfigException.Problem(key.name(), shown(key, raw), ex.getMessage()));
+                // The default stands in, so cross-key checks can still run and report their problems too.
+                values.put(key.name(), key.defaultValue() == null ? null : key.type().parse(key.defaultValue()));
             }
         }
         return new ConfigValues(values, passThrough);

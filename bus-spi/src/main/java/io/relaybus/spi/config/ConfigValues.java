@@ -83,8 +83,8 @@ public final class ConfigValues {
     public String toString() {
         StringBuilder sb = new StringBuilder("{");
         values.forEach((k, v) -> sb.append(k).append('=').append(v).append(", "));
-        passThrough.forEach((p, m) -> m.forEach((k, v) -> sb.append(p).append(k).append('=')
-                .append(k.contains("password") || k.contains("secret") || k.contains("jaas") ? Password.HIDDEN : v)
+        // Pass-through values are never shown: no list of secret-looking names catches every misspelling.
+        passThrough.forEach((p, m) -> m.forEach((k, v) -> sb.append(p).append(k).append('=').append(Password.HIDDEN)
                 .append(", ")));
         return sb.append('}').toString();
     }

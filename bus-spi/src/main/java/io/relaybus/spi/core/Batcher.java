@@ -8,6 +8,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accumulates items and hands them on in batches: when {@code maxCount} items or {@code maxBytes} bytes are
@@ -25,6 +27,8 @@ import java.util.function.ToLongFunction;
  * @param <T> the item type
  */
 public final class Batcher<T> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
 
     private final int maxCount;
     private final long maxBytes;
@@ -127,8 +131,8 @@ public final class Batcher<T> implements AutoCloseable {
         try {
             flusher.accept(batch);
         } catch (RuntimeException e) {
-            System.getLogger(Batcher.class.getName()).log(System.Logger.Level.ERROR,
-                    "A batch flusher threw; it must settle its items itself. Batch of " + batch.size() + " dropped", e);
+            LOG.error("A batch flusher threw; it must settle its items itself. Batch of " + batch.size()
+                    + " dropped", e);
         }
     }
 

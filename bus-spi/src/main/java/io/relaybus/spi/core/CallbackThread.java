@@ -5,6 +5,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One thread that runs tasks in the order they were handed over: where a transport completes publish futures, so
@@ -24,7 +26,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class CallbackThread implements Executor, AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(CallbackThread.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CallbackThread.class);
     /** Upper bound of one sleep: a safety net only, every enqueue onto a sleeping thread wakes it. */
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -109,7 +111,7 @@ public final class CallbackThread implements Executor, AutoCloseable {
         try {
             task.run();
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "A callback failed; the callback thread goes on", t);
+            LOG.error("A callback failed; the callback thread goes on", t);
         }
     }
 

@@ -15,6 +15,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Settling on behalf of the handler processors of one subscription ({@link DeliveryProcessor},
@@ -32,7 +35,7 @@ import java.util.function.Function;
  */
 final class DeadLetters {
 
-    private static final System.Logger LOG = System.getLogger(DeadLetters.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final int MAX_ERROR_MESSAGE = 1000;
     private static final long MAX_BACKOFF_MS = 5000;
     private static final String HEALTH_PART = "dead letter";
@@ -73,7 +76,7 @@ final class DeadLetters {
         try {
             delivery.ack();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Acknowledging event " + delivery.event().id() + " of " + subscription
+            LOG.error("Acknowledging event " + delivery.event().id() + " of " + subscription
                     + " failed; the broker will deliver it again", e);
         }
     }
@@ -106,8 +109,8 @@ final class DeadLetters {
                     metrics.deadLettered();
                     health.recover(HEALTH_PART);
                     settleDeadLettered(delivery);
-                    LOG.log(System.Logger.Level.WARNING, "Event {0} of {1} failed {2} times and went to {3} as {4}: "
-                            + "{5}. Inspect and replay it from there once the cause is fixed", original.id(),
+                    LOG.warn("Event {} of {} failed {} times and went to {} as {}: "
+                            + "{}. Inspect and replay it from there once the cause is fixed", original.id(),
                             subscription, attempts, topic, letter.id(), failure.toString());
                     return true;
                 }
@@ -125,16 +128,16 @@ final class DeadLetters {
                 String reason = "the dead letter of event " + original.id() + " can never be stored in '" + topic
                         + "': " + error.getMessage() + ". Fix the dead-letter topic (its name, the broker's size "
                         + "limit, permissions), then subscribe again: the event stays unacknowledged on the broker";
-                LOG.log(System.Logger.Level.ERROR, "Subscription " + subscription + " stops: " + reason, error);
+                LOG.error("Subscription " + subscription + " stops: " + reason, error);
                 health.fail(new BusFatalException("Subscription " + subscription + " stopped: " + reason, error));
                 return false;
             }
             health.degrade(HEALTH_PART, "storing the dead letter of event " + original.id() + " in '" + topic
                     + "' failed " + tries + " time(s), retrying: " + error.getMessage());
-            LOG.log(tries == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG, "Could not store the dead "
+            LOG.atLevel(tries == 1 ? Level.WARN : Level.DEBUG).setCause(error).log("Could not store the dead "
                     + "letter of event " + original.id() + " of " + subscription + " in " + topic + " (try " + tries
                     + "); the event stays unacknowledged and the dead letter is retried with backoff. Check that the "
-                    + "broker is reachable and accepts the dead-letter topic", error);
+                    + "broker is reachable and accepts the dead-letter topic");
             if (!sleep(Duration.ofMillis(Math.min(MAX_BACKOFF_MS, 100L << Math.min(tries, 6))))) {
                 return false;
             }
@@ -163,7 +166,7 @@ final class DeadLetters {
         try {
             delivery.deadLettered();
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "Settling dead-lettered event " + delivery.event().id() + " of "
+            LOG.error("Settling dead-lettered event " + delivery.event().id() + " of "
                     + subscription + " failed; the broker will deliver it again and it may be dead-lettered twice", e);
         }
     }

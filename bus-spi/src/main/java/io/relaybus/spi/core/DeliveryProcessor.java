@@ -5,6 +5,7 @@ import io.relaybus.api.Event;
 import io.relaybus.api.EventHandler;
 import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.RetryPolicy;
+import io.relaybus.api.interceptor.HandlingOutcome;
 import io.relaybus.spi.Delivery;
 
 import java.time.Duration;
@@ -39,6 +40,11 @@ import java.util.function.Function;
  * event whose retries were cut short by a restart, or that the broker redelivers to another member of the group,
  * starts counting again there: it can get more attempts than the policy's, never fewer.
  *
+ * <p>Interceptors, when the subscription has any, see every attempt: {@code beforeHandle} before the handler, then on
+ * the same thread {@code afterHandle} once the event was acknowledged, or {@code handleFailed} with
+ * {@link HandlingOutcome#RETRY} (before the backoff) or {@link HandlingOutcome#DEAD_LETTER} (once the dead letter,
+ * itself published through the interceptors, was stored).
+ *
  * <p>Interrupts: when the dispatcher abandons its work (a drain timed out, {@code abandoned} says so) an interrupted
  * handler or backoff leaves the delivery unsettled, so the broker delivers it again. Any other interrupt (a
  * watchdog, a handler restoring the flag) is cleared and the event settled by the rules above. Thread safe; runs on
@@ -65,6 +71,8 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
     private final SubscriptionHealth health;
     private final BooleanSupplier abandoned;
     private final DeadLetters deadLetters;
+    /** Null when no interceptor is registered. */
+    private final InterceptorChain.Handling interceptors;
     /** Handler failures per event id of events handed back to the broker for redelivery. */
     private final Map<String, Integer> redeliveredFailures = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -85,6 +93,18 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
     public DeliveryProcessor(String subscription, EventHandler handler, RetryPolicy retry, boolean keepOrder,
                              String deadLetterTopic, Function<Event, ? extends CompletableFuture<?>> deadLetterPublisher,
                              BusMetrics metrics, SubscriptionHealth health, BooleanSupplier abandoned) {
+        this(subscription, handler, retry, keepOrder, deadLetterTopic, deadLetterPublisher, metrics, health, abandoned,
+                null);
+    }
+
+    /**
+     * @param interceptors the subscription's interceptor hooks, called around each handling attempt; null for none
+     */
+    public DeliveryProcessor(String subscription, EventHandler handler, RetryPolicy retry, boolean keepOrder,
+                             String deadLetterTopic, Function<Event, ? extends CompletableFuture<?>> deadLetterPublisher,
+                             BusMetrics metrics, SubscriptionHealth health, BooleanSupplier abandoned,
+                             InterceptorChain.Handling interceptors) {
+        this.interceptors = interceptors;
         this.subscription = subscription;
         this.handler = handler;
         this.retry = retry;
@@ -106,6 +126,7 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
         int attempt = 1 + (keepOrder || !delivery.canRedeliver() ? 0 : failuresBefore(event.id()));
         while (true) {
             Throwable failure = null;
+            InterceptorChain.Attempt intercepted = interceptors == null ? null : interceptors.beforeHandle(event, attempt);
             try {
                 long startMicros = nowMicros();
                 handler.handle(event);
@@ -116,6 +137,9 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
             if (Thread.currentThread().isInterrupted() || failure instanceof InterruptedException) {
                 if (abandoned.getAsBoolean()) {
                     Thread.currentThread().interrupt();
+                    if (intercepted != null) {
+                        intercepted.unsettled(failure);
+                    }
                     return;   // draining timed out: leave unsettled, the broker redelivers
                 }
                 Thread.interrupted();   // a stray interrupt the handler left behind: the worker carries on
@@ -123,16 +147,25 @@ public final class DeliveryProcessor implements Consumer<Delivery> {
             if (failure == null) {
                 forget(event.id());
                 settle(delivery);
+                if (intercepted != null) {
+                    intercepted.handled();
+                }
                 return;
             }
             metrics.handlerFailed();
             if (attempt >= retry.maxAttempts()) {
                 forget(event.id());
-                deadLetters.deadLetter(delivery, failure, attempt);
+                boolean stored = deadLetters.deadLetter(delivery, failure, attempt);
+                if (intercepted != null) {
+                    intercepted.failed(failure, stored ? HandlingOutcome.DEAD_LETTER : HandlingOutcome.RETRY);
+                }
                 return;
             }
             Duration backoff = retry.backoffAfter(attempt);
             metrics.retried();
+            if (intercepted != null) {
+                intercepted.failed(failure, HandlingOutcome.RETRY);
+            }
             if (!keepOrder && delivery.canRedeliver()) {
                 remember(event.id(), attempt);
                 delivery.redeliver(backoff);

@@ -11,6 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A fixed set of worker threads, each with its own bounded queue.
@@ -32,7 +34,7 @@ import java.util.function.ToLongFunction;
  */
 public final class KeyedDispatcher<T> {
 
-    private static final System.Logger LOG = System.getLogger(KeyedDispatcher.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(KeyedDispatcher.class);
 
     private final List<ArrayBlockingQueue<T>> queues;
     private final List<Thread> workers;
@@ -231,7 +233,7 @@ public final class KeyedDispatcher<T> {
             try {
                 processor.accept(item);
             } catch (Throwable t) {
-                LOG.log(System.Logger.Level.ERROR, "Dispatcher processor failed; the worker goes on", t);
+                LOG.error("Dispatcher processor failed; the worker goes on", t);
             } finally {
                 inFlight.decrementAndGet();
                 if (!stopped) {
@@ -295,7 +297,7 @@ public final class KeyedDispatcher<T> {
             try {
                 batching.processor().accept(batch);
             } catch (Throwable t) {
-                LOG.log(System.Logger.Level.ERROR, "Dispatcher batch processor failed; the worker goes on", t);
+                LOG.error("Dispatcher batch processor failed; the worker goes on", t);
             } finally {
                 batch = new ArrayList<>(Math.min(batching.maxItems(), 1024));
                 inFlight.addAndGet(-n);

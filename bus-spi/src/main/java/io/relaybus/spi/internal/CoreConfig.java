@@ -29,13 +29,20 @@ public final class CoreConfig {
             + "handlers and outstanding publishes. Events not handled by then are not acknowledged, so the broker "
             + "delivers them again.";
 
+    public static final String INTERCEPTORS_CONFIG = "bus.interceptors";
+    public static final String INTERCEPTORS_DOC = "Interceptors to apply, by name, in order (after those registered on "
+            + "the builder): micrometer (io.relaybus:bus-micrometer), opentelemetry (io.relaybus:bus-opentelemetry), "
+            + "or a third-party one found with ServiceLoader as an EventInterceptorProvider. An unknown name is an "
+            + "error listing the interceptors found.";
+
     public static final ConfigDef DEFINITION = new ConfigDef("bus.")
             .define(TRANSPORT_CONFIG, ConfigType.STRING, null, null, Importance.HIGH, TRANSPORT_DOC)
             .define(CLIENT_ID_CONFIG, ConfigType.STRING, null, Validator.nonEmpty(), Importance.LOW, CLIENT_ID_DOC)
             .define(QUEUE_CAPACITY_CONFIG, ConfigType.INT, QUEUE_CAPACITY_DEFAULT, Validator.between(1, 1_000_000),
                     Importance.MEDIUM, QUEUE_CAPACITY_DOC)
             .define(CLOSE_TIMEOUT_CONFIG, ConfigType.LONG, CLOSE_TIMEOUT_DEFAULT, Validator.atLeast(0),
-                    Importance.LOW, CLOSE_TIMEOUT_DOC);
+                    Importance.LOW, CLOSE_TIMEOUT_DOC)
+            .define(INTERCEPTORS_CONFIG, ConfigType.LIST, null, null, Importance.LOW, INTERCEPTORS_DOC);
 
     private CoreConfig() {
     }

@@ -17,11 +17,13 @@ import io.relaybus.spi.Transport;
 import io.relaybus.spi.core.BatchDeliveryProcessor;
 import io.relaybus.spi.core.BusMetrics;
 import io.relaybus.spi.core.DeliveryProcessor;
+import io.relaybus.spi.core.InterceptorChain;
 import io.relaybus.spi.core.KeyedDispatcher;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,13 +39,17 @@ final class CoreEventBus implements EventBus {
     private final Duration closeTimeout;
     private final BusMetrics metrics = new BusMetrics();
     private final Set<CoreSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    /** Null when no interceptor is registered: every hook is skipped. */
+    private final InterceptorChain interceptors;
     private volatile boolean closed;
 
-    CoreEventBus(String transportName, Transport transport, int queueCapacity, Duration closeTimeout) {
+    CoreEventBus(String transportName, Transport transport, int queueCapacity, Duration closeTimeout,
+                 InterceptorChain interceptors) {
         this.transportName = transportName;
         this.transport = transport;
         this.queueCapacity = queueCapacity;
         this.closeTimeout = closeTimeout;
+        this.interceptors = interceptors;
     }
 
     @Override
@@ -63,6 +69,14 @@ final class CoreEventBus implements EventBus {
      * still reach the broker, which stays connected until every subscription has closed.
      */
     private CompletableFuture<PublishReceipt> sendOpen(Event event) {
+        if (interceptors != null) {
+            InterceptorChain.Publish intercepted = interceptors.beforePublish(event);
+            return intercepted.track(sendPlain(intercepted.event()));
+        }
+        return sendPlain(event);
+    }
+
+    private CompletableFuture<PublishReceipt> sendPlain(Event event) {
         metrics.published();
         long start = System.nanoTime();
         CompletableFuture<PublishReceipt> sent;
@@ -86,6 +100,14 @@ final class CoreEventBus implements EventBus {
         if (closed) {
             return CompletableFuture.failedFuture(closedError());
         }
+        if (interceptors != null) {
+            List<InterceptorChain.Publish> intercepted = interceptors.beforePublishAll(events);
+            return InterceptorChain.trackAll(intercepted, sendAll(InterceptorChain.events(intercepted)));
+        }
+        return sendAll(events);
+    }
+
+    private CompletableFuture<List<PublishReceipt>> sendAll(List<Event> events) {
         long start = System.nanoTime();
         for (int i = 0; i < events.size(); i++) {
             metrics.published();
@@ -128,7 +150,8 @@ final class CoreEventBus implements EventBus {
         return start(options, (name, health, abandoned) -> new KeyedDispatcher<>(name, options.concurrency(),
                 queueCapacity, options.orderedByKey(), d -> d.event().keyOrNull(),
                 new DeliveryProcessor(name, handler, options.retry(), options.orderedByKey(), options.deadLetterTopic(),
-                        this::sendOpen, metrics, health, abandoned)));
+                        this::sendOpen, metrics, health, abandoned,
+                        interceptors == null ? null : interceptors.forSubscription(name, options.group().orElse(null)))));
     }
 
     @Override
@@ -139,7 +162,8 @@ final class CoreEventBus implements EventBus {
                 queueCapacity, options.orderedByKey(), d -> d.event().keyOrNull(), batching.maxEvents(),
                 batching.maxBytes(), batching.maxWait(), d -> d.event().payload().length,
                 new BatchDeliveryProcessor(name, handler, options.retry(), options.deadLetterTopic(), this::sendOpen,
-                        metrics, health, abandoned)));
+                        metrics, health, abandoned,
+                        interceptors == null ? null : interceptors.forSubscription(name, options.group().orElse(null)))));
     }
 
     private Subscription start(SubscribeOptions options, CoreSubscription.Workers workers) {
@@ -149,13 +173,22 @@ final class CoreEventBus implements EventBus {
         validateTopic("topic", options.topic());
         validateTopic("deadLetterTopic", options.deadLetterTopic());
         CoreSubscription s = new CoreSubscription(options, transport, queueCapacity, closeTimeout, workers,
-                subscriptions::remove);
+                this::removed);
         subscriptions.add(s);
+        if (interceptors != null) {
+            interceptors.subscribed(s);
+        }
         if (closed) {   // close() ran while this subscription was being created: it missed it
             s.close();
             throw closedError();
         }
         return s;
+    }
+
+    private void removed(CoreSubscription s) {
+        if (subscriptions.remove(s) && interceptors != null) {
+            interceptors.unsubscribed(s);
+        }
     }
 
     /** Asks the transport; its problems are reported under the subscribe option's name. */
@@ -199,6 +232,11 @@ final class CoreEventBus implements EventBus {
     }
 
     @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        return transport.unwrap(type);
+    }
+
+    @Override
     public void close() {
         if (closed) {
             return;
@@ -208,5 +246,8 @@ final class CoreEventBus implements EventBus {
             s.close();
         }
         transport.close();
+        if (interceptors != null) {
+            interceptors.busClosed(this);
+        }
     }
 }

@@ -5,11 +5,14 @@ import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusException;
 import io.relaybus.api.EventBus;
 import io.relaybus.api.bootstrap.EventBusFactory;
+import io.relaybus.api.interceptor.EventInterceptor;
+import io.relaybus.api.interceptor.EventInterceptorProvider;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportContext;
 import io.relaybus.spi.TransportProvider;
 import io.relaybus.spi.TransportRegistry;
 import io.relaybus.spi.config.ConfigValues;
+import io.relaybus.spi.core.InterceptorChain;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,9 +27,13 @@ import java.util.UUID;
 public final class CoreEventBusFactory implements EventBusFactory {
 
     @Override
-    public EventBus open(Map<String, Object> config, ClassLoader loader) {
+    public EventBus open(Map<String, Object> config, List<EventInterceptor> interceptors, ClassLoader loader) {
         List<BusConfigException.Problem> problems = new ArrayList<>();
         ConfigValues core = CoreConfig.DEFINITION.parse(config, problems);
+        List<EventInterceptorProvider> named = core.has(CoreConfig.INTERCEPTORS_CONFIG)
+                ? InterceptorRegistry.load(loader).select(CoreConfig.INTERCEPTORS_CONFIG,
+                        core.getList(CoreConfig.INTERCEPTORS_CONFIG), problems)
+                : List.of();
         TransportRegistry registry = TransportRegistry.load(loader);
         TransportProvider provider;
         try {
@@ -37,12 +44,16 @@ public final class CoreEventBusFactory implements EventBusFactory {
         }
         List<BusConfigException.Problem> keyProblems = new ArrayList<>();
         ConfigValues transportConfig = provider.configDef().parse(config, keyProblems);
-        if (keyProblems.isEmpty()) {
-            provider.validate(transportConfig, keyProblems);   // cross-key checks need every key parsed
-        }
-        problems.addAll(keyProblems);
+        // Cross-key checks run even when a key failed to parse (its default stands in), so every problem is
+        // reported at once; a check must not repeat a problem already reported for one of its keys.
+        provider.validate(transportConfig, keyProblems);
+        keyProblems.stream().distinct().forEach(problems::add);   // a cross-key check may repeat a key's problem
         if (!problems.isEmpty()) {
             throw new BusConfigException(problems);
+        }
+        List<EventInterceptor> all = new ArrayList<>(interceptors);
+        for (EventInterceptorProvider p : named) {
+            all.add(InterceptorRegistry.create(p, config));
         }
         String clientId = core.has(CoreConfig.CLIENT_ID_CONFIG) ? core.getString(CoreConfig.CLIENT_ID_CONFIG)
                 : "relaybus-" + UUID.randomUUID().toString().substring(0, 8);
@@ -54,7 +65,12 @@ public final class CoreEventBusFactory implements EventBusFactory {
         } catch (RuntimeException e) {
             throw new BusException("Transport " + provider.name() + " failed to start: " + e.getMessage(), e);
         }
-        return new CoreEventBus(provider.name(), transport, core.getInt(CoreConfig.QUEUE_CAPACITY_CONFIG),
-                core.getDuration(CoreConfig.CLOSE_TIMEOUT_CONFIG));
+        InterceptorChain chain = InterceptorChain.of(provider.name(), all);
+        CoreEventBus bus = new CoreEventBus(provider.name(), transport, core.getInt(CoreConfig.QUEUE_CAPACITY_CONFIG),
+                core.getDuration(CoreConfig.CLOSE_TIMEOUT_CONFIG), chain);
+        if (chain != null) {
+            chain.busOpened(bus);
+        }
+        return bus;
     }
 }

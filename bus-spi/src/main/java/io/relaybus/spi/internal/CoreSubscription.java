@@ -13,6 +13,8 @@ import io.relaybus.spi.core.KeyedDispatcher;
 import io.relaybus.spi.core.SubscriptionHealth;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -21,6 +23,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A subscription: the transport's intake feeding a {@link KeyedDispatcher} whose workers run the handler's processor
@@ -31,7 +35,7 @@ import java.util.function.Consumer;
  */
 final class CoreSubscription implements Subscription {
 
-    private static final System.Logger LOG = System.getLogger(CoreSubscription.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CoreSubscription.class);
 
     private final SubscribeOptions options;
     private final String name;
@@ -118,6 +122,23 @@ final class CoreSubscription implements Subscription {
     }
 
     @Override
+    public int queuedEvents() {
+        return dispatcher.inFlight();
+    }
+
+    @Override
+    public OptionalLong lag() {
+        TransportSubscription ts = intake;   // null while the constructor runs
+        return ts == null ? OptionalLong.empty() : ts.lag();
+    }
+
+    @Override
+    public <T> Optional<T> unwrap(Class<T> type) {
+        TransportSubscription ts = intake;
+        return ts == null ? Optional.empty() : ts.unwrap(type);
+    }
+
+    @Override
     public void pause() {
         paused = true;
         intake.pause();
@@ -171,7 +192,7 @@ final class CoreSubscription implements Subscription {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
-            LOG.log(System.Logger.Level.WARNING, "Subscription {0} did not finish stopping in time; its unacknowledged "
+            LOG.warn("Subscription {} did not finish stopping in time; its unacknowledged "
                     + "events will be delivered again", name);
         }
     }
@@ -198,18 +219,18 @@ final class CoreSubscription implements Subscription {
         try {
             intake.stopIntake();
             if (!dispatcher.drain(closeTimeout)) {
-                LOG.log(System.Logger.Level.WARNING, "Subscription {0}: handlers did not finish within {1}; "
+                LOG.warn("Subscription {}: handlers did not finish within {}; "
                         + "unfinished events stay unacknowledged and will be delivered again. Raise "
                         + "bus.close.timeout.ms if handlers need longer", name, closeTimeout);
             }
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "Subscription " + name + ": stopping intake failed; unsettled events "
+            LOG.warn("Subscription " + name + ": stopping intake failed; unsettled events "
                     + "stay unacknowledged and will be delivered again", e);
         } finally {
             try {
                 intake.close();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "Subscription " + name + ": closing the transport side failed; "
+                LOG.warn("Subscription " + name + ": closing the transport side failed; "
                         + "unacknowledged events will be delivered again", e);
             }
             BusException failure = health.failure();
@@ -259,7 +280,7 @@ final class CoreSubscription implements Subscription {
 
         @Override
         public void intakeFailed(Throwable cause) {
-            LOG.log(System.Logger.Level.ERROR, "Subscription intake failed for good; the subscription stops and its "
+            LOG.error("Subscription intake failed for good; the subscription stops and its "
                     + "unacknowledged events stay on the broker. Fix the cause and subscribe again", cause);
             health.fail(new BusException("Subscription " + health.name() + " stopped: the transport could not go on "
                     + "consuming: " + cause.getMessage(), cause));

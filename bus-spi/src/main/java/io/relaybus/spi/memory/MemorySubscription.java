@@ -6,6 +6,7 @@ import io.relaybus.spi.TransportSubscription;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,11 @@ final class MemorySubscription implements TransportSubscription {
         this.puller = new Thread(this::pull, "relaybus-memory-" + spec.describe());
         this.puller.setDaemon(true);
         this.puller.start();
+    }
+
+    @Override
+    public OptionalLong lag() {
+        return OptionalLong.of(topic.lag(group));
     }
 
     private void pull() {

@@ -121,6 +121,16 @@ final class MemoryTopic {
         }
     }
 
+    /** Events {@code group} has not been handed yet: the log after its cursor, plus those handed back. */
+    long lag(Group group) {
+        lock.lock();
+        try {
+            return end() - Math.max(group.cursor, base) + group.redeliveries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Wakes every reader (pause, resume, close). */
     void wakeReaders() {
         lock.lock();

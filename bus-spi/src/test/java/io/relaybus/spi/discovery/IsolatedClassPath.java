@@ -22,6 +22,7 @@ final class IsolatedClassPath {
 
     static final String TRANSPORT_SERVICES = "META-INF/services/io.relaybus.spi.TransportProvider";
     static final String FACTORY_SERVICES = "META-INF/services/io.relaybus.api.bootstrap.EventBusFactory";
+    static final String INTERCEPTOR_SERVICES = "META-INF/services/io.relaybus.api.interceptor.EventInterceptorProvider";
     static final String MEMORY = "io.relaybus.spi.memory.MemoryTransportProvider";
 
     private IsolatedClassPath() {
@@ -37,13 +38,28 @@ final class IsolatedClassPath {
         return create(dir, Set.of(TRANSPORT_SERVICES, FACTORY_SERVICES), List.of());
     }
 
+    /** A loader with the memory transport whose only interceptor registrations are {@code providers}. */
+    static URLClassLoader interceptors(Path dir, String... providers) {
+        write(dir, INTERCEPTOR_SERVICES, List.of(providers));
+        return create(dir, Set.of(TRANSPORT_SERVICES, INTERCEPTOR_SERVICES), List.of(MEMORY));
+    }
+
+    private static void write(Path dir, String services, List<String> providers) {
+        if (providers.isEmpty()) {
+            return;
+        }
+        try {
+            Path file = dir.resolve(services);
+            Files.createDirectories(file.getParent());
+            Files.write(file, providers);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static URLClassLoader create(Path dir, Set<String> hidden, List<String> providers) {
         try {
-            if (!providers.isEmpty()) {
-                Path file = dir.resolve(TRANSPORT_SERVICES);
-                Files.createDirectories(file.getParent());
-                Files.write(file, providers);
-            }
+            write(dir, TRANSPORT_SERVICES, providers);
             ClassLoader parent = new Hiding(IsolatedClassPath.class.getClassLoader(), hidden);
             return new URLClassLoader(new URL[] {dir.toUri().toURL()}, parent);
         } catch (MalformedURLException e) {

@@ -1,0 +1,10 @@
+package io.relaybus.spi.discovery;
+
+/** A test interceptor named "other" (stamps "other"). */
+public class OtherInterceptorProvider extends HeaderInterceptorProvider {
+
+    @Override
+    public String name() {
+        return "other";
+    }
+}

@@ -53,6 +53,7 @@ class NatsClusterFailoverTest {
     @Test
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     @DisplayName("kill -9 of the stream leader, then of the meta leader: 0 acknowledged events lost, both resume")
+    @SuppressWarnings("try") // jnats Connection.close() declares InterruptedException
     void streamLeaderAndMetaLeaderKilledMidStream() throws Exception {
         String topic = "failover-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> config = Map.of("bus.transport", "nats", "nats.servers", cluster.urls(),

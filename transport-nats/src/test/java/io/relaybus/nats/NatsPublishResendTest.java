@@ -30,6 +30,7 @@ class NatsPublishResendTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     @DisplayName("a publish during a gap without a stream leader is sent again and completes once the stream is back")
+    @SuppressWarnings("try") // jnats Connection.close() declares InterruptedException
     void publishRidesOutAGapWithoutStreamLeader() throws Exception {
         String url = TestBrokers.nats().address();
         String topic = "resend-" + UUID.randomUUID().toString().substring(0, 8);

@@ -136,6 +136,7 @@ final class PullConsumerSubscription implements TransportSubscription {
     private JetStream js;
     private PullPipeline intake;
     private boolean degraded;
+    private int failures;           // restarts in a row while connected; a recovery ends the row
     private long pullingSince;
 
     PullConsumerSubscription(Connection connection, JetStreamManagement jsm, StreamRegistry streams, NatsConfig config,
@@ -243,7 +244,6 @@ final class PullConsumerSubscription implements TransportSubscription {
         ready.complete(null);
         pullingSince = System.nanoTime();
         Throwable failure = null;
-        int failures = 0;           // restarts in a row while connected
         boolean restart = false;
         try {
             while (!stopped) {
@@ -278,7 +278,6 @@ final class PullConsumerSubscription implements TransportSubscription {
                     pauseFor(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
                     continue;
                 }
-                failures = 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -340,6 +339,7 @@ final class PullConsumerSubscription implements TransportSubscription {
     private void recovered(boolean received) {
         if (degraded && (received || System.nanoTime() - pullingSince > recoveredAfterNanos)) {
             degraded = false;
+            failures = 0;
             LOG.info("{}: pulling again", spec.describe());
             sink.intakeRecovered();
         }

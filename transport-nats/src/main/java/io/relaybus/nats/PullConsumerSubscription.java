@@ -52,9 +52,9 @@ import org.slf4j.event.Level;
  *
  * <p><b>Restarts.</b> When pulling fails (the consumer deleted under a pull, JetStream not answering, any error of
  * the loop itself) the loop restarts: it parks (below), waits {@code nats.reconnect.wait.ms}, doubling up to 30 s,
- * checks whether the consumer is still there (creating it again, and subscribing again, only when it is not) and pulls
- * again. Meanwhile the subscription reports
- * DEGRADED ({@link DeliverySink#intakeDegraded}), and UP again once a pull worked ({@link DeliverySink#intakeRecovered}).
+ * checks whether the consumer is still there (creating it again, and subscribing again, only when it is not) and
+ * pulls again. Meanwhile the subscription reports DEGRADED ({@link DeliverySink#intakeDegraded}), and UP again once a
+ * pull worked ({@link DeliverySink#intakeRecovered}).
  * Failures while the connection is down are not counted (the client reconnects forever); after
  * {@code nats.intake.max.restarts} failed restarts in a row while connected, or at once when no retry can help (the
  * consumer cannot be created again: JetStream refused it, or no stream stores the subject and provisioning is off),
@@ -128,7 +128,8 @@ final class PullConsumerSubscription implements TransportSubscription {
     private volatile long tick;
     /** Pulls still to fail, for tests of the restarts ({@link #failPulls}). */
     private final java.util.concurrent.atomic.AtomicInteger injectedFailures = new java.util.concurrent.atomic.AtomicInteger();
-    private long checkedReconnects;
+    /** Reconnects when the consumer was last looked for; -1: not yet (a deletion can beat the first pull request). */
+    private long checkedReconnects = -1;
     private long lastConsumerCheck = System.nanoTime();
     private long lastSeenSequence;
     // The loop thread's: the client, the intake, whether the sink was told of a restart, and since when the current
@@ -397,7 +398,8 @@ final class PullConsumerSubscription implements TransportSubscription {
                 } else if (now - idleSince > idleCheckNanos) {
                     idleSince = now;
                     // A consumer that is gone (lost with a memory stream across a restart) answers no pull request,
-                    // and a deletion while none is open goes unnoticed: look after a reconnect, else now and then.
+                    // and a deletion while none is open goes unnoticed: look after the start and each reconnect,
+                    // else now and then.
                     long reconnects = connection.getStatistics().getReconnects();
                     if (connection.getStatus() == Connection.Status.CONNECTED
                             && (reconnects != checkedReconnects || now - lastConsumerCheck > IDLE_RECHECK_NANOS)) {
@@ -455,22 +457,24 @@ final class PullConsumerSubscription implements TransportSubscription {
         }
         intake.stopPulling();
         try {
-            while (!intake.ended()) {
+            while (true) {
+                boolean ended = intake.ended();     // then only what is already queued is left to take
+                Message msg;
                 try {
-                    Message msg = intake.next(DRAIN_POLL);
-                    if (msg != null) {
-                        takeOver(msg);
-                    }
+                    msg = intake.next(ended ? NO_WAIT : DRAIN_POLL);
                 } catch (JetStreamStatusException e) {
                     // A request ended with an error (the consumer deleted, ...); the others still bring theirs.
                     LOG.debug("Parking the intake of {}: {}", spec.describe(), e.toString());
+                    continue;
+                }
+                if (msg != null) {
+                    takeOver(msg);
+                } else if (ended) {
+                    return;
                 }
                 if (!paused && !stopped) {
                     offerHeld();    // keep the sink fed meanwhile, in order
                 }
-            }
-            for (Message msg; (msg = intake.next(NO_WAIT)) != null; ) {
-                takeOver(msg);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -6,7 +6,6 @@ import io.nats.client.PullRequestOptions;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**

@@ -60,14 +60,16 @@ final class JetStreamPublisher implements AutoCloseable {
     private final AtomicInteger maxOutstanding = new AtomicInteger();
     private final long timeoutNanos;
     private final Queue<Pending> inFlight = new ConcurrentLinkedQueue<>();
+    private final PublishPermissions permissions;
 
     JetStreamPublisher(JetStream js, StreamRegistry streams, NatsConfig config, String servers, String clientId,
-                       Executor callbacks, ScheduledExecutorService timer) {
+                       Executor callbacks, ScheduledExecutorService timer, PublishPermissions permissions) {
         this.js = js;
         this.streams = streams;
         this.config = config;
         this.servers = servers;
         this.callbacks = callbacks;
+        this.permissions = permissions;
         ConfigValues v = config.values();
         this.windowSize = config.publishWindow();
         this.window = new Semaphore(windowSize);
@@ -77,6 +79,22 @@ final class JetStreamPublisher implements AutoCloseable {
                 p -> p.event.payload().length, this::sendAll);
         long sweep = Math.max(10, Math.min(200, config.publishTimeout().toMillis() / 10));
         timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        permissions.onDenied(this::failDenied);
+    }
+
+    /**
+     * The server refused a publish to {@code subject}: it never acknowledges one, so the publishes waiting for that
+     * subject's acknowledgement fail now (fatal), instead of timing out as if the server were slow.
+     */
+    private void failDenied(String subject) {
+        for (Pending p : inFlight) {
+            if (p.subject.equals(subject) && !p.result.isDone()) {
+                release(p);
+                BusFatalException error = new BusFatalException("Publishing event " + p.event.id() + " to "
+                        + subject + " failed: " + PublishPermissions.advice(subject));
+                callbacks.execute(() -> p.result.completeExceptionally(error));
+            }
+        }
     }
 
     /** Publishes acknowledged now, awaiting their acknowledgement: never above the window. For tests and health. */
@@ -172,24 +190,55 @@ final class JetStreamPublisher implements AutoCloseable {
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        String what = "Publishing event " + p.event.id() + " to " + p.subject;
-        if (cause instanceof JetStreamApiException) {
-            JetStreamApiException api = (JetStreamApiException) cause;
-            return new BusFatalException(what + " was refused by JetStream (error " + api.getApiErrorCode() + ": "
-                    + api.getErrorDescription() + ")", cause);
-        }
-        if (cause instanceof IllegalArgumentException) {
-            return new BusFatalException(what + " failed: " + cause.getMessage(), cause);
-        }
-        String text = String.valueOf(cause.getMessage());
-        if (text.contains("503")) {
-            // No stream answered: JetStream is not up yet (server restarting) or the stream was deleted.
-            streams.forget(p.subject);
-            return new BusRetriableException(what + " failed: no JetStream stream answered (" + text + "); the "
-                    + "server at " + servers + " may be restarting, or the stream was deleted", cause);
+        if (permissions.denied(p.subject)) {
+            return new BusFatalException("Publishing event " + p.event.id() + " to " + p.subject + " failed: "
+                    + PublishPermissions.advice(p.subject), cause);
         }
         if (cause instanceof CancellationException || cause instanceof TimeoutException) {
             return timeout(p);
+        }
+        BusException classified = classify("Publishing event " + p.event.id() + " to " + p.subject, cause, servers);
+        if (classified instanceof BusRetriableException && String.valueOf(cause.getMessage()).contains("503")) {
+            streams.forget(p.subject);     // the stream may be gone: look it up again next time
+        }
+        return classified;
+    }
+
+    /** JetStream API errors a retry can get past: the cluster or its leader unavailable, a full stream. */
+    private static final java.util.Set<Integer> TRANSIENT_API_ERRORS = java.util.Set.of(
+            10008,      // JetStream system temporarily unavailable
+            10009,      // cluster can not handle request (leader election)
+            10023,      // insufficient resources
+            10004);     // cluster incomplete results
+
+    /**
+     * Fatal when publishing again cannot help (the message is larger than the server or stream allows, JetStream
+     * refused it for good), retriable otherwise (no responders while a stream leader is elected or the server
+     * restarts, timeouts, a full stream with discard=new, anything unrecognised).
+     */
+    static BusException classify(String what, Throwable cause, String servers) {
+        if (cause instanceof JetStreamApiException) {
+            JetStreamApiException api = (JetStreamApiException) cause;
+            String text = what + " was refused by JetStream (error " + api.getApiErrorCode() + ": "
+                    + api.getErrorDescription() + ")";
+            String description = String.valueOf(api.getErrorDescription()).toLowerCase(java.util.Locale.ROOT);
+            if (TRANSIENT_API_ERRORS.contains(api.getApiErrorCode()) || api.getErrorCode() == 503
+                    || description.contains("maximum messages") || description.contains("maximum bytes")
+                    || description.contains("temporarily")) {
+                return new BusRetriableException(text + "; retrying may succeed", cause);
+            }
+            return new BusFatalException(text, cause);
+        }
+        if (cause instanceof IllegalArgumentException) {
+            // jnats refuses what the server would refuse: a payload above its max_payload, an invalid subject
+            return new BusFatalException(what + " failed: " + cause.getMessage(), cause);
+        }
+        String text = String.valueOf(cause.getMessage());
+        if (text.contains("503") || text.toLowerCase(java.util.Locale.ROOT).contains("no responders")) {
+            // No stream answered: JetStream is electing a leader or restarting, or the stream was deleted.
+            return new BusRetriableException(what + " failed: no JetStream stream answered (" + text + "); the "
+                    + "server at " + servers + " may be restarting or electing a stream leader, or the stream was "
+                    + "deleted", cause);
         }
         return new BusRetriableException(what + " failed: " + cause + " (servers " + servers + ")", cause);
     }

@@ -52,7 +52,12 @@ final class NatsConnector {
      * @throws BusFatalException     when the server refused the credentials
      */
     static Connection connect(NatsConfig config, String clientId) {
-        LoggingErrorListener errors = new LoggingErrorListener();
+        return connect(config, clientId, new PublishPermissions());
+    }
+
+    /** {@link #connect(NatsConfig, String)}, telling {@code permissions} of the publishes the server refuses. */
+    static Connection connect(NatsConfig config, String clientId, PublishPermissions permissions) {
+        LoggingErrorListener errors = new LoggingErrorListener(permissions);
         Options options;
         try {
             options = options(config, clientId, errors);
@@ -229,9 +234,19 @@ final class NatsConnector {
     /** jnats problems into the platform logger, without stack-trace noise for routine reconnects. */
     private static final class LoggingErrorListener implements ErrorListener {
         final CompletableFuture<String> authFailure = new CompletableFuture<>();
+        private final PublishPermissions permissions;
+
+        LoggingErrorListener(PublishPermissions permissions) {
+            this.permissions = permissions;
+        }
 
         @Override
         public void errorOccurred(Connection conn, String error) {
+            if (permissions.serverError(error)) {
+                // The publish fails with a fatal error that says so; one line per refused publish is enough.
+                LOG.debug("NATS server error: {}", error);
+                return;
+            }
             LOG.warn("NATS server error: {}", error);
             String lower = String.valueOf(error).toLowerCase(java.util.Locale.ROOT);
             if (lower.contains("authorization violation") || lower.contains("authentication")) {

@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
+import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusHealth;
 import io.relaybus.api.BusRetriableException;
@@ -44,13 +45,15 @@ final class NatsTransport implements Transport {
     private final JetStreamPublisher jetStreamPublisher;
     private final CorePublisher corePublisher;
     private final String clientId;
+    private final PublishPermissions permissions;
     private volatile boolean closed;
 
     NatsTransport(NatsConfig config, String clientId) {
         this.config = config;
         this.clientId = clientId;
         this.servers = NatsConnector.describeServers(config);
-        this.connection = NatsConnector.connect(config, clientId);
+        this.permissions = new PublishPermissions();
+        this.connection = NatsConnector.connect(config, clientId, permissions);
         this.callbacks = new CallbackThread("relaybus-nats-" + clientId + "-callbacks");
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "relaybus-nats-" + clientId + "-timer"));
         try {
@@ -60,7 +63,7 @@ final class NatsTransport implements Transport {
                 JetStream js = connection.jetStream();
                 this.streams = new StreamRegistry(jsm, config);
                 this.jetStreamPublisher = new JetStreamPublisher(js, streams, config, servers, clientId,
-                        this::complete, timer);
+                        this::complete, timer, permissions);
                 this.corePublisher = null;
             } else {
                 this.jsm = null;
@@ -124,6 +127,21 @@ final class NatsTransport implements Transport {
             return CompletableFuture.failedFuture(new BusFatalException("The NATS transport is closed"));
         }
         return jetStreamPublisher != null ? jetStreamPublisher.publish(event) : corePublisher.publish(event);
+    }
+
+    /**
+     * A topic is valid when {@code nats.subject.prefix} + topic is a subject one can publish to: no white space or
+     * control characters, no wildcard tokens ({@code *}, {@code >}), no empty tokens.
+     */
+    @Override
+    public void validateTopic(String topic) {
+        try {
+            config.subjectOf(topic);
+        } catch (IllegalArgumentException e) {
+            throw new BusConfigException("topic", topic, e.getMessage() + "; a NATS subject to publish to has no "
+                    + "white space or control characters, no wildcard tokens * or >, and no empty tokens (leading, "
+                    + "trailing or doubled '.')");
+        }
     }
 
     @Override

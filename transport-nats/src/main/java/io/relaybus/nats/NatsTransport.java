@@ -10,6 +10,7 @@ import io.relaybus.api.BusHealth;
 import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
 import io.relaybus.api.PublishReceipt;
+import io.relaybus.nats.support.JetStreamSupport;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.Transport;
@@ -171,6 +172,10 @@ final class NatsTransport implements Transport {
 
     @Override
     public <T> Optional<T> unwrap(Class<T> type) {
+        if (type == JetStreamSupport.class) {
+            return jsm == null ? Optional.empty()
+                    : Optional.of(type.cast(new NatsJetStreamSupport(connection, jsm, streams, config, timer)));
+        }
         return type.isInstance(connection) ? Optional.of(type.cast(connection)) : Optional.empty();
     }
 

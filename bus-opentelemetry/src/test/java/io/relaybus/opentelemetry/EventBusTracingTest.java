@@ -148,6 +148,38 @@ class EventBusTracingTest {
         }
 
         @Test
+        @DisplayName("batch handler: each event of the batch gets its process span in its publisher's trace")
+        void batchEventsContinueTheirTraces() throws Exception {
+            String topic = unique("traced-batch");
+            Tracer tracer = otel.getTracer("test");
+            List<Event> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (EventBus bus = open()) {
+                ready(bus.subscribeBatch(SubscribeOptions.builder(topic).group("bulk").build(),
+                        io.relaybus.api.BatchOptions.of(10).withMaxWait(java.time.Duration.ofMillis(200)),
+                        received::addAll));
+                List<String> traceIds = new java.util.ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    Span request = tracer.spanBuilder("request " + i).startSpan();
+                    try (Scope ignored = request.makeCurrent()) {
+                        bus.publish(Event.builder(topic).id("b" + i).key("k").payload("x").build())
+                                .toCompletableFuture().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                    } finally {
+                        request.end();
+                    }
+                    traceIds.add(request.getSpanContext().getTraceId());
+                }
+                awaitUntil("all three were handled", () -> received.size() >= 3);
+                for (int i = 0; i < 3; i++) {
+                    SpanData publish = await("the publish span of b" + i, named("publish " + topic, "b" + i));
+                    SpanData process = await("the process span of b" + i, named("process " + topic, "b" + i));
+                    assertEquals(traceIds.get(i), process.getTraceId(), "b" + i + " left its publisher's trace");
+                    assertEquals(publish.getSpanId(), process.getParentSpanId());
+                    assertEquals(StatusCode.UNSET, process.getStatus().getStatusCode());
+                }
+            }
+        }
+
+        @Test
         @DisplayName("retry and dead letter: each attempt's process span is an ERROR with the outcome; the dead "
                 + "letter's publish continues the trace, and so does its consumer")
         void retriesAndDeadLettersOnProcessSpans() throws Exception {

@@ -249,7 +249,7 @@ final class NatsConnector {
                 LOG.debug("NATS server error: {}", error);
                 return;
             }
-            LOG.warn("NATS server error: {}", error);
+            LOG.warn("NATS server error: {}; check the server log and this client's permissions", error);
             String lower = String.valueOf(error).toLowerCase(java.util.Locale.ROOT);
             if (lower.contains("authorization violation") || lower.contains("authentication")) {
                 authFailure.complete(error);

@@ -4,6 +4,7 @@ import io.relaybus.api.BatchFailedException;
 import io.relaybus.api.BatchHandler;
 import io.relaybus.api.Event;
 import io.relaybus.api.RetryPolicy;
+import io.relaybus.api.interceptor.HandlingOutcome;
 import io.relaybus.spi.Delivery;
 
 import java.time.Instant;
@@ -30,6 +31,12 @@ import java.util.function.Function;
  * Retries are always in place on the worker, which keeps per-key order. A dead letter that can never be stored stops
  * the subscription with the rest of the batch unsettled. Interrupts as in {@link DeliveryProcessor}. Thread safe;
  * runs on dispatcher workers.
+ *
+ * <p>Interceptors, when the subscription has any, see each event of a handler call as one handling attempt of its
+ * own: {@code beforeHandle} for every event of the call, in order, before the handler; then, in reverse order (so
+ * thread-bound scopes close in the order they were opened), {@code afterHandle} for the events acknowledged and
+ * {@code handleFailed} for the others (RETRY, or DEAD_LETTER once the named event's dead letter was stored). The
+ * handler runs inside all of them; the attempt number is the call's (that of its first event).
  */
 public final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
 
@@ -39,11 +46,15 @@ public final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
     private final SubscriptionHealth health;
     private final BooleanSupplier abandoned;
     private final DeadLetters deadLetters;
+    /** Null when no interceptor is registered. */
+    private final InterceptorChain.Handling interceptors;
 
     /** Parameters as for {@link DeliveryProcessor}. */
     public BatchDeliveryProcessor(String subscription, BatchHandler handler, RetryPolicy retry, String deadLetterTopic,
                                   Function<Event, ? extends CompletableFuture<?>> deadLetterPublisher,
-                                  BusMetrics metrics, SubscriptionHealth health, BooleanSupplier abandoned) {
+                                  BusMetrics metrics, SubscriptionHealth health, BooleanSupplier abandoned,
+                                  InterceptorChain.Handling interceptors) {
+        this.interceptors = interceptors;
         this.handler = handler;
         this.retry = retry;
         this.metrics = metrics;
@@ -71,6 +82,7 @@ public final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
             for (Delivery d : pending) {
                 events.add(d.event());
             }
+            InterceptorChain.Attempt[] intercepted = beforeHandle(events, attempt);
             Throwable failure = null;
             long startNanos = System.nanoTime();
             try {
@@ -81,6 +93,7 @@ public final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
             if (Thread.currentThread().isInterrupted() || failure instanceof InterruptedException) {
                 if (abandoned.getAsBoolean()) {
                     Thread.currentThread().interrupt();
+                    afterHandle(intercepted, 0, -1, failure, false);
                     return;   // draining timed out: leave unsettled, the broker redelivers
                 }
                 Thread.interrupted();   // a stray interrupt: settle by the rules
@@ -89,11 +102,13 @@ public final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
                 metrics.batchHandled(events.size(), System.nanoTime() - startNanos);
                 recordHandled(events);
                 ackAll(pending);
+                afterHandle(intercepted, events.size(), -1, null, false);
                 from = to;
                 attempt = 1;
                 continue;
             }
             int failed = failedIndex(failure, events);
+            int acked = Math.max(failed, 0);
             if (failed > 0) {
                 recordHandled(events.subList(0, failed));
                 ackAll(pending.subList(0, failed));
@@ -105,22 +120,58 @@ public final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
                     ? failure.getCause() : failure;
             if (attempt >= retry.maxAttempts()) {
                 if (failed < 0 && !oneByOne && to - from > 1) {
+                    afterHandle(intercepted, 0, -1, cause, false);
                     oneByOne = true;   // unnamed failure: find the events that really fail, one at a time
                     attempt = 1;
                     continue;
                 }
-                if (!deadLetters.deadLetter(batch.get(from), cause, attempt)) {
+                boolean stored = deadLetters.deadLetter(batch.get(from), cause, attempt);
+                afterHandle(intercepted, acked, acked, cause, stored);
+                if (!stored) {
                     return;   // not stored: the subscription stopped or is abandoned; the rest stay unsettled
                 }
                 from++;
                 attempt = 1;
                 continue;
             }
+            afterHandle(intercepted, acked, -1, cause, false);
             metrics.retried();
             if (!deadLetters.sleep(retry.backoffAfter(attempt))) {
                 return;
             }
             attempt++;
+        }
+    }
+
+    private InterceptorChain.Attempt[] beforeHandle(List<Event> events, int attempt) {
+        if (interceptors == null) {
+            return null;
+        }
+        InterceptorChain.Attempt[] attempts = new InterceptorChain.Attempt[events.size()];
+        for (int i = 0; i < attempts.length; i++) {
+            attempts[i] = interceptors.beforeHandle(events.get(i), attempt);
+        }
+        return attempts;
+    }
+
+    /**
+     * Ends the interceptors' attempts in reverse order: the first {@code acked} were handled; the one at
+     * {@code deadLettered} (or none, -1) went to the dead-letter topic when {@code stored}; the rest will be retried.
+     */
+    private static void afterHandle(InterceptorChain.Attempt[] attempts, int acked, int deadLettered, Throwable error,
+                                    boolean stored) {
+        if (attempts == null) {
+            return;
+        }
+        for (int i = attempts.length - 1; i >= 0; i--) {
+            if (i < acked) {
+                attempts[i].handled();
+            } else if (error == null) {
+                attempts[i].unsettled(null);
+            } else {
+                attempts[i].failed(error, i == deadLettered && stored ? HandlingOutcome.DEAD_LETTER
+                        : HandlingOutcome.RETRY);
+            }
         }
     }
 

@@ -162,7 +162,8 @@ final class CoreEventBus implements EventBus {
                 queueCapacity, options.orderedByKey(), d -> d.event().keyOrNull(), batching.maxEvents(),
                 batching.maxBytes(), batching.maxWait(), d -> d.event().payload().length,
                 new BatchDeliveryProcessor(name, handler, options.retry(), options.deadLetterTopic(), this::sendOpen,
-                        metrics, health, abandoned)));
+                        metrics, health, abandoned,
+                        interceptors == null ? null : interceptors.forSubscription(name, options.group().orElse(null)))));
     }
 
     private Subscription start(SubscribeOptions options, CoreSubscription.Workers workers) {

@@ -6,6 +6,9 @@ import io.relaybus.api.BusException;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.Event;
 import io.relaybus.api.RetryPolicy;
+import io.relaybus.api.interceptor.EventInterceptor;
+import io.relaybus.api.interceptor.HandlingContext;
+import io.relaybus.api.interceptor.HandlingOutcome;
 import io.relaybus.spi.Delivery;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,10 @@ class BatchDeliveryProcessorTest {
         deadLetters.add(letter);
         return CompletableFuture.completedFuture(null);
     };
+    /** Every interceptor hook called, as "hook id [outcome]". */
+    private final List<String> hooks = new CopyOnWriteArrayList<>();
+    private InterceptorChain.Handling interceptors;
+
     /** Every handler call, as the ids it received. */
     private final List<List<String>> calls = new CopyOnWriteArrayList<>();
 
@@ -39,7 +46,8 @@ class BatchDeliveryProcessorTest {
         new BatchDeliveryProcessor("orders[bulk]", events -> {
             calls.add(events.stream().map(Event::id).toList());
             handler.handle(events);
-        }, retry, "orders.dlq", publisher, metrics, health, () -> false).accept(new ArrayList<Delivery>(batch));
+        }, retry, "orders.dlq", publisher, metrics, health, () -> false, interceptors).accept(
+                new ArrayList<Delivery>(batch));
     }
 
     private static List<FakeDelivery> batch(int n) {
@@ -133,5 +141,40 @@ class BatchDeliveryProcessorTest {
         run(b, RetryPolicy.DEFAULT, storing, events -> Thread.currentThread().interrupt());
         assertEquals(List.of(List.of("ack"), List.of("ack")), settles(b));
         assertTrue(!Thread.interrupted());
+    }
+
+    @Test
+    @DisplayName("interceptors see one attempt per event, closed in reverse order with each event's outcome")
+    void interceptorsSeeEachEvent() {
+        interceptors = InterceptorChain.of("memory", List.of(new EventInterceptor() {
+            @Override
+            public void beforeHandle(HandlingContext c) {
+                hooks.add("before " + c.event().id());
+            }
+
+            @Override
+            public void afterHandle(HandlingContext c) {
+                hooks.add("after " + c.event().id());
+            }
+
+            @Override
+            public void handleFailed(HandlingContext c, Throwable error, HandlingOutcome outcome) {
+                hooks.add("failed " + c.event().id() + " " + outcome);
+            }
+        })).forSubscription("orders[bulk]", "bulk");
+        List<FakeDelivery> b = batch(3);
+        run(b, RetryPolicy.fixed(2, Duration.ofMillis(1)), storing, events -> {
+            if (events.get(0).id().equals("e0")) {
+                throw new BatchFailedException(1, new IllegalStateException("row 1"));
+            }
+            if (events.get(0).id().equals("e1")) {
+                throw new BatchFailedException(0, new IllegalStateException("row 1 again"));
+            }
+        });
+        assertEquals(List.of(
+                "before e0", "before e1", "before e2", "failed e2 RETRY", "failed e1 RETRY", "after e0",
+                "before e1", "before e2", "failed e2 RETRY", "failed e1 DEAD_LETTER",
+                "before e2", "after e2"), hooks);
+        assertEquals(List.of(List.of("ack"), List.of("deadLettered"), List.of("ack")), settles(b));
     }
 }

@@ -96,8 +96,10 @@ enum KafkaProfile {
         for (String k : new TreeSet<>(DURABLE.consumer.keySet())) {
             row(sb, "consumer `" + k + "`", p -> p.consumer.get(k));
         }
-        row(sb, "created topics `min.insync.replicas`", p -> p.minInsyncTwo ? "2 (when replicas >= 2)"
-                : "broker default");
+        row(sb, "created topics: replicas (`kafka.topic.replication.factor=-1`)", p -> p.minInsyncTwo
+                ? "min(3, live brokers)" : "broker default");
+        row(sb, "created topics: `min.insync.replicas` (`kafka.topic.min.insync.replicas=-1`)", p -> p.minInsyncTwo
+                ? "2 (when replicas >= 2)" : "broker default");
         row(sb, "use for", p -> p.description);
         return sb.toString();
     }

@@ -71,6 +71,11 @@ final class NatsKeys {
             + "without JetStream fail at once.";
     static final long CONNECT_RETRY_DEFAULT = 300_000;
 
+    static final String VALIDATE_ONLINE_CONFIG = "nats.validate.online";
+    static final String VALIDATE_ONLINE_DOC = "Whether PUT .../config/validate also connects to NATS (within "
+            + "nats.connect.timeout.ms) and, for the source in JetStream mode, looks up the stream of each subject; "
+            + "what fails is reported as a field error on nats.servers or nats.subjects. Off: validation stays offline.";
+
     static final String BRIDGE_ID_CONFIG = "bridge.id";
     static final String BRIDGE_ID_DOC = "This connector's id in the " + Origins.HEADER + " header it adds to every "
             + "message it writes. Empty means the connector name.";
@@ -110,6 +115,8 @@ final class NatsKeys {
         return def
                 .define(CONNECT_RETRY_CONFIG, Type.LONG, CONNECT_RETRY_DEFAULT, ConfigDef.Range.between(0, 86_400_000),
                         Importance.LOW, CONNECT_RETRY_DOC, GROUP, 100, ConfigDef.Width.SHORT, "Connect retry (ms)")
+                .define(VALIDATE_ONLINE_CONFIG, Type.BOOLEAN, false, Importance.LOW, VALIDATE_ONLINE_DOC, GROUP, 101,
+                        ConfigDef.Width.SHORT, "Validate online")
                 .define(BRIDGE_ID_CONFIG, Type.STRING, "", Importance.MEDIUM, BRIDGE_ID_DOC,
                         "Loop prevention", 1, ConfigDef.Width.MEDIUM, "Bridge id")
                 .define(ORIGIN_SKIP_CONFIG, Type.LIST, "", Importance.MEDIUM, ORIGIN_SKIP_DOC,
@@ -187,6 +194,42 @@ final class NatsKeys {
                 addError(values, alias.getKey(), "Configuration " + alias.getKey() + " is deprecated and "
                         + alias.getValue() + " is set too; remove " + alias.getKey());
             }
+        }
+    }
+
+    /**
+     * With {@code nats.validate.online=true} and no other problem: connects once and, when {@code subjects} is not
+     * null, looks up the stream of each (named {@code stream}, or found by subject). Failures become field errors on
+     * {@code nats.servers} (never showing user information) or {@code nats.subjects}.
+     */
+    static void validateOnline(Map<String, String> props, String mode, List<String> subjects, String stream,
+                               String subjectsKey, Map<String, ConfigValue> values) {
+        if (!"true".equalsIgnoreCase(String.valueOf(props.get(VALIDATE_ONLINE_CONFIG)).trim())
+                || values.values().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return;
+        }
+        List<BusConfigException.Problem> problems = new ArrayList<>();
+        ConfigValues transportValues = transportValues(translate(props, false), mode, problems);
+        if (!problems.isEmpty()) {
+            return;
+        }
+        try (io.relaybus.spi.Transport t = new NatsTransportProvider().create(
+                new io.relaybus.spi.TransportContext("relaybus-validate", transportValues))) {
+            io.relaybus.nats.support.JetStreamSupport js =
+                    t.unwrap(io.relaybus.nats.support.JetStreamSupport.class).orElse(null);
+            for (String subject : subjects == null || js == null ? List.<String>of() : subjects) {
+                try {
+                    js.streamState(stream, subject);
+                } catch (io.relaybus.api.BusException e) {
+                    addError(values, subjectsKey, "Invalid value " + subject + " for configuration " + subjectsKey
+                            + ": " + e.getMessage());
+                }
+            }
+        } catch (io.relaybus.api.BusException e) {
+            String servers = String.join(",", transportValues.getList(NatsConfig.SERVERS_CONFIG).stream()
+                    .map(io.relaybus.nats.support.Names::redact).toList());
+            addError(values, NatsConfig.SERVERS_CONFIG, "Invalid value " + servers + " for configuration "
+                    + NatsConfig.SERVERS_CONFIG + ": " + e.getMessage());
         }
     }
 

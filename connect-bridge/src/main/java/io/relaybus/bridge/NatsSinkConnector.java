@@ -86,6 +86,7 @@ public final class NatsSinkConnector extends SinkConnector {
                         + NatsSinkConfig.SUBJECT_TEMPLATE_CONFIG + ": " + problem);
             }
         }
+        NatsKeys.validateOnline(connectorConfigs, "jetstream", null, null, null, values);
         return config;
     }
 }

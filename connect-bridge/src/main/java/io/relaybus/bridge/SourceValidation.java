@@ -78,6 +78,9 @@ final class SourceValidation {
                     + io.relaybus.nats.support.Names.subjectProblem(dlq));
         }
 
+        NatsKeys.validateOnline(props, config.mode().name().toLowerCase(java.util.Locale.ROOT), subjects,
+                config.stream(), NatsSourceConfig.SUBJECTS_CONFIG, values);
+
         String eos = props.get("exactly.once.support");
         if (config.mode() == NatsSourceConfig.Mode.CORE && "required".equalsIgnoreCase(eos)) {
             NatsKeys.addError(values, NatsConfig.MODE_CONFIG, "Invalid value core for configuration "

@@ -11,7 +11,6 @@ import java.util.Map;
 
 import io.relaybus.nats.NatsConfig;
 import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigValue;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +18,7 @@ import org.junit.jupiter.api.Test;
 class NatsKeysTest {
 
     private static Map<String, List<String>> errors(Config config) {
-        Map<String, List<String>> errors = new HashMap<>();
-        for (ConfigValue v : config.configValues()) {
-            if (!v.errorMessages().isEmpty()) {
-                errors.put(v.name(), v.errorMessages());
-            }
-        }
-        return errors;
+        return ValidationTest.errors(config);
     }
 
     @Test
@@ -97,5 +90,32 @@ class NatsKeysTest {
                 "nats.ack.wait.ms", "5000", "nats.consumer.ack.wait.ms", "6000")));
         assertEquals(List.of("Configuration nats.ack.wait.ms is deprecated and nats.consumer.ack.wait.ms is set too; "
                 + "remove nats.ack.wait.ms"), errors.get("nats.ack.wait.ms"));
+    }
+
+    @Test
+    @DisplayName("nats.validate.online: an unreachable server and a subject no stream stores are field errors")
+    void validateOnline() throws Exception {
+        String url = io.relaybus.embedded.TestBrokers.nats().address();
+        try (io.nats.client.Connection nc = io.nats.client.Nats.connect(url)) {
+            nc.jetStreamManagement().addStream(io.nats.client.api.StreamConfiguration.builder().name("ONLINE")
+                    .subjects("online.>").storageType(io.nats.client.api.StorageType.Memory).build());
+        }
+        Map<String, List<String>> errors = errors(new NatsSourceConnector().validate(Map.of("nats.servers", url,
+                "nats.subjects", "online.>,missing.>", "nats.validate.online", "true")));
+        assertEquals(1, errors.get("nats.subjects").size(), errors.toString());
+        assertTrue(errors.get("nats.subjects").get(0).startsWith("Invalid value missing.> for configuration "
+                + "nats.subjects: Subject missing.> is stored by no JetStream stream"), errors.toString());
+
+        int closed;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closed = socket.getLocalPort();
+        }
+        errors = errors(new NatsSinkConnector().validate(Map.of("nats.servers", "nats://u:s3cr3t@127.0.0.1:" + closed,
+                "nats.connect.timeout.ms", "500", "nats.validate.online", "true")));
+        assertTrue(errors.get("nats.servers").get(0).startsWith("Invalid value nats://[hidden]@127.0.0.1:" + closed
+                + " for configuration nats.servers: Could not connect"), errors.toString());
+        assertFalse(errors.toString().contains("s3cr3t"), errors.toString());
+        assertEquals(Map.of(), errors(new NatsSinkConnector().validate(Map.of("nats.servers", url,
+                "nats.validate.online", "true"))));
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** In-process checks of validate(); the same checks through the REST API are in {@code BridgeIT}. */
 class ValidationTest {
 
-    private static Map<String, List<String>> errors(Config config) {
+    /** The fields with errors and their messages. */
+    static Map<String, List<String>> errors(Config config) {
         Map<String, List<String>> errors = new HashMap<>();
         for (ConfigValue v : config.configValues()) {
             if (!v.errorMessages().isEmpty()) {

@@ -33,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * per subscription. Thread safe. Lifecycle: {@link NatsTransportProvider#create} connects (and, for JetStream,
  * checks that JetStream answers); {@link #close()} sends what is batched, waits for outstanding acknowledgements
  * (bounded by the publish timeout), then closes the connection and the threads.
+ *
+ * <p>{@link #unwrap}: the jnats {@link Connection}, and in JetStream mode the
+ * {@link io.relaybus.nats.support.JetStreamSupport} the Connect bridge runs its source on.
  */
 final class NatsTransport implements Transport {
 

@@ -1,5 +1,8 @@
 package io.relaybus.nats;
 
+import io.relaybus.nats.support.HeaderCodec;
+import io.relaybus.nats.support.Names;
+
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -143,12 +146,18 @@ final class PullConsumerSubscription implements TransportSubscription {
     PullConsumerSubscription(Connection connection, JetStreamManagement jsm, StreamRegistry streams, NatsConfig config,
                              String clientId, SubscriptionSpec spec, DeliverySink sink,
                              ScheduledExecutorService timer) {
+        this(connection, config, spec, sink, timer, new DurableConsumer(connection, jsm, streams, config, spec,
+                config.subjectOf(spec.topic()), spec.group() != null ? config.consumerNameFor(spec.group(),
+                spec.topic()) : Names.sanitize(clientId + "_" + UUID.randomUUID().toString().substring(0, 8))));
+    }
+
+    /** A subscription pulling from {@code consumer}, which decides subject, name, stream and start. */
+    PullConsumerSubscription(Connection connection, NatsConfig config, SubscriptionSpec spec, DeliverySink sink,
+                             ScheduledExecutorService timer, DurableConsumer consumer) {
         this.connection = connection;
         this.spec = spec;
         this.sink = sink;
-        this.consumer = new DurableConsumer(connection, jsm, streams, config, spec, config.subjectOf(spec.topic()),
-                spec.group() != null ? config.consumerNameFor(spec.group(), spec.topic())
-                        : Names.sanitize(clientId + "_" + UUID.randomUUID().toString().substring(0, 8)));
+        this.consumer = consumer;
         this.fetchWait = config.values().getDuration(NatsConfig.FETCH_MAX_WAIT_CONFIG);
         int fetchMax = config.values().getInt(NatsConfig.FETCH_MAX_MESSAGES_CONFIG);
         this.batch = Math.max(1, Math.min(fetchMax, spec.maxInFlight()));

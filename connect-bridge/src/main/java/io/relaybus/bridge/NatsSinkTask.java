@@ -123,8 +123,7 @@ public final class NatsSinkTask extends SinkTask {
         if (offset < p.next) {
             return;   // redelivered by the worker (retried batch): already published, its ack is tracked
         }
-        p.skipTo(offset);
-        p.tracker.started(offset);
+        p.tracker.started(offset);   // offsets Kafka skipped (compaction, transaction markers) are passed over
         p.next = offset + 1;
         Header origin = record.headers().lastWithName(Origins.HEADER);
         if (origin != null && origins.skip(HeaderMapping.asString(origin.value()))) {
@@ -326,14 +325,6 @@ public final class NatsSinkTask extends SinkTask {
 
         static Progress awaiting(long offset) {
             return new Progress(null, offset, offset);
-        }
-
-        /** Offsets skipped by Kafka (compaction, transaction markers) count as acknowledged. */
-        void skipTo(long offset) {
-            for (long o = next; o < offset; o++) {
-                tracker.started(o);
-                tracker.acknowledged(o);
-            }
         }
     }
 

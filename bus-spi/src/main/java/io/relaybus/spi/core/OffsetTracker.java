@@ -1,62 +1,61 @@
 package io.relaybus.spi.core;
 
-import java.util.BitSet;
+import java.util.TreeSet;
 
 /**
- * Tracks which offsets of one partition were acknowledged and how far the contiguous acknowledged prefix reaches, so
- * that a commit never passes an event that is still being handled (Kafka's commit semantics: the committed offset is
- * the next one to read).
+ * Tracks which offsets of one partition are being handled and how far the acknowledged prefix reaches, so that a
+ * commit never passes an event that is still being handled (Kafka's commit semantics: the committed offset is the
+ * next one to read).
  *
  * <p>Example: offsets 10..14 handed out, 10, 11 and 13 acknowledged: {@link #committable()} is 12, because 12 is
- * still in flight; once 12 is acknowledged it jumps to 14.
+ * still in flight; once 12 is acknowledged it is 14.
  *
- * <p>Thread safe (synchronized: called once per acknowledgement and once per commit, far from contended).
+ * <p>Offsets need not be consecutive. Only the offsets handed out and not yet acknowledged are remembered, never the
+ * offsets between them: a compacted or transactional topic can skip millions of offsets (removed records,
+ * transaction markers), and an offset never handed out holds no event. Example: the tracker starts at 10; 10, 11 and
+ * 5000000 are handed out; 11 and 5000000 are acknowledged: the commit point is 10; once 10 is acknowledged it is
+ * 5000001. Memory and time depend on how many offsets are being handled, not on the gaps.
+ *
+ * <p>Thread safe (synchronized: called once per hand-out, acknowledgement and commit, far from contended).
  */
 public final class OffsetTracker {
 
-    private long base;           // every offset below base is acknowledged
-    private long highest = -1;   // highest offset handed out
-    private final BitSet acked = new BitSet();   // bit i = offset base + i acknowledged
+    /** Offsets handed out and not acknowledged yet. */
+    private final TreeSet<Long> pending = new TreeSet<>();
+    /** Every offset below it was handed out, or holds no event. */
+    private long handedOutTo;
 
-    /** @param start the first offset that will be handed out */
+    /** @param start the first offset that may be handed out: the commit point until something is handed out */
     public OffsetTracker(long start) {
-        this.base = start;
+        this.handedOutTo = start;
     }
 
-    /** Records that {@code offset} was handed out for handling. Offsets must be given in increasing order. */
+    /**
+     * Records that {@code offset} was handed out for handling, before anything can acknowledge it. Offsets are given
+     * in increasing order; those skipped since the last one hold no event and are passed over.
+     */
     public synchronized void started(long offset) {
-        if (offset > highest) {
-            highest = offset;
-        }
+        pending.add(offset);
+        handedOutTo = Math.max(handedOutTo, offset + 1);
     }
 
-    /** Records that {@code offset} was acknowledged (handled or dead-lettered). */
+    /** Records that {@code offset} was acknowledged (handled or dead-lettered); a repeated one changes nothing. */
     public synchronized void acknowledged(long offset) {
-        if (offset < base) {
-            return;
-        }
-        acked.set(Math.toIntExact(offset - base));
-        int run = acked.nextClearBit(0);
-        if (run > 0) {
-            base += run;
-            shift(run);
-        }
+        pending.remove(offset);
     }
 
-    private void shift(int by) {
-        // BitSet has no shift: copy the rest down. Cheap, since the window is bounded by the in-flight limit.
-        BitSet rest = acked.get(by, Math.max(by, acked.length()));
-        acked.clear();
-        acked.or(rest);
-    }
-
-    /** The offset to commit: every offset below it is acknowledged. */
+    /** The offset to commit: every offset below it is acknowledged or holds no event. */
     public synchronized long committable() {
-        return base;
+        return pending.isEmpty() ? handedOutTo : pending.first();
     }
 
     /** How many handed-out offsets are not acknowledged yet. */
     public synchronized long pending() {
-        return Math.max(0, highest + 1 - base) - acked.cardinality();
+        return pending.size();
+    }
+
+    /** How many offsets this tracker remembers: those being handled, never the offsets between them. */
+    synchronized int tracked() {
+        return pending.size();
     }
 }

@@ -87,4 +87,36 @@ class OffsetTrackerTest {
         assertEquals(2, t.pending());
         assertEquals(5, t.committable());
     }
+
+    @Test
+    @DisplayName("offsets need not be consecutive: a gap of billions (compaction, transaction markers) is passed over "
+            + "and costs nothing")
+    void gapsCostNothing() {
+        OffsetTracker t = new OffsetTracker(10);
+        t.started(10);
+        t.started(11);
+        long far = 10L + Integer.MAX_VALUE + 5_000_000_000L;
+        t.started(far);
+        t.acknowledged(far);
+        t.acknowledged(11);
+        assertEquals(10, t.committable(), "10 is still being handled");
+        assertEquals(1, t.pending());
+        t.acknowledged(10);
+        assertEquals(far + 1, t.committable(), "everything below was handled or held no event");
+        assertEquals(0, t.pending());
+        assertEquals(0, t.tracked(), "nothing is remembered for the offsets in between");
+    }
+
+    @Test
+    @DisplayName("only the offsets being handled are remembered, however far apart")
+    void remembersOnlyWhatIsHandled() {
+        OffsetTracker t = new OffsetTracker(0);
+        for (long o = 0; o < 1_000_000_000_000L; o += 100_000_000_000L) {
+            t.started(o);
+        }
+        assertEquals(10, t.tracked());
+        t.acknowledged(900_000_000_000L);
+        assertEquals(9, t.tracked());
+        assertEquals(0, t.committable());
+    }
 }

@@ -1,13 +1,15 @@
 package io.relaybus.spi.memory;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A broker inside the JVM: named, shared by every bus opened with that name, alive until the JVM exits (or
- * {@link #reset}). Thread safe.
+ * {@link #reset}). Its storage (topic logs, groups and their positions) outlives every bus; {@link #restart} stands
+ * in for a broker restart. Thread safe.
  */
 final class MemoryBroker {
 
@@ -23,6 +25,7 @@ final class MemoryBroker {
     private final String name;
     private final long retention;
     private final Map<String, MemoryTopic> topics = new ConcurrentHashMap<>();
+    private final Set<MemorySubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
     private MemoryBroker(String name, long retention) {
         this.name = name;
@@ -37,6 +40,29 @@ final class MemoryBroker {
     /** Forgets the broker of that name, with all its topics and groups. */
     static void reset(String name) {
         BROKERS.remove(name);
+    }
+
+    /**
+     * Restarts the broker of that name over the same storage, as a real broker comes back from its disk: logs,
+     * groups and their positions are kept; every delivery handed out and not settled yet is forgotten and handed to
+     * its group again (what a broker does for the consumers of the connections it lost), and settling a forgotten
+     * delivery later changes nothing. Returns false when no broker of that name exists.
+     */
+    static boolean restart(String name) {
+        MemoryBroker broker = BROKERS.get(name);
+        if (broker == null) {
+            return false;
+        }
+        broker.subscriptions.forEach(MemorySubscription::forgetUnsettled);
+        return true;
+    }
+
+    void attach(MemorySubscription subscription) {
+        subscriptions.add(subscription);
+    }
+
+    void detach(MemorySubscription subscription) {
+        subscriptions.remove(subscription);
     }
 
     String name() {

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class MemorySubscription implements TransportSubscription {
 
+    private final MemoryBroker broker;
     private final MemoryTopic topic;
     private final MemoryTopic.Group group;
     private final DeliverySink sink;
@@ -30,14 +31,16 @@ final class MemorySubscription implements TransportSubscription {
     private volatile boolean paused;
     private volatile boolean running = true;
 
-    MemorySubscription(MemoryTopic topic, SubscriptionSpec spec, DeliverySink sink, int fetchMax) {
-        this.topic = topic;
+    MemorySubscription(MemoryBroker broker, SubscriptionSpec spec, DeliverySink sink, int fetchMax) {
+        this.broker = broker;
+        this.topic = broker.topic(spec.topic());
         this.sink = sink;
         this.fetchMax = fetchMax;
         // The group (and for LATEST its cursor) is fixed here, before ready completes.
         this.group = spec.group() == null ? topic.privateGroup(spec.startFrom()) : topic.group(spec.group(), spec.startFrom());
         this.puller = new Thread(this::pull, "relaybus-memory-" + spec.describe());
         this.puller.setDaemon(true);
+        broker.attach(this);
         this.puller.start();
     }
 
@@ -119,11 +122,17 @@ final class MemorySubscription implements TransportSubscription {
         }
     }
 
-    @Override
-    public void close() {
-        stopIntake();
+    /** The broker restarted: every delivery not settled yet goes back to the group (see {@link MemoryBroker#restart}). */
+    void forgetUnsettled() {
         for (MemoryDelivery d : List.copyOf(outstanding)) {
             d.abandon();
         }
+    }
+
+    @Override
+    public void close() {
+        stopIntake();
+        forgetUnsettled();
+        broker.detach(this);
     }
 }

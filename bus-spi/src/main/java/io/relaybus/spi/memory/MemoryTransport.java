@@ -64,7 +64,7 @@ final class MemoryTransport implements Transport {
 
     @Override
     public TransportSubscription subscribe(SubscriptionSpec spec, DeliverySink sink) {
-        return new MemorySubscription(broker.topic(spec.topic()), spec, sink, fetchMax);
+        return new MemorySubscription(broker, spec, sink, fetchMax);
     }
 
     @Override

@@ -56,6 +56,19 @@ public final class MemoryTransportProvider implements TransportProvider {
         return DEFINITION;
     }
 
+    /**
+     * For tests: stands in for a broker restart on the in-JVM broker named {@code broker} (the value of
+     * {@value #BROKER_CONFIG}). It comes back over the same storage, as a real broker comes back from its disk: topic
+     * logs, groups and their positions are kept; every delivery handed out and not settled yet is forgotten and handed
+     * to its group again, so it is delivered again (at least once), and settling a forgotten delivery later changes
+     * nothing. The compatibility kit's broker-restart contract runs on the memory transport with it.
+     *
+     * @return false when no bus has opened a broker of that name
+     */
+    public static boolean restartBroker(String broker) {
+        return MemoryBroker.restart(broker);
+    }
+
     @Override
     public Transport create(TransportContext context) {
         MemoryBroker broker = MemoryBroker.named(context.config().getString(BROKER_CONFIG),

@@ -19,6 +19,6 @@ class NatsCoreCompatibilityTest extends TransportCompatibilityKit {
 
     @Override
     protected Features features() {
-        return new Features(true, true, false, false, false, false);
+        return Features.builder().consumerGroups(true).perKeyOrder(true).build();
     }
 }

@@ -3,8 +3,8 @@ package io.relaybus.spi.memory;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportSubscription;
+import io.relaybus.spi.core.IntakeQueue;
 
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -25,7 +25,7 @@ final class MemorySubscription implements TransportSubscription {
     private final DeliverySink sink;
     private final int fetchMax;
     private final Set<MemoryDelivery> outstanding = ConcurrentHashMap.newKeySet();
-    private final ArrayDeque<MemoryDelivery> held = new ArrayDeque<>();   // pull thread only
+    private final IntakeQueue<MemoryDelivery> intake;   // pull thread only
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread puller;
     private volatile boolean paused;
@@ -35,6 +35,7 @@ final class MemorySubscription implements TransportSubscription {
         this.broker = broker;
         this.topic = broker.topic(spec.topic());
         this.sink = sink;
+        this.intake = new IntakeQueue<>(sink);
         this.fetchMax = fetchMax;
         // The group (and for LATEST its cursor) is fixed here, before ready completes.
         this.group = spec.group() == null ? topic.privateGroup(spec.startFrom()) : topic.group(spec.group(), spec.startFrom());
@@ -58,41 +59,28 @@ final class MemorySubscription implements TransportSubscription {
                     Thread.sleep(5);
                     continue;
                 }
-                if (!held.isEmpty()) {
-                    if (!offerHeld()) {
-                        sink.awaitCapacity(50, TimeUnit.MILLISECONDS);
+                if (intake.isHolding()) {
+                    if (!intake.offerHeld()) {
+                        intake.awaitRoom(50, TimeUnit.MILLISECONDS);
                     }
                     continue;
                 }
                 int room = Math.min(fetchMax, sink.remainingCapacity());
                 if (room == 0) {
-                    sink.awaitCapacity(50, TimeUnit.MILLISECONDS);
+                    intake.awaitRoom(50, TimeUnit.MILLISECONDS);
                     continue;
                 }
                 List<MemoryDelivery> batch = topic.take(group, room, 100);
                 for (MemoryDelivery d : batch) {
                     d.trackIn(outstanding);
-                    held.add(d);
+                    intake.hold(d);   // offered on the next turn, once paused was checked again
                 }
-                // Offered on the next turn, once paused was checked again.
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            held.forEach(MemoryDelivery::abandon);
-            held.clear();
+            intake.handBack(MemoryDelivery::abandon);
         }
-    }
-
-    /** Offers held deliveries in order; returns false when the sink refused one (it stays first). */
-    private boolean offerHeld() {
-        while (!held.isEmpty()) {
-            if (!sink.offer(held.peek())) {
-                return false;
-            }
-            held.poll();
-        }
-        return true;
     }
 
     @Override

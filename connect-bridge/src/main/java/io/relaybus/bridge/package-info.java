@@ -5,8 +5,7 @@
  *
  * <p>Public: the four Connect entry points, {@link io.relaybus.bridge.NatsSourceConnector} /
  * {@link io.relaybus.bridge.NatsSourceTask} (NATS to Kafka) and {@link io.relaybus.bridge.NatsSinkConnector} /
- * {@link io.relaybus.bridge.NatsSinkTask} (Kafka to NATS JetStream), and {@link io.relaybus.bridge.ConfigDocs}, which
- * generates the configuration reference. Everything else is package-private. The connectors are registered in
+ * {@link io.relaybus.bridge.NatsSinkTask} (Kafka to NATS JetStream). Everything else is package-private. The connectors are registered in
  * {@code META-INF/services} (by {@code @AutoService}) so workers with {@code plugin.discovery=service_load} find
  * them.
  */

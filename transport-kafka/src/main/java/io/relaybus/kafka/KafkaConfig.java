@@ -161,11 +161,4 @@ public final class KafkaConfig {
             }
         };
     }
-
-    /** Prints the configuration reference and the profile table (Markdown), as used in the README. */
-    public static void main(String[] args) {
-        System.out.print(DEFINITION.toMarkdownTable());
-        System.out.println();
-        System.out.print(KafkaProfile.toMarkdownTable());
-    }
 }

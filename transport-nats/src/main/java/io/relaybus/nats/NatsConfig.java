@@ -430,9 +430,4 @@ public final class NatsConfig {
     static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
-
-    /** Prints the configuration reference table (Markdown) for the README. */
-    public static void main(String[] args) {
-        System.out.print(DEFINITION.toMarkdownTable());
-    }
 }

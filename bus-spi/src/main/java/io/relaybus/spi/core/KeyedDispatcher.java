@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Spreading.</b> Keyless items (and every item without {@code orderedByKey}) go round-robin to the next worker
  *       whose queue has room.</li>
  *   <li><b>Backpressure.</b> {@link #offer} never blocks: when the chosen queue is full it refuses, and the caller
- *       (a transport's intake) stops fetching and waits in {@link #awaitCapacity}. The Go original instead blocked on
- *       one arbitrary busy worker, stalling everything behind it.</li>
+ *       (a transport's intake) stops fetching and waits in {@link #awaitCapacity}; one busy worker never stalls the
+ *       others.</li>
  * </ul>
  *
  * <p>Threading: {@link #offer} and {@link #awaitCapacity} may be called from any thread; the processor runs on the

@@ -1,7 +1,9 @@
 package io.relaybus.bench;
 
 import io.relaybus.embedded.EmbeddedKafka;
+import io.relaybus.embedded.EmbeddedKafkaCluster;
 import io.relaybus.embedded.EmbeddedNats;
+import io.relaybus.embedded.EmbeddedNatsCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -140,10 +142,20 @@ public final class BenchMain {
     private static String runKafka(BenchOptions o, Runner runner, List<RunResult> runs, String runId,
                                    Progress progress) throws Exception {
         EmbeddedKafka kafka = null;
+        EmbeddedKafkaCluster cluster = null;
         String bootstrap = o.bootstrap;
         String broker = "external Kafka at " + bootstrap;
         try {
-            if (o.embedded) {
+            if (o.cluster) {
+                cluster = ClusterRun.startKafka(runner, progress);
+                bootstrap = cluster.bootstrapServers();
+                broker = "embedded Kafka " + org.apache.kafka.common.utils.AppInfoParser.getVersion() + " KRaft, 3 "
+                        + "nodes (each broker and controller, -Xmx" + ClusterRun.KAFKA_NODE_HEAP + "), same host ("
+                        + bootstrap + ")" + (o.failover ? "; each run kills -9 the leader of its partition 0" : "");
+                if (o.failover) {
+                    runner.failover(ClusterRun.kafka(cluster));
+                }
+            } else if (o.embedded) {
                 progress.message("starting an embedded KRaft broker ...");
                 kafka = EmbeddedKafka.builder().heap("1g").start();
                 bootstrap = kafka.bootstrapServers();
@@ -160,7 +172,7 @@ public final class BenchMain {
                 topics.add(busTopic + "-" + round);
                 topics.add(rawTopic + "-" + round);
             }
-            createTopics(bootstrap, o.partitions, topics.toArray(String[]::new));
+            createTopics(bootstrap, o.partitions, o.cluster ? 3 : -1, topics.toArray(String[]::new));
             Map<String, Object> config = new LinkedHashMap<>();
             config.put("bus.transport", "kafka");
             config.put("bus.client.id", "bench-" + runId);
@@ -169,6 +181,9 @@ public final class BenchMain {
             config.putAll(o.busProperties);
             Map<String, String> extra = new LinkedHashMap<>();
             extra.put("topic.partitions", o.partitions + " (created by the bench)");
+            if (o.cluster) {
+                extra.put("topic.replication.factor", "3, min.insync.replicas 2 (created by the bench)");
+            }
             // What kafka.profile plus the flags amount to, as the bench mirrors it for the raw client.
             settings.effectiveProducer().forEach((k, v) -> extra.put("via kafka.profile: producer." + k, v));
             settings.effectiveFetch().forEach((k, v) -> extra.put("via kafka.profile: consumer." + k, v));
@@ -179,7 +194,11 @@ public final class BenchMain {
                     .batch(o.batch), "raw kafka");
             return broker;
         } finally {
-            if (kafka != null) {
+            if (cluster != null) {
+                progress.message("stopping the embedded cluster ...");
+                cluster.close();
+                progress.done();
+            } else if (kafka != null) {
                 progress.message("stopping the embedded broker ...");
                 kafka.close();
                 progress.done();
@@ -192,10 +211,19 @@ public final class BenchMain {
     private static String runNats(BenchOptions o, Runner runner, List<RunResult> runs, String runId,
                                   Progress progress) throws Exception {
         EmbeddedNats nats = null;
+        EmbeddedNatsCluster cluster = null;
         String url = o.natsUrl;
         String broker = "external NATS at " + url;
         try {
-            if (o.embedded) {
+            if (o.cluster) {
+                cluster = ClusterRun.startNats(runner, progress);
+                url = cluster.urls();
+                broker = "embedded nats-server cluster (3 nodes, JetStream, file storage, R3 streams), same host ("
+                        + url + ")" + (o.failover ? "; each run kills -9 the leader of its stream" : "");
+                if (o.failover) {
+                    runner.failover(ClusterRun.nats(cluster));
+                }
+            } else if (o.embedded) {
                 progress.message("starting nats-server ...");
                 nats = EmbeddedNats.start();
                 url = nats.url();
@@ -208,15 +236,22 @@ public final class BenchMain {
             config.put("bus.client.id", "bench-" + runId);
             config.put("nats.servers", url);
             config.put("nats.publish.window", o.window);
+            if (o.cluster) {
+                config.put("nats.stream.replicas", 3);
+                // Above a stream leader election (5-8 s measured here), as the README recommends on a cluster.
+                config.put("nats.publish.timeout.ms", 20_000);
+            }
             config.putAll(o.busProperties);
             String name = "bench-raw-" + runId;
             String u = url;
             runBoth(o, runner, runs, round -> new BusTarget(config, "bench-bus-" + runId + "-" + round, "bench",
                     o.concurrency, Map.of()).batch(o.batch), "bus nats", round -> new RawNatsTarget(u, name + "-"
-                    + round, name + "-" + round, "bench").batch(o.batch), "raw nats");
+                    + round, name + "-" + round, "bench").batch(o.batch).replicas(o.cluster ? 3 : 1), "raw nats");
             return broker;
         } finally {
-            if (nats != null) {
+            if (cluster != null) {
+                cluster.close();
+            } else if (nats != null) {
                 nats.close();
             } else {
                 BrokerCleanup.natsStreams(url, runId, System.err);
@@ -279,7 +314,7 @@ public final class BenchMain {
                 m.acked(), m.publishFailed(), m.unique(), m.duplicates(), m.foreign(), m.publishElapsedNanos(),
                 m.endToEndElapsedNanos(), m.ackThroughput(), m.endToEndThroughput(), m.successRate(), m.endToEnd(),
                 m.ack(), m.endToEndHistogram(), m.ackHistogram(), m.timeline(), m.cpuNanos(), m.eventsPerCpuSecond(),
-                m.brokerCpuNanos(), m.eventsPerBrokerCpuSecond(), List.copyOf(notes));
+                m.brokerCpuNanos(), m.eventsPerBrokerCpuSecond(), List.copyOf(notes), m.marks());
     }
 
     private static void printNotes(PrintStream out, BenchOptions o, List<RunResult> runs) {
@@ -317,11 +352,17 @@ public final class BenchMain {
         out.println("Report: " + htmlFile.toAbsolutePath());
     }
 
-    static void createTopics(String bootstrap, int partitions, String... topics) throws Exception {
+    /** {@code replicas} -1: the broker's default; 2 or more also sets min.insync.replicas 2. */
+    static void createTopics(String bootstrap, int partitions, int replicas, String... topics) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             List<NewTopic> list = new ArrayList<>();
             for (String t : topics) {
-                list.add(new NewTopic(t, Optional.of(partitions), Optional.empty()));
+                NewTopic topic = new NewTopic(t, Optional.of(partitions), replicas < 1 ? Optional.empty()
+                        : Optional.of((short) replicas));
+                if (replicas >= 2) {
+                    topic.configs(Map.of("min.insync.replicas", "2"));
+                }
+                list.add(topic);
             }
             admin.createTopics(list).all().get(60, TimeUnit.SECONDS);
         }

@@ -53,6 +53,10 @@ final class BenchOptions {
     final String bootstrap;
     final String natsUrl;
     final boolean embedded;
+    /** With {@link #embedded}: 3-node clusters (KRaft, JetStream) instead of one broker. */
+    final boolean cluster;
+    /** With {@link #cluster}: each measured run kills a leader (-9) a third of the way through and restarts it. */
+    final boolean failover;
     final boolean raw;
     final boolean rawFirst;
     final int rounds;
@@ -86,6 +90,8 @@ final class BenchOptions {
         this.bootstrap = b.bootstrap;
         this.natsUrl = b.natsUrl;
         this.embedded = b.embedded;
+        this.cluster = b.cluster;
+        this.failover = b.failover;
         this.raw = b.raw;
         this.rawFirst = b.rawFirst;
         this.rounds = b.rounds != null ? b.rounds : (b.transport == Transport.MEMORY ? 1 : 3);
@@ -151,6 +157,12 @@ final class BenchOptions {
             "  --nats-url nats://HOST:PORT   an external server",
             "  --embedded          start a local KRaft broker (from this jar) or nats-server (from PATH) and stop it after",
             "                      (bridge: both, and a Connect worker)",
+            "  --cluster           with --embedded: a 3-node KRaft cluster (each node broker and controller) or a",
+            "                      3-node nats-server cluster, topics with 3 replicas (min.insync.replicas 2) and R3",
+            "                      streams, for bus and raw alike",
+            "  --failover          with --cluster: in every measured run, kill -9 the leader of the run's partition 0",
+            "                      (Kafka) or stream (NATS) a third of the way through, restart it, and chart the",
+            "                      throughput around the kill",
             "  Bridge (--transport bridge; Kafka flags apply to the bench's own producer and reader):",
             "  --direction nats-to-kafka|kafka-to-nats|both   which way to mirror (default both, NATS to Kafka first)",
             "  --connect-url URL   an external Connect worker's REST API (plugin installed, reaching --bootstrap and",
@@ -173,6 +185,8 @@ final class BenchOptions {
             if (FLAGS_WITHOUT_VALUE.contains(flag)) {
                 switch (flag) {
                     case "--embedded" -> b.embedded = true;
+                    case "--cluster" -> b.cluster = true;
+                    case "--failover" -> b.failover = true;
                     case "--no-raw" -> b.raw = false;
                     case "--no-progress" -> b.progress = false;
                     case "--raw-first" -> b.rawFirst = true;
@@ -204,7 +218,7 @@ final class BenchOptions {
         return new BenchOptions(b);
     }
 
-    private static final Set<String> FLAGS_WITHOUT_VALUE = Set.of("--embedded", "--no-raw", "--raw-first",
+    private static final Set<String> FLAGS_WITHOUT_VALUE = Set.of("--embedded", "--cluster", "--failover", "--no-raw", "--raw-first",
             "--no-progress", "--help", "-h");
     private static final Set<String> FLAGS_WITH_VALUE = Set.of("--transport", "--events", "--size", "--mode", "--rate",
             "--profile", "--acks", "--compression", "--linger-ms", "--batch-bytes", "--partitions", "--window",
@@ -230,6 +244,8 @@ final class BenchOptions {
         String bootstrap;
         String natsUrl;
         boolean embedded;
+        boolean cluster;
+        boolean failover;
         boolean raw = true;
         boolean rawFirst;
         Integer rounds;
@@ -379,6 +395,13 @@ final class BenchOptions {
             }
             if (transport == Transport.NATS && !embedded && natsUrl == null) {
                 problems.add("--transport nats: needs --nats-url nats://HOST:PORT or --embedded");
+            }
+            if (cluster && (!embedded || (transport != Transport.KAFKA && transport != Transport.NATS))) {
+                problems.add("--cluster: needs --embedded and --transport kafka or nats (the bench starts the "
+                        + "cluster, so it can kill its nodes)");
+            }
+            if (failover && !cluster) {
+                problems.add("--failover: needs --cluster (a single broker has no leader to fail over to)");
             }
             if (events != null && events > Integer.MAX_VALUE - 1) {
                 problems.add("--events " + events + ": at most " + (Integer.MAX_VALUE - 1));

@@ -96,7 +96,7 @@ final class BridgeRun {
                     topics.add(bridgeName.apply(round));
                     topics.add(rawName.apply(round));
                 }
-                BenchMain.createTopics(bootstrap, o.partitions, topics.toArray(String[]::new));
+                BenchMain.createTopics(bootstrap, o.partitions, -1, topics.toArray(String[]::new));
                 Map<String, String> config = d == BenchOptions.Direction.NATS_TO_KAFKA
                         ? bridge.source(natsUrl, "<run>") : bridge.sink(natsUrl, "<run>");
                 out.println("connector (" + d.flag + "): " + config);

@@ -112,4 +112,9 @@ final class BusTarget implements Target {
             }
         }
     }
+
+    @Override
+    public String destination() {
+        return topic;
+    }
 }

@@ -101,8 +101,10 @@ final class HtmlReport {
             List<Svg.Series> series = new ArrayList<>();
             series.add(rateSeries(r, r.kind() + " handled", bus ? BUS_COLOR : RAW_COLOR, true));
             series.add(rateSeries(r, r.kind() + " acked", bus ? BUS_LIGHT : RAW_LIGHT, false));
+            List<Svg.Mark> marks = new ArrayList<>();
+            r.marks().forEach(m -> marks.add(new Svg.Mark(m.millis() / 1000.0, m.label())));
             sb.append(Svg.lineChart(r.kind() + ": " + r.description() + ", events per second (100 ms samples)",
-                    "seconds since the first measured publish", "events/s", series));
+                    "seconds since the first measured publish", "events/s", series, marks));
         }
         return sb.toString();
     }

@@ -173,4 +173,9 @@ final class RawKafkaTarget implements Target {
             producer.close(Duration.ofSeconds(30));
         }
     }
+
+    @Override
+    public String destination() {
+        return topic;
+    }
 }

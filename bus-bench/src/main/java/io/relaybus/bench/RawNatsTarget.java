@@ -48,6 +48,7 @@ final class RawNatsTarget implements Target {
     private JetStream js;
     private MessageConsumer messageConsumer;
     private int batch;
+    private int replicas = 1;
     private volatile boolean running = true;
     private Thread fetcher;
     private final WireIds ids = new WireIds();
@@ -57,6 +58,12 @@ final class RawNatsTarget implements Target {
         this.stream = stream;
         this.subject = subject;
         this.durable = durable;
+    }
+
+    /** Creates its stream with {@code replicas} replicas (3 on a cluster, like the bus's nats.stream.replicas). */
+    RawNatsTarget replicas(int replicas) {
+        this.replicas = replicas;
+        return this;
     }
 
     /** Consumes with {@code fetch} batches of up to {@code maxMessages}, acking each; 0 keeps {@code consume}. */
@@ -102,7 +109,8 @@ final class RawNatsTarget implements Target {
     public void subscribe(Receiver receiver) throws Exception {
         JetStreamManagement jsm = connection.jetStreamManagement();
         jsm.addStream(StreamConfiguration.builder().name(stream).subjects(subject).storageType(StorageType.File)
-                .retentionPolicy(RetentionPolicy.Limits).duplicateWindow(Duration.ofMinutes(2)).build());
+                .retentionPolicy(RetentionPolicy.Limits).duplicateWindow(Duration.ofMinutes(2)).replicas(replicas)
+                .build());
         jsm.addOrUpdateConsumer(stream, ConsumerConfiguration.builder().durable(durable).filterSubject(subject)
                 .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).build());
         ConsumerContext cc = connection.getConsumerContext(stream, durable);
@@ -183,5 +191,10 @@ final class RawNatsTarget implements Target {
                 }
             }
         }
+    }
+
+    @Override
+    public String destination() {
+        return stream;
     }
 }

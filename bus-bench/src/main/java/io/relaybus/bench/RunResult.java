@@ -24,6 +24,8 @@ import java.util.Map;
  *                              the bridge) during the measured phase; -1 for external brokers: what the broker spends
  *                              on the same events for this client, so a client that makes the broker work harder shows
  * @param timeline              acknowledged and handled counts sampled every 100 ms
+ * @param marks                 what happened to the brokers during the measured phase ({@code --failover}: the kill
+ *                              and the node's return), drawn on the throughput chart; empty otherwise
  */
 record RunResult(String kind, String description, Map<String, String> settings, String mode, double targetRate,
                  long events, int size, long warmup, double openMillis, double subscribeReadyMillis, Double firstEventMillis,
@@ -32,7 +34,7 @@ record RunResult(String kind, String description, Map<String, String> settings, 
                  long publishElapsedNanos, long endToEndElapsedNanos, Double ackThroughput, Double endToEndThroughput,
                  double successRate, Latency endToEnd, Latency ack, List<Bucket> endToEndHistogram,
                  List<Bucket> ackHistogram, List<Sample> timeline, long cpuNanos, Double eventsPerCpuSecond,
-                 long brokerCpuNanos, Double eventsPerBrokerCpuSecond, List<String> notes) {
+                 long brokerCpuNanos, Double eventsPerBrokerCpuSecond, List<String> notes, List<Mark> marks) {
 
     /** A latency distribution in microseconds; all zero when {@code count} is 0. */
     record Latency(long count, double p50, double p90, double p99, double p999, double max, double mean) {
@@ -40,6 +42,10 @@ record RunResult(String kind, String description, Map<String, String> settings, 
 
     /** Events whose latency was in ({@code fromMicros}, {@code toMicros}]. */
     record Bucket(double fromMicros, double toMicros, long count) {
+    }
+
+    /** Something that happened {@code millis} after the first measured publish, e.g. "kill -9 node 2". */
+    record Mark(long millis, String label) {
     }
 
     /** Counts at {@code millis} after the first measured publish. */

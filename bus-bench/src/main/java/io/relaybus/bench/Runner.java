@@ -43,6 +43,16 @@ final class Runner {
     private final BenchOptions options;
     private final Progress progress;
     private volatile List<BrokerHandle> brokers = List.of();
+    private volatile Failover failover;
+
+    /** Kills a leader mid-run and brings it back ({@code --failover}); implemented by {@link ClusterRun}. */
+    interface Failover {
+        /** Kills (-9) the node leading what {@code target} publishes to; returns what was killed, for the report. */
+        String kill(Target target) throws Exception;
+
+        /** Restarts the killed node and returns once the cluster is whole again (replicas in sync, current). */
+        void heal() throws Exception;
+    }
 
     Runner(BenchOptions options, Progress progress) {
         this.options = options;
@@ -106,6 +116,8 @@ final class Runner {
         long helperCpuStart = target.helperCpuNanos();
         long start = System.nanoTime();
         ScheduledExecutorService sampler = startSampler(label, rec, start, samples);
+        FailoverThread fault = failover == null ? null : new FailoverThread(failover, target, rec, options.events,
+                start);
         try {
             if (options.mode == BenchOptions.Mode.CLOSED) {
                 publishClosedLoop(target, rec, start);
@@ -123,11 +135,19 @@ final class Runner {
         } finally {
             sampler.shutdownNow();
             sampler.awaitTermination(1, TimeUnit.SECONDS);
+            if (fault != null) {
+                progress.message(label + ": waiting for the killed node to be back in sync ...");
+                fault.finish(notes);
+            }
         }
         long cpuEnd = processCpuNanos();
         long cpuNanos = cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart;
         long brokerCpuEnd = brokerCpuNanos();
         long brokerCpu = brokerCpuStart < 0 || brokerCpuEnd < 0 ? -1 : brokerCpuEnd - brokerCpuStart;
+        if (fault != null) {
+            brokerCpu = -1;     // a restarted node is a new process: its count starts over, and its start-up is in it
+            notes.add("broker CPU not measured: a node was restarted during the run");
+        }
         long helperCpuEnd = target.helperCpuNanos();
         if (cpuNanos >= 0 && helperCpuStart >= 0 && helperCpuEnd >= 0) {
             cpuNanos += helperCpuEnd - helperCpuStart;
@@ -159,13 +179,17 @@ final class Runner {
         synchronized (samples) {
             timeline = List.copyOf(samples);
         }
+        List<RunResult.Mark> marks = fault == null ? List.of() : fault.marks();
+        if (fault != null && !marks.isEmpty()) {
+            notes.add(FailoverThread.describe(marks, timeline, rec.duplicates()));
+        }
         return new RunResult(target.kind(), target.description(), target.settings(),
                 options.mode.name().toLowerCase(Locale.ROOT), options.rate, options.events, options.size,
                 options.warmup, openMillis, readyMillis, firstMillis, idleMillis, rec.acked(), rec.failed(), rec.unique(), rec.duplicates(),
                 rec.foreign(), publishElapsed, e2eElapsed, ackThroughput, e2eThroughput, success,
                 Stats.latency(e2e), Stats.latency(ack), Stats.buckets(e2e), Stats.buckets(ack), timeline, cpuNanos,
                 perCpuSecond, brokerCpu, brokerCpu < 0 ? null : Stats.perSecond(rec.unique(), brokerCpu),
-                List.copyOf(notes));
+                List.copyOf(notes), marks);
     }
 
     /**
@@ -274,6 +298,11 @@ final class Runner {
 
     private static RunResult.Sample sample(Recorder rec, long start) {
         return new RunResult.Sample((System.nanoTime() - start) / 1_000_000, rec.acked(), rec.unique());
+    }
+
+    /** Kills a leader in every measured run from now on ({@code --failover}); null for none. */
+    void failover(Failover f) {
+        this.failover = f;
     }
 
     /** The brokers whose CPU time is measured from now on (the ones the bench started). */

@@ -24,7 +24,15 @@ final class Svg {
     }
 
     /** A line chart with a linear x and y axis starting at 0. */
+    /** A vertical line at {@code x} with a label (a broker killed, back in sync). */
+    record Mark(double x, String label) {
+    }
+
     static String lineChart(String title, String xLabel, String yLabel, List<Series> series) {
+        return lineChart(title, xLabel, yLabel, series, List.of());
+    }
+
+    static String lineChart(String title, String xLabel, String yLabel, List<Series> series, List<Mark> marks) {
         double maxX = 0;
         double maxY = 0;
         for (Series s : series) {
@@ -34,6 +42,9 @@ final class Svg {
             for (double v : s.y) {
                 maxY = Math.max(maxY, v);
             }
+        }
+        for (Mark m : marks) {
+            maxX = Math.max(maxX, m.x());
         }
         double stepX = niceCeil((maxX <= 0 ? 1 : maxX) / 5);
         int ticksX = (int) Math.ceil((maxX <= 0 ? 1 : maxX) / stepX - 1e-9);
@@ -63,6 +74,13 @@ final class Svg {
             }
             sb.append("<polyline fill=\"none\" stroke-width=\"1.8\" stroke=\"").append(s.color).append("\" points=\"")
                     .append(pts.toString().trim()).append("\"/>\n");
+        }
+        for (int i = 0; i < marks.size(); i++) {
+            Mark m = marks.get(i);
+            double x = LEFT + pw * Math.min(m.x(), maxX) / maxX;
+            sb.append("<line x1=\"").append(f(x)).append("\" y1=\"").append(f(TOP)).append("\" x2=\"").append(f(x))
+                    .append("\" y2=\"").append(f(TOP + ph)).append("\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n");
+            sb.append(text(x + 4, TOP + 12 + 12 * i, "start", m.label()));
         }
         legend(sb, series);
         return sb.append("</svg>\n").toString();

@@ -54,6 +54,11 @@ interface Target extends AutoCloseable {
         return -1;
     }
 
+    /** The topic (Kafka) or stream (NATS) this target publishes to, for {@code --failover}; null when not one. */
+    default String destination() {
+        return null;
+    }
+
     @Override
     void close();
 }

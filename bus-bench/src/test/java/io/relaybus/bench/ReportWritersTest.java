@@ -19,7 +19,7 @@ class ReportWritersTest {
                 List.of(new RunResult.Bucket(100, 200, 600), new RunResult.Bucket(200, 500, 400)),
                 List.of(new RunResult.Bucket(5, 10, 1000)),
                 List.of(new RunResult.Sample(0, 0, 0), new RunResult.Sample(100, 500, 400),
-                        new RunResult.Sample(200, 1000, 1000)), 1_000_000_000L, 1000.0, 500_000_000L, 2000.0, List.of());
+                        new RunResult.Sample(200, 1000, 1000)), 1_000_000_000L, 1000.0, 500_000_000L, 2000.0, List.of(), List.of());
     }
 
     static BenchReport report(Double busThroughput) {

@@ -54,6 +54,11 @@ import java.util.zip.ZipInputStream;
 public final class EmbeddedConnect extends ForkedProcess {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    /**
+     * Artifacts the worker keeps even when the plugin archive ships them: Connect never loads their packages from a
+     * plugin (its PluginUtils excludes org.slf4j from plugin isolation), so without them the worker cannot start.
+     */
+    private static final Set<String> WORKER_OWNED = Set.of("slf4j-api");
     /** {@code name-1.2.3.jar} or {@code name-0.1.0-SNAPSHOT.jar}: the artifact name is what precedes "-digit". */
     private static final Pattern VERSIONED_JAR = Pattern.compile("^(.+?)-\\d[^/]*\\.jar$");
 
@@ -346,7 +351,8 @@ public final class EmbeddedConnect extends ForkedProcess {
     static List<Path> isolate(List<Path> classPath, Set<String> pluginArtifacts) {
         List<Path> kept = new ArrayList<>();
         for (Path entry : classPath) {
-            if (!pluginArtifacts.contains(artifactName(entry))) {
+            String artifact = artifactName(entry);
+            if (!pluginArtifacts.contains(artifact) || WORKER_OWNED.contains(artifact)) {
                 kept.add(entry.toAbsolutePath());
             }
         }

@@ -65,30 +65,54 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
     private final Path logFile;
     private final int port;
     private final int controllerPort;
-    private final String clusterId = Uuid.randomUuid().toString();
+    private final int nodeId;
+    private final String clusterId;
+    /** Null for a node of an {@link EmbeddedKafkaCluster}, whose readiness is its registration (see awaitReady). */
+    private final String readyTopic;
 
     private boolean formatted;
 
     private EmbeddedKafka(Builder builder) {
-        this(builder, ProcessSupport.createTempDir("relaybus-kafka-"));
+        this(builder, ProcessSupport.createTempDir("relaybus-kafka-"), true, new NodeSpec(1,
+                ProcessSupport.freePort(), ProcessSupport.freePort(), null, Uuid.randomUuid().toString()),
+                Map.of());
     }
 
-    private EmbeddedKafka(Builder builder, Path dir) {
-        super(dir, true, dir.resolve("broker.log"), STOP_GRACE);
+    /**
+     * One node of a cluster, or the single broker: {@code spec.voters} null means a quorum of this node alone.
+     * {@code defaults} are broker properties that replace this class's defaults and yield to the builder's.
+     */
+    private EmbeddedKafka(Builder builder, Path dir, boolean ownsDirectory, NodeSpec spec,
+            Map<String, String> defaults) {
+        super(dir, ownsDirectory, dir.resolve("broker.log"), STOP_GRACE);
         this.heap = builder.heap;
         this.startupTimeout = builder.startupTimeout;
         this.jvmArgs = List.copyOf(builder.jvmArgs);
         this.dir = dir;
         this.configFile = dir.resolve("server.properties");
         this.logFile = dir.resolve("broker.log");
-        this.port = ProcessSupport.freePort();
-        this.controllerPort = ProcessSupport.freePort();
+        this.port = spec.port();
+        this.controllerPort = spec.controllerPort();
+        this.nodeId = spec.nodeId();
+        this.clusterId = spec.clusterId();
+        this.readyTopic = spec.voters() == null ? READY_TOPIC : null;
         try {
-            writeConfig(builder.serverProperties);
+            Map<String, String> overrides = new LinkedHashMap<>(defaults);
+            overrides.putAll(builder.serverProperties);
+            writeConfig(spec.voters() == null ? nodeId + "@127.0.0.1:" + controllerPort : spec.voters(), overrides);
         } catch (RuntimeException e) {
             abandon();
             throw e;
         }
+    }
+
+    /** Where a cluster node listens and whom it votes with; {@code voters} null for a single broker. */
+    record NodeSpec(int nodeId, int port, int controllerPort, String voters, String clusterId) {
+    }
+
+    /** A node of {@link EmbeddedKafkaCluster}: not started; {@code dir} belongs to the cluster. */
+    static EmbeddedKafka clusterNode(Builder builder, Path dir, NodeSpec spec, Map<String, String> defaults) {
+        return new EmbeddedKafka(builder, dir, false, spec, defaults);
     }
 
     /** Starts a broker with the defaults and waits until it is ready. The caller owns it and must close it. */
@@ -122,6 +146,11 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
         return controllerPort;
     }
 
+    /** The broker's {@code node.id}: 1 for a single broker, 1..n in an {@link EmbeddedKafkaCluster}. */
+    public int nodeId() {
+        return nodeId;
+    }
+
     /** The instance's temp directory: {@code server.properties}, {@code broker.log} and {@code data/}. */
     public Path directory() {
         return dir;
@@ -144,7 +173,7 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
 
     @Override
     public String toString() {
-        return "EmbeddedKafka[" + bootstrapServers() + ", dir=" + dir + "]";
+        return "EmbeddedKafka[node " + nodeId + ", " + bootstrapServers() + ", dir=" + dir + "]";
     }
 
     @Override
@@ -186,15 +215,19 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
 
     @Override
     void awaitReady(Process process) {
-        KafkaReadiness.await(process, bootstrapServers(), READY_TOPIC, startupTimeout, logFile);
+        if (readyTopic != null) {
+            KafkaReadiness.await(process, bootstrapServers(), readyTopic, startupTimeout, logFile);
+        } else {
+            KafkaReadiness.awaitRegistered(process, bootstrapServers(), nodeId, startupTimeout, logFile);
+        }
         formatted = true;
     }
 
-    private void writeConfig(Map<String, String> overrides) {
+    private void writeConfig(String voters, Map<String, String> overrides) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("node.id", String.valueOf(nodeId));
+        p.put("controller.quorum.voters", voters);
         p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");

@@ -63,6 +63,9 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
     private final Path storeDir;
     private final Path logFile;
     private final int port;
+    private final String serverName;
+    /** The HTTP monitoring port ({@code -m}), or 0 when monitoring is off. */
+    private final int monitorPort;
     /** Where the log stood when the current process was spawned: readiness is read from there on. */
     private long logStart;
 
@@ -71,18 +74,35 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
     }
 
     private EmbeddedNats(Builder builder, Path binary) {
-        this(builder, binary, ProcessSupport.createTempDir("relaybus-nats-"));
+        this(builder, binary, ProcessSupport.createTempDir("relaybus-nats-"), true, ProcessSupport.freePort(), null,
+                0, List.of());
     }
 
-    private EmbeddedNats(Builder builder, Path binary, Path dir) {
-        super(dir, true, dir.resolve("nats-server.log"), STOP_GRACE);
+    /**
+     * {@code serverName} null: {@code relaybus-embedded-<port>}. {@code monitorPort} 0: no monitoring.
+     * {@code nodeArgs} come before the builder's extra arguments (a node of {@link EmbeddedNatsCluster}: its routes).
+     */
+    private EmbeddedNats(Builder builder, Path binary, Path dir, boolean ownsDirectory, int port, String serverName,
+            int monitorPort, List<String> nodeArgs) {
+        super(dir, ownsDirectory, dir.resolve("nats-server.log"), STOP_GRACE);
         this.binary = binary;
-        this.extraArgs = List.copyOf(builder.extraArgs);
+        List<String> args = new ArrayList<>(nodeArgs);
+        args.addAll(builder.extraArgs);
+        this.extraArgs = List.copyOf(args);
         this.startupTimeout = builder.startupTimeout;
         this.dir = dir;
         this.storeDir = dir.resolve("jetstream-store");
         this.logFile = dir.resolve("nats-server.log");
-        this.port = ProcessSupport.freePort();
+        this.port = port;
+        this.serverName = serverName != null ? serverName : "relaybus-embedded-" + port;
+        this.monitorPort = monitorPort;
+    }
+
+    /** A node of {@link EmbeddedNatsCluster}: not started; {@code dir} belongs to the cluster. */
+    static EmbeddedNats clusterNode(Builder builder, Path dir, int port, String serverName, int monitorPort,
+            List<String> clusterArgs) {
+        return new EmbeddedNats(builder, executable(builder.binary != null ? builder.binary : findBinary()), dir,
+                false, port, serverName, monitorPort, clusterArgs);
     }
 
     private static Path executable(Path binary) {
@@ -118,6 +138,17 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
         return port;
     }
 
+    /** The server's {@code server_name}: stable across restarts; what JetStream names leaders and peers by. */
+    public String serverName() {
+        return serverName;
+    }
+
+    /** {@code http://127.0.0.1:<port>} of the HTTP monitoring endpoints ({@code /varz}, {@code /jsz}), if enabled. */
+    public java.util.Optional<String> monitorUrl() {
+        return monitorPort == 0 ? java.util.Optional.empty()
+                : java.util.Optional.of("http://127.0.0.1:" + monitorPort);
+    }
+
     /** The instance's temp directory: {@code nats-server.log} and {@code jetstream-store/}. */
     public Path directory() {
         return dir;
@@ -140,7 +171,7 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
 
     @Override
     public String toString() {
-        return "EmbeddedNats[" + url() + ", dir=" + dir + "]";
+        return "EmbeddedNats[" + serverName + ", " + url() + ", dir=" + dir + "]";
     }
 
     @Override
@@ -148,7 +179,10 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
         List<String> natsCommand = new ArrayList<>(List.of(binary.toString(),
                 "-a", "127.0.0.1", "-p", String.valueOf(port),
                 "-js", "-sd", storeDir.toString(),
-                "--server_name", "relaybus-embedded-" + port));
+                "--server_name", serverName));
+        if (monitorPort != 0) {
+            natsCommand.addAll(List.of("-m", String.valueOf(monitorPort)));
+        }
         natsCommand.addAll(extraArgs);
         ProcessSupport.appendLine(logFile, "[relaybus] ---- starting: " + String.join(" ", natsCommand));
         List<String> command = new ArrayList<>();

@@ -29,6 +29,27 @@ final class KafkaReadiness {
      * @throws IllegalStateException on timeout or process exit, with the tail of {@code log} in the message
      */
     static void await(Process process, String bootstrap, String readyTopic, Duration timeout, Path log) {
+        await(process, bootstrap, timeout, log, admin -> ready(admin, readyTopic));
+    }
+
+    /**
+     * For a node of a cluster: waits until the port accepts and {@code describeCluster}, asked through this node,
+     * lists {@code nodeId}, i.e. the node registered with the controllers and is no longer fenced. Fails fast if the
+     * process exits.
+     *
+     * @throws IllegalStateException on timeout or process exit, with the tail of {@code log} in the message
+     */
+    static void awaitRegistered(Process process, String bootstrap, int nodeId, Duration timeout, Path log) {
+        await(process, bootstrap, timeout, log, admin -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS)
+                .stream().anyMatch(n -> n.id() == nodeId));
+    }
+
+    /** A readiness question asked with an Admin client; false (or an exception) means not yet. */
+    private interface Check {
+        boolean ready(Admin admin) throws InterruptedException, ExecutionException, TimeoutException;
+    }
+
+    private static void await(Process process, String bootstrap, Duration timeout, Path log, Check check) {
         long deadline = System.nanoTime() + timeout.toNanos();
         int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
         while (!ProcessSupport.accepts(port)) {
@@ -48,7 +69,7 @@ final class KafkaReadiness {
             while (true) {
                 checkAlive(process, log);
                 try {
-                    if (ready(admin, readyTopic)) {
+                    if (check.ready(admin)) {
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {

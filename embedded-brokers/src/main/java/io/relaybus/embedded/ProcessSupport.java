@@ -188,6 +188,14 @@ final class ProcessSupport {
         }
     }
 
+    static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+
     /** Deletes a directory tree, best effort (a file that cannot be deleted is left behind). */
     static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {

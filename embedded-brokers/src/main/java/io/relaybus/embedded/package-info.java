@@ -6,6 +6,11 @@
  *       {@code kafka_2.13} jars already on the class path.</li>
  *   <li>{@link io.relaybus.embedded.EmbeddedNats}: a {@code nats-server} child process with JetStream
  *       (Debian's {@code nats-server} package, or {@code $NATS_SERVER_BIN}).</li>
+ *   <li>{@link io.relaybus.embedded.EmbeddedKafkaCluster}: a KRaft cluster of 3 (or n) such brokers, each also a
+ *       controller, with kill and restart of one node and the current partition leader and controller;</li>
+ *   <li>{@link io.relaybus.embedded.EmbeddedNatsCluster}: a cluster of 3 (or n) {@code nats-server}s with JetStream
+ *       (routes, server names, HTTP monitoring), with kill and restart of one node and the current stream and meta
+ *       leader.</li>
  *   <li>{@link io.relaybus.embedded.EmbeddedConnect}: a Kafka Connect distributed worker in a forked JVM that loads
  *       connector plugins from a plugin archive through {@code plugin.path}, with a class path that does not hold
  *       the plugin's own jars; {@link io.relaybus.embedded.ConnectRest} talks to it (or to any Connect cluster).</li>

@@ -30,7 +30,8 @@ class EmbeddedConnectTest {
     }
 
     @Test
-    @DisplayName("the worker class path loses every artifact the plugin ships and must keep embedded-brokers")
+    @DisplayName("the worker class path loses every artifact the plugin ships but slf4j-api, and must keep "
+            + "embedded-brokers")
     void isolation() {
         Path ownClasses = Path.of(ConnectWorkerMain.class.getProtectionDomain().getCodeSource().getLocation()
                 .getPath());
@@ -38,6 +39,10 @@ class EmbeddedConnectTest {
                 Path.of("/m2/connect-runtime-4.3.1.jar"), ownClasses);
         List<Path> kept = EmbeddedConnect.isolate(given, Set.of("jnats", "bus-spi", "connect-bridge"));
         assertEquals(List.of(Path.of("/m2/connect-runtime-4.3.1.jar"), ownClasses.toAbsolutePath()), kept);
+
+        // Connect loads org.slf4j from the worker whatever a plugin ships: slf4j-api stays.
+        assertEquals(List.of(Path.of("/m2/slf4j-api-2.0.17.jar"), ownClasses.toAbsolutePath()), EmbeddedConnect.isolate(
+                List.of(Path.of("/m2/slf4j-api-2.0.17.jar"), ownClasses), Set.of("slf4j-api", "bus-spi")));
 
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> EmbeddedConnect.isolate(List.of(Path.of("/m2/connect-runtime-4.3.1.jar")), Set.of("jnats")));

@@ -85,7 +85,7 @@ class EmbeddedNatsTest {
     }
 
     /** A minimal NATS request/reply over the text protocol; returns the reply payload. */
-    private static String request(int port, String subject, String payload) throws IOException {
+    static String request(int port, String subject, String payload) throws IOException {
         try (Socket socket = new Socket(ProcessSupport.loopback(), port)) {
             socket.setSoTimeout(5000);
             BufferedReader in = new BufferedReader(

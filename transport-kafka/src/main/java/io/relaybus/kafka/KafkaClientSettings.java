@@ -126,6 +126,7 @@ final class KafkaClientSettings {
         checkPassThrough(KafkaConfig.ADMIN_PREFIX, adminPass, AdminClientConfig.configDef(), ADMIN_OWNED,
                 "is the transport's own", problems);
         admin.putAll(adminPass);
+        problems.addAll(KafkaTopics.configProblems(config));
 
         if (!problems.isEmpty()) {
             throw new BusConfigException(problems);

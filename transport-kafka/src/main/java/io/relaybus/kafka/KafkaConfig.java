@@ -75,7 +75,15 @@ public final class KafkaConfig {
     public static final int TOPIC_REPLICATION_DEFAULT = -1;
     public static final String TOPIC_REPLICATION_DOC = "Replication factor of a topic the transport creates; -1 means "
             + "the broker's default.replication.factor, except with the durable profile, where -1 means "
-            + "min(3, number of brokers).";
+            + "min(3, number of live brokers). A value above the number of live brokers fails the topic's first use "
+            + "with a BusConfigException naming this key and the broker count.";
+
+    public static final String TOPIC_MIN_INSYNC_CONFIG = "kafka.topic.min.insync.replicas";
+    public static final int TOPIC_MIN_INSYNC_DEFAULT = -1;
+    public static final String TOPIC_MIN_INSYNC_DOC = "min.insync.replicas of a topic the transport creates: how many "
+            + "replicas must have an event before a publish (acks=all) completes. -1 means 2 with the durable profile "
+            + "when the topic has 2 or more replicas, else the broker's default. Must not exceed the replication "
+            + "factor; on 3 brokers, 3 replicas with 2 in sync keep publishing while any one broker is down.";
 
     public static final String GROUP_PROTOCOL_CONFIG = "kafka.group.protocol";
     public static final String GROUP_PROTOCOL_DEFAULT = "classic";
@@ -116,6 +124,8 @@ public final class KafkaConfig {
                     Importance.MEDIUM, TOPIC_PARTITIONS_DOC)
             .define(TOPIC_REPLICATION_CONFIG, ConfigType.INT, TOPIC_REPLICATION_DEFAULT, replicationFactor(),
                     Importance.MEDIUM, TOPIC_REPLICATION_DOC)
+            .define(TOPIC_MIN_INSYNC_CONFIG, ConfigType.INT, TOPIC_MIN_INSYNC_DEFAULT, replicationFactor(),
+                    Importance.MEDIUM, TOPIC_MIN_INSYNC_DOC)
             .define(GROUP_PROTOCOL_CONFIG, ConfigType.STRING, GROUP_PROTOCOL_DEFAULT, Validator.oneOf("classic",
                     "consumer"), Importance.MEDIUM, GROUP_PROTOCOL_DOC)
             .define(CONNECT_TIMEOUT_CONFIG, ConfigType.LONG, CONNECT_TIMEOUT_DEFAULT, Validator.between(1, 600_000),

@@ -98,7 +98,10 @@ enum KafkaProfile {
         for (String k : new TreeSet<>(DURABLE.consumer.keySet())) {
             row(table, "consumer " + MarkdownTable.code(k), p -> p.consumer.get(k));
         }
-        row(table, "created topics " + MarkdownTable.code("min.insync.replicas"),
+        row(table, "created topics: replicas (" + MarkdownTable.code("kafka.topic.replication.factor=-1") + ")",
+                p -> p.minInsyncTwo ? "min(3, live brokers)" : "broker default");
+        row(table, "created topics: " + MarkdownTable.code("min.insync.replicas") + " ("
+                + MarkdownTable.code("kafka.topic.min.insync.replicas=-1") + ")",
                 p -> p.minInsyncTwo ? "2 (when replicas >= 2)" : "broker default");
         row(table, "use for", p -> p.description);
         return table.toString();

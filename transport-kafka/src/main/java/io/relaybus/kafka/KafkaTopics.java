@@ -1,9 +1,12 @@
 package io.relaybus.kafka;
 
+import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusException;
 import io.relaybus.api.BusFatalException;
+import io.relaybus.spi.config.ConfigValues;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
@@ -11,6 +14,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,24 +27,35 @@ import java.util.function.IntSupplier;
  * Makes sure topics exist before they are used: checks with the Admin client the first time a topic is seen, creates
  * it when allowed ({@code kafka.topic.create}), and remembers the answer. A failed check is forgotten, so the next use
  * tries again. Thread safe; concurrent first uses of one topic share one check.
+ *
+ * <p>Replication of a created topic, checked against the brokers alive at that moment (Kafka cannot place more
+ * replicas than live brokers): {@code kafka.topic.replication.factor} (-1: min(3, brokers) under the durable
+ * profile, else the broker's default) and {@code kafka.topic.min.insync.replicas} (-1: 2 under the durable profile
+ * when the topic has 2 or more replicas, else the broker's default). For example on 3 brokers the durable defaults
+ * give 3 replicas with min.insync.replicas 2: an acknowledged event is on at least 2 brokers, and publishing goes on
+ * while any one broker is down.
  */
 final class KafkaTopics {
+
+    private static final System.Logger LOG = System.getLogger(KafkaTopics.class.getName());
 
     private final Admin admin;
     private final boolean create;
     private final int partitions;
     private final int replicationFactor;
+    private final int minInsync;
     private final boolean minInsyncTwo;
     private final IntSupplier brokerCount;
     private final String bootstrap;
     private final Map<String, CompletableFuture<Void>> checks = new ConcurrentHashMap<>();
 
-    KafkaTopics(Admin admin, boolean create, int partitions, int replicationFactor, boolean minInsyncTwo,
-                IntSupplier brokerCount, String bootstrap) {
+    KafkaTopics(Admin admin, boolean create, int partitions, int replicationFactor, int minInsync,
+                boolean minInsyncTwo, IntSupplier brokerCount, String bootstrap) {
         this.admin = admin;
         this.create = create;
         this.partitions = partitions;
         this.replicationFactor = replicationFactor;
+        this.minInsync = minInsync;
         this.minInsyncTwo = minInsyncTwo;
         this.brokerCount = brokerCount;
         this.bootstrap = bootstrap;
@@ -123,32 +138,97 @@ final class KafkaTopics {
         return result;
     }
 
+    /** Counts the live brokers, checks the replication settings against them, then creates the topic. */
     private void createTopic(String topic, int timeoutMs, CompletableFuture<Void> result) {
-        admin.createTopics(List.of(newTopic(topic)), new CreateTopicsOptions().timeoutMs(timeoutMs)).all()
-                .whenComplete((v, error) -> {
-                    if (error == null || KafkaErrors.unwrap(error) instanceof TopicExistsException) {
-                        result.complete(null);
-                    } else {
-                        result.completeExceptionally(KafkaErrors.unwrap(error));
-                    }
-                });
+        admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).nodes().whenComplete((nodes, e) -> {
+            if (e != null) {
+                result.completeExceptionally(KafkaErrors.unwrap(e));
+                return;
+            }
+            NewTopic newTopic;
+            try {
+                newTopic = checkedNewTopic(topic, nodes.size());
+            } catch (BusConfigException invalid) {
+                result.completeExceptionally(invalid);
+                return;
+            }
+            admin.createTopics(List.of(newTopic), new CreateTopicsOptions().timeoutMs(timeoutMs)).all()
+                    .whenComplete((v, error) -> {
+                        if (error == null || KafkaErrors.unwrap(error) instanceof TopicExistsException) {
+                            result.complete(null);
+                        } else {
+                            result.completeExceptionally(KafkaErrors.unwrap(error));
+                        }
+                    });
+        });
     }
 
     /**
-     * The topic as it would be created: configured partitions and replication factor; under the durable profile a
-     * replication factor of -1 becomes min(3, brokers) and, with 2 or more replicas, min.insync.replicas=2, so an
-     * acknowledged event is on at least two brokers.
+     * {@link #newTopic(String, int)}, refused when it cannot be stored as configured on {@code brokers} live brokers.
+     *
+     * @throws BusConfigException naming the key, its value and the number of live brokers
      */
+    NewTopic checkedNewTopic(String topic, int brokers) {
+        NewTopic t = newTopic(topic, brokers);
+        int rf = t.replicationFactor();
+        if (replicationFactor > brokers) {
+            throw new BusConfigException(KafkaConfig.TOPIC_REPLICATION_CONFIG, String.valueOf(replicationFactor),
+                    "topic " + topic + " needs " + replicationFactor + " replicas but the Kafka cluster at " + bootstrap
+                            + " has " + brokers + " live broker(s); lower it to at most " + brokers + " (or -1), or "
+                            + "start the missing brokers");
+        }
+        if (minInsync > 0 && rf > 0 && minInsync > rf) {
+            throw new BusConfigException(KafkaConfig.TOPIC_MIN_INSYNC_CONFIG, String.valueOf(minInsync),
+                    "topic " + topic + " would get " + rf + " replica(s) (" + KafkaConfig.TOPIC_REPLICATION_CONFIG
+                            + "=" + replicationFactor + ", " + brokers + " live broker(s) at " + bootstrap + ") and "
+                            + "every publish would fail with NotEnoughReplicas; use at most " + rf);
+        }
+        if (replicationFactor == -1 && minInsyncTwo && rf < 3 && brokers < 3) {
+            LOG.log(System.Logger.Level.WARNING, "Creating Kafka topic {0} with {1} replica(s): only {2} broker(s) "
+                    + "are alive at {3}. Set {4}=3 to refuse creating topics with fewer replicas instead.", topic, rf,
+                    brokers, bootstrap, KafkaConfig.TOPIC_REPLICATION_CONFIG);
+        }
+        return t;
+    }
+
+    /** {@link #newTopic(String, int)} with the broker count last seen by the transport. */
     NewTopic newTopic(String topic) {
+        return newTopic(topic, brokerCount.getAsInt());
+    }
+
+    /**
+     * The topic as it would be created on {@code brokers} live brokers: configured partitions and replication factor;
+     * under the durable profile a replication factor of -1 becomes min(3, brokers) and, with 2 or more replicas,
+     * min.insync.replicas defaults to 2, so an acknowledged event is on at least two brokers.
+     */
+    NewTopic newTopic(String topic, int brokers) {
         int rf = replicationFactor;
         if (rf == -1 && minInsyncTwo) {
-            rf = Math.max(1, Math.min(3, brokerCount.getAsInt()));
+            rf = Math.max(1, Math.min(3, brokers));
         }
         NewTopic t = new NewTopic(topic, Optional.of(partitions), rf == -1 ? Optional.empty()
                 : Optional.of((short) rf));
-        if (minInsyncTwo && rf >= 2) {
+        if (minInsync > 0) {
+            t.configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInsync)));
+        } else if (minInsyncTwo && rf >= 2) {
             t.configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
         }
         return t;
+    }
+
+    /**
+     * Replication settings that contradict each other whatever the cluster: more in-sync replicas required than
+     * replicas.
+     */
+    static List<BusConfigException.Problem> configProblems(ConfigValues config) {
+        List<BusConfigException.Problem> problems = new ArrayList<>();
+        int rf = config.getInt(KafkaConfig.TOPIC_REPLICATION_CONFIG);
+        int minInsync = config.getInt(KafkaConfig.TOPIC_MIN_INSYNC_CONFIG);
+        if (rf > 0 && minInsync > rf) {
+            problems.add(new BusConfigException.Problem(KafkaConfig.TOPIC_MIN_INSYNC_CONFIG, String.valueOf(minInsync),
+                    "must not exceed " + KafkaConfig.TOPIC_REPLICATION_CONFIG + "=" + rf + ": every publish to a "
+                            + "topic the transport creates would fail with NotEnoughReplicas"));
+        }
+        return problems;
     }
 }

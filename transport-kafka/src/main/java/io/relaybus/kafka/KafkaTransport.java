@@ -97,7 +97,7 @@ final class KafkaTransport implements Transport {
         }
         this.topics = new KafkaTopics(admin, config.getBoolean(KafkaConfig.TOPIC_CREATE_CONFIG),
                 config.getInt(KafkaConfig.TOPIC_PARTITIONS_CONFIG), config.getInt(KafkaConfig.TOPIC_REPLICATION_CONFIG),
-                settings.profile().minInsyncReplicasTwo(), () -> brokerCount, settings.bootstrap());
+                config.getInt(KafkaConfig.TOPIC_MIN_INSYNC_CONFIG), settings.profile().minInsyncReplicasTwo(), () -> brokerCount, settings.bootstrap());
         this.completions = new CallbackThread("relaybus-kafka-" + clientId + "-completions");
     }
 

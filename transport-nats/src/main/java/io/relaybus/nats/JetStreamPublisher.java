@@ -12,6 +12,7 @@ import io.relaybus.api.PublishReceipt;
 import io.relaybus.spi.config.ConfigValues;
 import io.relaybus.spi.core.Batcher;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CancellationException;
@@ -42,11 +43,21 @@ import org.slf4j.LoggerFactory;
  * chained onto it. Only the permit release and an executor hand-off run on the jnats thread. The callback thread
  * is one thread, so receipts complete in acknowledgement order; application callbacks should not block it.
  *
+ * <p>Leader changes: while a stream has no leader (a clustered stream's leader died and its replicas elect another,
+ * which takes seconds) JetStream answers a publish with "503 no responders", and an acknowledgement the dead leader
+ * owed never comes. A publish answered with 503 is sent again after {@value #RESEND_BACKOFF_MS} ms, one without an
+ * answer after a fifth of the publish timeout (at least 2 s), with the same {@code Nats-Msg-Id} (so an event the old
+ * leader did store is stored once), until the publish timeout; only the latest attempt's failure counts. The event
+ * keeps its window permit meanwhile, so the window fills, new publishes wait for room, and it drains once the new
+ * leader answers.
+ *
  * <p>Timeouts: a sweeper fails publishes still unacknowledged after {@code nats.publish.timeout.ms}. Thread safe.
  */
 final class JetStreamPublisher implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JetStreamPublisher.class);
+    /** Pause before sending again a publish that found no stream leader (503). */
+    static final long RESEND_BACKOFF_MS = 250;
 
     private final JetStream js;
     private final StreamRegistry streams;
@@ -59,7 +70,11 @@ final class JetStreamPublisher implements AutoCloseable {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicInteger maxOutstanding = new AtomicInteger();
     private final long timeoutNanos;
+    /** After how long without an acknowledgement a publish is sent again: a fifth of the timeout, at least 2 s. */
+    private final long resendAfterNanos;
     private final Queue<Pending> inFlight = new ConcurrentLinkedQueue<>();
+    private final ScheduledExecutorService timer;
+    private volatile boolean closing;
     private final PublishPermissions permissions;
 
     JetStreamPublisher(JetStream js, StreamRegistry streams, NatsConfig config, String servers, String clientId,
@@ -69,11 +84,13 @@ final class JetStreamPublisher implements AutoCloseable {
         this.config = config;
         this.servers = servers;
         this.callbacks = callbacks;
+        this.timer = timer;
         this.permissions = permissions;
         ConfigValues v = config.values();
         this.windowSize = config.publishWindow();
         this.window = new Semaphore(windowSize);
         this.timeoutNanos = config.publishTimeout().toNanos();
+        this.resendAfterNanos = Math.max(TimeUnit.SECONDS.toNanos(2), timeoutNanos / 5);
         this.batcher = new Batcher<>("nats-" + clientId, v.getInt(NatsConfig.PUBLISH_BATCH_SIZE_CONFIG),
                 Long.MAX_VALUE, v.getDuration(NatsConfig.PUBLISH_LINGER_CONFIG),
                 p -> p.event.payload().length, this::sendAll);
@@ -149,6 +166,17 @@ final class JetStreamPublisher implements AutoCloseable {
         }
         int now = outstanding.incrementAndGet();
         maxOutstanding.accumulateAndGet(now, Math::max);
+        inFlight.add(p);
+        transmit(p);
+    }
+
+    /** Hands {@code p} (holding a window permit) to jnats; again after a leader change (see the class comment). */
+    private void transmit(Pending p) {
+        if (p.permitReturned.get()) {
+            return;     // settled (acknowledged, failed or timed out) while waiting to be sent again
+        }
+        int attempt = p.attempts.incrementAndGet();
+        p.sentAt = System.nanoTime();
         CompletableFuture<PublishAck> ack;
         try {
             ack = js.publishAsync(p.subject, p.headers, p.event.payload());
@@ -157,10 +185,22 @@ final class JetStreamPublisher implements AutoCloseable {
             fail(p, translate(p, e));
             return;
         }
-        inFlight.add(p);
         ack.whenComplete((a, error) -> {
-            // On jnats's reply thread: only the release and the hand-off happen here.
-            release(p);
+            // On jnats's reply thread: only the release, a resend's scheduling and the hand-off happen here.
+            if (error != null && attempt != p.attempts.get()) {
+                return;     // a later attempt is under way; it decides
+            }
+            if (error != null && worthResending(p, error)) {
+                try {
+                    timer.schedule(() -> transmit(p), RESEND_BACKOFF_MS, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    // the transport is closing: fail it below
+                }
+            }
+            if (!release(p)) {
+                return;     // settled already: by another attempt, or timed out
+            }
             callbacks.execute(() -> {
                 if (error == null) {
                     p.result.complete(new PublishReceipt(p.event.id(), p.event.topic(),
@@ -172,24 +212,55 @@ final class JetStreamPublisher implements AutoCloseable {
         });
     }
 
-    /** Returns the window permit of {@code p}: once, on its acknowledgement, its failure or its timeout. */
-    private void release(Pending p) {
+    /**
+     * Whether {@code error} may go away by itself soon (no stream leader yet, or an acknowledgement lost with a dead
+     * server) and the publish timeout leaves room for another attempt.
+     */
+    private boolean worthResending(Pending p, Throwable error) {
+        if (closing || p.result.isDone()
+                || p.deadline - System.nanoTime() <= TimeUnit.MILLISECONDS.toNanos(RESEND_BACKOFF_MS)) {
+            return false;
+        }
+        if (permissions.denied(p.subject)) {
+            return false;
+        }
+        Throwable cause = unwrap(error);
+        if (cause instanceof JetStreamApiException api) {
+            // the cluster busy electing a leader; not 10023 (a full stream does not empty itself in seconds)
+            return TRANSIENT_API_ERRORS.contains(api.getApiErrorCode()) && api.getApiErrorCode() != 10023;
+        }
+        return cause instanceof CancellationException || cause instanceof TimeoutException
+                || String.valueOf(cause.getMessage()).contains("503");
+    }
+
+    /**
+     * Returns the window permit of {@code p}: once, on its acknowledgement, its failure or its timeout; false when it
+     * was returned already (the publish is settled).
+     */
+    private boolean release(Pending p) {
         if (p.permitReturned.compareAndSet(false, true)) {
             outstanding.decrementAndGet();
             window.release();
+            return true;
         }
+        return false;
     }
 
     private void fail(Pending p, BusException error) {
         callbacks.execute(() -> p.result.completeExceptionally(error));
     }
 
-    private BusException translate(Pending p, Throwable error) {
+    private static Throwable unwrap(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause.getClass() == RuntimeException.class)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }
+        return cause;
+    }
+
+    private BusException translate(Pending p, Throwable error) {
+        Throwable cause = unwrap(error);
         if (permissions.denied(p.subject)) {
             return new BusFatalException("Publishing event " + p.event.id() + " to " + p.subject + " failed: "
                     + PublishPermissions.advice(p.subject), cause);
@@ -250,21 +321,24 @@ final class JetStreamPublisher implements AutoCloseable {
                 + "event may have been stored: publishing it again with the same id stores it once");
     }
 
-    /** Fails publishes past their deadline; drops completed ones from the head of the in-flight queue. */
+    /**
+     * Fails publishes past their deadline and sends again those unacknowledged for {@link #resendAfterNanos} (an
+     * acknowledgement lost with a dead server or stream leader, which jnats may never report); drops settled ones.
+     */
     private void sweep() {
         long now = System.nanoTime();
-        for (Pending p; (p = inFlight.peek()) != null; ) {
-            if (p.result.isDone()) {
-                inFlight.poll();
+        for (Iterator<Pending> it = inFlight.iterator(); it.hasNext(); ) {
+            Pending p = it.next();
+            if (p.permitReturned.get()) {
+                it.remove();
             } else if (now - p.deadline >= 0) {
-                inFlight.poll();
-                // Lost acknowledgements (a server killed mid-publish) must not keep the window shut until jnats
-                // gives up on them too.
-                release(p);
-                Pending late = p;
-                callbacks.execute(() -> late.result.completeExceptionally(timeout(late)));
-            } else {
-                return;
+                it.remove();
+                // Lost acknowledgements must not keep the window shut until jnats gives up on them too.
+                if (release(p)) {
+                    callbacks.execute(() -> p.result.completeExceptionally(timeout(p)));
+                }
+            } else if (!closing && now - p.sentAt >= resendAfterNanos) {
+                transmit(p);
             }
         }
     }
@@ -282,6 +356,8 @@ final class JetStreamPublisher implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            closing = true;     // publishes still waiting to be sent again fail now
         }
     }
 
@@ -293,6 +369,8 @@ final class JetStreamPublisher implements AutoCloseable {
         final long deadline;
         final CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
         final java.util.concurrent.atomic.AtomicBoolean permitReturned = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicInteger attempts = new AtomicInteger();
+        volatile long sentAt;
 
         Pending(Event event, String subject, Headers headers, long deadline) {
             this.event = event;

@@ -1,0 +1,155 @@
+package io.relaybus.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A real 3-node KRaft cluster: an RF3 topic keeps an acknowledged record across kill -9 of its partition leader and
+ * of the active controller; a new leader and a new controller are elected; restarted nodes rejoin the ISR.
+ */
+@Tag("cluster")
+class EmbeddedKafkaClusterTest {
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS)
+    @SuppressWarnings("try") // close() is also called explicitly, to check the temp dir is deleted
+    void leaderAndControllerFailOver() throws Exception {
+        long t0 = System.nanoTime();
+        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start()) {
+            System.out.printf("kafka cluster start: %d ms (%s)%n", ms(t0), cluster.bootstrapServers());
+            assertEquals(3, cluster.size());
+            assertEquals(3, cluster.bootstrapServers().split(",").length);
+            assertEquals(java.util.Set.of(1, 2, 3), cluster.liveBrokers());
+            for (EmbeddedKafka node : cluster.nodes()) {
+                assertNotEquals(9092, node.port());
+            }
+            String topic = "t-cluster";
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    cluster.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get(30, TimeUnit.SECONDS);
+            }
+            cluster.awaitInSync(Duration.ofSeconds(60));
+            assertEquals(3, cluster.describe(topic).partitions().get(0).isr().size());
+            send(cluster.bootstrapServers(), topic, "before");
+
+            int leader = cluster.leaderOf(topic, 0).orElseThrow();
+            long t1 = System.nanoTime();
+            cluster.kill(leader);
+            assertFalse(cluster.node(leader).isRunning());
+            int newLeader = awaitLeaderOtherThan(cluster, topic, leader);
+            System.out.printf("kafka partition leader %d killed; node %d leads after %d ms%n", leader, newLeader,
+                    ms(t1));
+            send(cluster.bootstrapServers(), topic, "after-leader-kill");
+            long t2 = System.nanoTime();
+            cluster.restart(leader);
+            cluster.awaitInSync(Duration.ofSeconds(90));
+            System.out.printf("kafka node %d restarted and in sync after %d ms%n", leader, ms(t2));
+
+            int controller = cluster.controllerId();
+            long t3 = System.nanoTime();
+            cluster.kill(controller);
+            int newController = awaitControllerOtherThan(cluster, controller);
+            System.out.printf("kafka controller %d killed; node %d controls after %d ms%n", controller,
+                    newController, ms(t3));
+            send(cluster.bootstrapServers(), topic, "after-controller-kill");
+            cluster.restart(controller);
+            cluster.awaitInSync(Duration.ofSeconds(90));
+
+            assertEquals(List.of("before", "after-leader-kill", "after-controller-kill"),
+                    readAll(cluster.bootstrapServers(), topic, 3));
+            assertTrue(Files.size(cluster.node(1).logFile()) > 0);
+
+            cluster.close();
+            assertFalse(Files.exists(cluster.directory()), "close deletes the temp dir");
+            for (EmbeddedKafka node : cluster.nodes()) {
+                assertFalse(node.isRunning());
+            }
+        }
+    }
+
+    private static int awaitLeaderOtherThan(EmbeddedKafkaCluster cluster, String topic, int old) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Optional<Integer> leader = cluster.leaderOf(topic, 0);
+            if (leader.isPresent() && leader.get() != old) {
+                return leader.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no new leader for " + topic + " within 60 s");
+    }
+
+    private static int awaitControllerOtherThan(EmbeddedKafkaCluster cluster, int old) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try {
+                int controller = cluster.controllerId();
+                if (controller != old && controller >= 1) {
+                    return controller;
+                }
+            } catch (IllegalStateException e) {
+                // no quorum leader known yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no new controller within 60 s");
+    }
+
+    private static void send(String bootstrap, String topic, String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(topic, "k", value)).get(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static List<String> readAll(String bootstrap, String topic, int expected) {
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "g-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (values.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(record.value());
+                }
+            }
+        }
+        return values;
+    }
+
+    private static long ms(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,97 @@
+package io.relaybus.embedded;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A real 3-node nats-server cluster: an R3 stream is created through one node, its leader and the meta leader are
+ * found, killed and replaced by an election, and the stream survives on the restarted nodes.
+ */
+@Tag("cluster")
+class EmbeddedNatsClusterTest {
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @SuppressWarnings("try") // close() is also called explicitly, to check the temp dir is deleted
+    void streamLeaderAndMetaLeaderFailOver() throws Exception {
+        long t0 = System.nanoTime();
+        try (EmbeddedNatsCluster cluster = EmbeddedNatsCluster.start()) {
+            System.out.printf("nats cluster start: %d ms (%s)%n", ms(t0), cluster.urls());
+            assertEquals(3, cluster.nodes().size());
+            Set<String> names = new HashSet<>();
+            for (EmbeddedNats node : cluster.nodes()) {
+                assertTrue(node.isRunning());
+                assertNotEquals(4222, node.port());
+                assertTrue(node.monitorUrl().isPresent());
+                names.add(node.serverName());
+                assertTrue(EmbeddedNatsTest.infoLine(node.port()).contains("\"cluster\":\"relaybus\""));
+            }
+            assertEquals(Set.of("relaybus-n1", "relaybus-n2", "relaybus-n3"), names);
+            assertTrue(cluster.metaLeader().isPresent());
+
+            EmbeddedNats first = cluster.nodes().get(0);
+            String created = EmbeddedNatsTest.request(first.port(), "$JS.API.STREAM.CREATE.ORDERS",
+                    "{\"name\":\"ORDERS\",\"subjects\":[\"orders.>\"],\"storage\":\"file\",\"num_replicas\":3}");
+            assertTrue(created.contains("\"num_replicas\":3"), created);
+            EmbeddedNats leader = await(() -> cluster.streamLeader("ORDERS"), "a leader for ORDERS");
+            cluster.awaitCurrent(Duration.ofSeconds(60));
+
+            long t1 = System.nanoTime();
+            cluster.kill(leader);
+            assertFalse(leader.isRunning());
+            EmbeddedNats newLeader = await(() -> cluster.streamLeader("ORDERS").filter(n -> n != leader),
+                    "a new leader for ORDERS");
+            System.out.printf("nats stream leader %s killed; %s leads after %d ms%n", leader.serverName(),
+                    newLeader.serverName(), ms(t1));
+            cluster.restart(leader);
+            cluster.awaitCurrent(Duration.ofSeconds(60));
+
+            EmbeddedNats meta = await(cluster::metaLeader, "a meta leader");
+            long t2 = System.nanoTime();
+            cluster.kill(meta);
+            EmbeddedNats newMeta = await(() -> cluster.metaLeader().filter(n -> n != meta), "a new meta leader");
+            System.out.printf("nats meta leader %s killed; %s leads after %d ms%n", meta.serverName(),
+                    newMeta.serverName(), ms(t2));
+            cluster.restart(meta);
+            cluster.awaitCurrent(Duration.ofSeconds(60));
+            for (EmbeddedNats node : cluster.nodes()) {
+                assertTrue(EmbeddedNatsTest.request(node.port(), "$JS.API.STREAM.INFO.ORDERS", "")
+                        .contains("\"num_replicas\":3"), "every node still serves the stream");
+            }
+            assertTrue(Files.readString(first.logFile()).contains("Server is ready"));
+
+            cluster.close();
+            assertFalse(Files.exists(cluster.directory()), "close deletes the temp dir");
+        }
+    }
+
+    private static EmbeddedNats await(Supplier<Optional<EmbeddedNats>> probe, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            Optional<EmbeddedNats> found = probe.get();
+            if (found.isPresent()) {
+                return found.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + what + " within 60 s");
+    }
+
+    private static long ms(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,132 @@
+package io.relaybus.kafka;
+
+import io.relaybus.embedded.EmbeddedKafkaCluster;
+import io.relaybus.tck.FailoverScenario;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The durable profile on a real 3-node KRaft cluster: 3 publishers and a group of 3 members while the leader of the
+ * busiest partition and then the active controller are killed (-9) mid-stream. No acknowledged event may be lost, no
+ * publish may hang, and the group must keep consuming; duplicates and recovery times are reported.
+ *
+ * <p>Size: {@value ClusterTestSize#DEFAULT_EVENTS} events by default; {@code -Drelaybus.cluster.events=100000} (or the
+ * environment variable {@code RELAYBUS_CLUSTER_EVENTS}) runs the full size.
+ */
+@Tag("broker")
+class KafkaClusterFailoverTest {
+
+    private static EmbeddedKafkaCluster cluster;
+
+    @BeforeAll
+    static void startCluster() {
+        cluster = EmbeddedKafkaCluster.start();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    @DisplayName("kill -9 of the busiest partition's leader, then of the controller: 0 acknowledged events lost")
+    void leaderAndControllerKilledMidStream() throws Exception {
+        String topic = KafkaTestSupport.unique("failover");
+        Map<String, Object> config = Map.of("bus.transport", "kafka",
+                KafkaConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());    // durable profile, defaults
+        int[] victim = new int[1];
+        FailoverScenario scenario = FailoverScenario.builder(config, topic)
+                .events(ClusterTestSize.events())
+                .publishTime(ClusterTestSize.publishTime())
+                .shardOf(r -> r.position().substring(0, r.position().indexOf('@')))
+                .fault(new Fault("leader of the busiest partition", victim) {
+                    @Override
+                    public String inject(Map<String, Long> ackedPerShard) {
+                        String busiest = ackedPerShard.entrySet().stream().max(Map.Entry.comparingByValue())
+                                .orElseThrow().getKey();
+                        kill(cluster.leaderOf(topic, Integer.parseInt(busiest)).orElseThrow());
+                        return busiest;
+                    }
+                })
+                .fault(new Fault("active controller", victim) {
+                    @Override
+                    public String inject(Map<String, Long> ackedPerShard) {
+                        kill(cluster.controllerId());
+                        return null;
+                    }
+                })
+                .build();
+        FailoverScenario.Result result = scenario.run();
+        System.out.print(result.report("kafka 3-node cluster, durable profile"));
+
+        assertEquals(0, result.hung(), "every publish completes or fails within its timeout\n" + result.report(""));
+        assertEquals(0, result.lost(), "no acknowledged event is lost\n" + result.report(""));
+        assertTrue(result.acknowledged() > result.events() / 2, result.report("most publishes succeed"));
+        result.failures().keySet().forEach(message -> assertTrue(message.startsWith("Bus") && message
+                .contains(topic), "a failed publish says what failed, with a BusException: " + message));
+        for (FailoverScenario.FaultOutcome f : result.faults()) {
+            assertNotNull(f.firstHandledAckedAfterKill(), "the group consumed events published after the kill: " + f);
+        }
+        // The topic the transport created under the durable profile: 3 replicas, min.insync.replicas 2.
+        assertEquals(3, cluster.describe(topic).partitions().get(0).replicas().size());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                cluster.bootstrapServers()))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config topicConfig = admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                    .get(resource);
+            assertEquals("2", topicConfig.get("min.insync.replicas").value());
+        }
+    }
+
+    /** Kills one node of the cluster; heals by restarting it and waiting until every replica is in sync again. */
+    private abstract static class Fault implements FailoverScenario.Fault {
+        private final String name;
+        private final int[] victim;
+
+        Fault(String name, int[] victim) {
+            this.name = name;
+            this.victim = victim;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        void kill(int nodeId) {
+            victim[0] = nodeId;
+            cluster.kill(nodeId);
+        }
+
+        @Override
+        public String killed() {
+            return "node " + victim[0];
+        }
+
+        @Override
+        public void heal() {
+            cluster.restart(victim[0]);
+            cluster.awaitInSync(Duration.ofSeconds(120));
+        }
+    }
+}

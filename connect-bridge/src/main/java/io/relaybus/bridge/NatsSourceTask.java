@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.nats.client.Connection;
 import io.nats.client.Message;
-import io.relaybus.spi.core.BatchQueue;
+import io.relaybus.spi.support.BatchQueue;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;

@@ -1,6 +1,6 @@
 /**
  * Kafka Connect connectors between NATS and Kafka, built on the Relaybus shared core
- * ({@link io.relaybus.spi.core.BatchQueue} for source poll batches, {@link io.relaybus.spi.core.OffsetTracker} for the
+ * ({@link io.relaybus.spi.support.BatchQueue} for source poll batches, {@link io.relaybus.spi.support.OffsetTracker} for the
  * sink's acknowledged-prefix commits).
  *
  * <p>Public: the four Connect entry points, {@link io.relaybus.bridge.NatsSourceConnector} /

@@ -3,7 +3,7 @@ package io.relaybus.kafka;
 import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.StartPosition;
 import io.relaybus.spi.SubscriptionSpec;
-import io.relaybus.spi.core.IntakeQueue;
+import io.relaybus.spi.support.IntakeQueue;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;

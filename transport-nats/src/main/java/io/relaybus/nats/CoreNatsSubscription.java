@@ -10,7 +10,7 @@ import io.relaybus.spi.Delivery;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportSubscription;
-import io.relaybus.spi.core.IntakeQueue;
+import io.relaybus.spi.support.IntakeQueue;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -3,7 +3,7 @@ package io.relaybus.spi.memory;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportSubscription;
-import io.relaybus.spi.core.IntakeQueue;
+import io.relaybus.spi.support.IntakeQueue;
 
 import java.util.List;
 import java.util.OptionalLong;

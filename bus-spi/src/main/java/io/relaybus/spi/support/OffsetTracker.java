@@ -1,4 +1,4 @@
-package io.relaybus.spi.core;
+package io.relaybus.spi.support;
 
 import java.util.TreeSet;
 

@@ -1,4 +1,4 @@
-package io.relaybus.spi.core;
+package io.relaybus.spi.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;

@@ -1,6 +1,6 @@
 package io.relaybus.spi.config;
 
-import io.relaybus.spi.internal.CoreConfig;
+import io.relaybus.runtime.CoreConfig;
 import io.relaybus.spi.memory.MemoryTransportProvider;
 import io.relaybus.spi.support.GeneratedSections;
 import org.junit.jupiter.api.DisplayName;

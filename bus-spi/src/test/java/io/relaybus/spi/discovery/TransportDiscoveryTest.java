@@ -5,7 +5,7 @@ import io.relaybus.api.BusException;
 import io.relaybus.api.EventBus;
 import io.relaybus.api.bootstrap.EventBusFactory;
 import io.relaybus.spi.TransportProvider;
-import io.relaybus.spi.TransportRegistry;
+import io.relaybus.runtime.TransportRegistry;
 import io.relaybus.spi.memory.MemoryTransportProvider;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.relaybus.spi.internal;
+package io.relaybus.runtime;
 
 import io.relaybus.api.BusException;
 import io.relaybus.api.BusHealth;
@@ -9,8 +9,8 @@ import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportSubscription;
-import io.relaybus.spi.core.KeyedDispatcher;
-import io.relaybus.spi.core.SubscriptionHealth;
+import io.relaybus.runtime.KeyedDispatcher;
+import io.relaybus.runtime.SubscriptionHealth;
 
 import java.time.Duration;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.relaybus.spi.core;
+package io.relaybus.runtime;
 
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.Event;

@@ -1,4 +1,4 @@
-package io.relaybus.spi.internal;
+package io.relaybus.runtime;
 
 import io.relaybus.api.BatchHandler;
 import io.relaybus.api.BatchOptions;
@@ -14,11 +14,11 @@ import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import io.relaybus.spi.Transport;
-import io.relaybus.spi.core.BatchDeliveryProcessor;
-import io.relaybus.spi.core.BusMetrics;
-import io.relaybus.spi.core.DeliveryProcessor;
-import io.relaybus.spi.core.InterceptorChain;
-import io.relaybus.spi.core.KeyedDispatcher;
+import io.relaybus.runtime.BatchDeliveryProcessor;
+import io.relaybus.runtime.BusMetrics;
+import io.relaybus.runtime.DeliveryProcessor;
+import io.relaybus.runtime.InterceptorChain;
+import io.relaybus.runtime.KeyedDispatcher;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.relaybus.spi.internal;
+package io.relaybus.runtime;
 
 import io.relaybus.api.EventBus;
 import io.relaybus.spi.config.ConfigDef;

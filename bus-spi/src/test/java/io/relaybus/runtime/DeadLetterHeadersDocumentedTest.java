@@ -1,4 +1,4 @@
-package io.relaybus.spi.core;
+package io.relaybus.runtime;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.relaybus.spi.core;
+package io.relaybus.runtime;
 
 import java.time.Duration;
 import java.util.ArrayList;

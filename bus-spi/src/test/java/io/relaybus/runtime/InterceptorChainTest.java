@@ -1,4 +1,4 @@
-package io.relaybus.spi.core;
+package io.relaybus.runtime;
 
 import io.relaybus.api.Event;
 import io.relaybus.api.interceptor.EventInterceptor;

@@ -1,4 +1,4 @@
-package io.relaybus.spi.internal;
+package io.relaybus.runtime;
 
 import com.google.auto.service.AutoService;
 import io.relaybus.api.BusConfigException;
@@ -10,9 +10,9 @@ import io.relaybus.api.interceptor.EventInterceptorProvider;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportContext;
 import io.relaybus.spi.TransportProvider;
-import io.relaybus.spi.TransportRegistry;
+import io.relaybus.runtime.TransportRegistry;
 import io.relaybus.spi.config.ConfigValues;
-import io.relaybus.spi.core.InterceptorChain;
+import io.relaybus.runtime.InterceptorChain;
 
 import java.util.ArrayList;
 import java.util.List;

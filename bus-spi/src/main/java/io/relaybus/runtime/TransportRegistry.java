@@ -1,8 +1,9 @@
-package io.relaybus.spi;
+package io.relaybus.runtime;
 
 import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusException;
 import io.relaybus.api.EventBus;
+import io.relaybus.spi.TransportProvider;
 
 import java.security.CodeSource;
 import java.util.ArrayList;

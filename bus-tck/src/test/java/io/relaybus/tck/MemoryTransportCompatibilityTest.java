@@ -1,6 +1,6 @@
 package io.relaybus.tck;
 
-import io.relaybus.spi.memory.MemoryTransportProvider;
+import io.relaybus.memory.MemoryTransportProvider;
 
 import java.util.Map;
 import java.util.UUID;

@@ -1,7 +1,7 @@
 package io.relaybus.spi.config;
 
 import io.relaybus.runtime.CoreConfig;
-import io.relaybus.spi.memory.MemoryTransportProvider;
+import io.relaybus.memory.MemoryTransportProvider;
 import io.relaybus.spi.support.GeneratedSections;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

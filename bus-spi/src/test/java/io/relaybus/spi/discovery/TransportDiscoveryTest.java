@@ -6,7 +6,7 @@ import io.relaybus.api.EventBus;
 import io.relaybus.api.bootstrap.EventBusFactory;
 import io.relaybus.spi.TransportProvider;
 import io.relaybus.runtime.TransportRegistry;
-import io.relaybus.spi.memory.MemoryTransportProvider;
+import io.relaybus.memory.MemoryTransportProvider;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

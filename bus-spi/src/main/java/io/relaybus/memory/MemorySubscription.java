@@ -1,4 +1,4 @@
-package io.relaybus.spi.memory;
+package io.relaybus.memory;
 
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;

@@ -4,4 +4,4 @@
  * bus opened with the same {@code memory.broker}, with consumer groups, redelivery and retention. Not durable across
  * JVM restarts.
  */
-package io.relaybus.spi.memory;
+package io.relaybus.memory;

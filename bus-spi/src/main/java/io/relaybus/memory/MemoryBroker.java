@@ -1,4 +1,4 @@
-package io.relaybus.spi.memory;
+package io.relaybus.memory;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package io.relaybus.spi.memory;
+package io.relaybus.memory;
 
 import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusFatalException;

@@ -1,4 +1,4 @@
-package io.relaybus.spi.memory;
+package io.relaybus.memory;
 
 import com.google.auto.service.AutoService;
 import io.relaybus.spi.Transport;

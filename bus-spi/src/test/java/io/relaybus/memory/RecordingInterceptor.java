@@ -1,4 +1,4 @@
-package io.relaybus.spi.memory;
+package io.relaybus.memory;
 
 import io.relaybus.api.EventBus;
 import io.relaybus.api.PublishReceipt;

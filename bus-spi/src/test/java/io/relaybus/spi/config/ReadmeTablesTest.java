@@ -1,6 +1,6 @@
 package io.relaybus.spi.config;
 
-import io.relaybus.runtime.CoreConfig;
+import io.relaybus.runtime.BusConfig;
 import io.relaybus.memory.MemoryTransportProvider;
 import io.relaybus.spi.support.GeneratedSections;
 import org.junit.jupiter.api.DisplayName;
@@ -16,7 +16,7 @@ class ReadmeTablesTest {
     @DisplayName("the README's bus.* and memory.* tables match the definitions")
     void readmeTablesAreCurrent() throws Exception {
         GeneratedSections.check(Path.of("..", "README.md"), Map.of(
-                "bus", CoreConfig.DEFINITION.toMarkdownTable(),
+                "bus", BusConfig.DEFINITION.toMarkdownTable(),
                 "memory", new MemoryTransportProvider().configDef().toMarkdownTable()));
     }
 }

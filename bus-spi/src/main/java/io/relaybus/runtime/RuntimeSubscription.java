@@ -33,16 +33,16 @@ import org.slf4j.LoggerFactory;
  * handler closing its own subscription) or when the subscription stopped on its own ({@link SubscriptionHealth}
  * failed).
  */
-final class CoreSubscription implements Subscription {
+final class RuntimeSubscription implements Subscription {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CoreSubscription.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RuntimeSubscription.class);
 
     private final SubscribeOptions options;
     private final String name;
     private final KeyedDispatcher<Delivery> dispatcher;
     private final TransportSubscription intake;
     private final Duration closeTimeout;
-    private final Consumer<CoreSubscription> onClose;
+    private final Consumer<RuntimeSubscription> onClose;
     private final CompletableFuture<Void> ready;
     private final SubscriptionHealth health;
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
@@ -55,8 +55,8 @@ final class CoreSubscription implements Subscription {
         KeyedDispatcher<Delivery> create(String name, SubscriptionHealth health, BooleanSupplier abandoned);
     }
 
-    CoreSubscription(SubscribeOptions options, Transport transport, int queueCapacity, Duration closeTimeout,
-                     Workers workers, Consumer<CoreSubscription> onClose) {
+    RuntimeSubscription(SubscribeOptions options, Transport transport, int queueCapacity, Duration closeTimeout,
+                     Workers workers, Consumer<RuntimeSubscription> onClose) {
         this.options = options;
         this.closeTimeout = closeTimeout;
         this.onClose = onClose;

@@ -31,19 +31,19 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The bus: a transport wrapped with metrics, dispatch, retries and dead letters. Thread safe. */
-final class CoreEventBus implements EventBus {
+final class RuntimeEventBus implements EventBus {
 
     private final String transportName;
     private final Transport transport;
     private final int queueCapacity;
     private final Duration closeTimeout;
     private final BusMetrics metrics = new BusMetrics();
-    private final Set<CoreSubscription> subscriptions = ConcurrentHashMap.newKeySet();
+    private final Set<RuntimeSubscription> subscriptions = ConcurrentHashMap.newKeySet();
     /** Null when no interceptor is registered: every hook is skipped. */
     private final InterceptorChain interceptors;
     private volatile boolean closed;
 
-    CoreEventBus(String transportName, Transport transport, int queueCapacity, Duration closeTimeout,
+    RuntimeEventBus(String transportName, Transport transport, int queueCapacity, Duration closeTimeout,
                  InterceptorChain interceptors) {
         this.transportName = transportName;
         this.transport = transport;
@@ -166,13 +166,13 @@ final class CoreEventBus implements EventBus {
                         interceptors == null ? null : interceptors.forSubscription(name, options.group().orElse(null)))));
     }
 
-    private Subscription start(SubscribeOptions options, CoreSubscription.Workers workers) {
+    private Subscription start(SubscribeOptions options, RuntimeSubscription.Workers workers) {
         if (closed) {
             throw closedError();
         }
         validateTopic("topic", options.topic());
         validateTopic("deadLetterTopic", options.deadLetterTopic());
-        CoreSubscription s = new CoreSubscription(options, transport, queueCapacity, closeTimeout, workers,
+        RuntimeSubscription s = new RuntimeSubscription(options, transport, queueCapacity, closeTimeout, workers,
                 this::removed);
         subscriptions.add(s);
         if (interceptors != null) {
@@ -185,7 +185,7 @@ final class CoreEventBus implements EventBus {
         return s;
     }
 
-    private void removed(CoreSubscription s) {
+    private void removed(RuntimeSubscription s) {
         if (subscriptions.remove(s) && interceptors != null) {
             interceptors.unsubscribed(s);
         }
@@ -214,7 +214,7 @@ final class CoreEventBus implements EventBus {
         }
         BusHealth worst = transport.health();
         StringBuilder detail = new StringBuilder(worst.detail());
-        for (CoreSubscription s : subscriptions) {
+        for (RuntimeSubscription s : subscriptions) {
             BusHealth h = s.healthForBus();
             if (h != null && h.status() != BusHealth.Status.UP) {
                 detail.append("; ").append(h.detail());
@@ -242,7 +242,7 @@ final class CoreEventBus implements EventBus {
             return;
         }
         closed = true;
-        for (CoreSubscription s : List.copyOf(subscriptions)) {
+        for (RuntimeSubscription s : List.copyOf(subscriptions)) {
             s.close();
         }
         transport.close();

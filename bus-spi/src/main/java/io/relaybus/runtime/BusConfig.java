@@ -7,7 +7,7 @@ import io.relaybus.spi.config.Importance;
 import io.relaybus.spi.config.Validator;
 
 /** The {@code bus.*} keys: the runtime's own configuration. */
-public final class CoreConfig {
+public final class BusConfig {
 
     public static final String TRANSPORT_CONFIG = EventBus.TRANSPORT_CONFIG;
     public static final String TRANSPORT_DOC = "The transport to use, by name: memory (built in), kafka, nats, or a "
@@ -44,6 +44,6 @@ public final class CoreConfig {
                     Importance.LOW, CLOSE_TIMEOUT_DOC)
             .define(INTERCEPTORS_CONFIG, ConfigType.LIST, null, null, Importance.LOW, INTERCEPTORS_DOC);
 
-    private CoreConfig() {
+    private BusConfig() {
     }
 }

@@ -24,20 +24,20 @@ import java.util.UUID;
  * at once), selects the transport by name, creates it and wraps it with the shared core.
  */
 @AutoService(EventBusFactory.class)
-public final class CoreEventBusFactory implements EventBusFactory {
+public final class RuntimeEventBusFactory implements EventBusFactory {
 
     @Override
     public EventBus open(Map<String, Object> config, List<EventInterceptor> interceptors, ClassLoader loader) {
         List<BusConfigException.Problem> problems = new ArrayList<>();
-        ConfigValues core = CoreConfig.DEFINITION.parse(config, problems);
-        List<EventInterceptorProvider> named = core.has(CoreConfig.INTERCEPTORS_CONFIG)
-                ? InterceptorRegistry.load(loader).select(CoreConfig.INTERCEPTORS_CONFIG,
-                        core.getList(CoreConfig.INTERCEPTORS_CONFIG), problems)
+        ConfigValues core = BusConfig.DEFINITION.parse(config, problems);
+        List<EventInterceptorProvider> named = core.has(BusConfig.INTERCEPTORS_CONFIG)
+                ? InterceptorRegistry.load(loader).select(BusConfig.INTERCEPTORS_CONFIG,
+                        core.getList(BusConfig.INTERCEPTORS_CONFIG), problems)
                 : List.of();
         TransportRegistry registry = TransportRegistry.load(loader);
         TransportProvider provider;
         try {
-            provider = registry.select(core.getString(CoreConfig.TRANSPORT_CONFIG));
+            provider = registry.select(core.getString(BusConfig.TRANSPORT_CONFIG));
         } catch (BusConfigException e) {
             problems.addAll(e.problems());
             throw new BusConfigException(problems);
@@ -55,7 +55,7 @@ public final class CoreEventBusFactory implements EventBusFactory {
         for (EventInterceptorProvider p : named) {
             all.add(InterceptorRegistry.create(p, config));
         }
-        String clientId = core.has(CoreConfig.CLIENT_ID_CONFIG) ? core.getString(CoreConfig.CLIENT_ID_CONFIG)
+        String clientId = core.has(BusConfig.CLIENT_ID_CONFIG) ? core.getString(BusConfig.CLIENT_ID_CONFIG)
                 : "relaybus-" + UUID.randomUUID().toString().substring(0, 8);
         Transport transport;
         try {
@@ -66,8 +66,8 @@ public final class CoreEventBusFactory implements EventBusFactory {
             throw new BusException("Transport " + provider.name() + " failed to start: " + e.getMessage(), e);
         }
         InterceptorChain chain = InterceptorChain.of(provider.name(), all);
-        CoreEventBus bus = new CoreEventBus(provider.name(), transport, core.getInt(CoreConfig.QUEUE_CAPACITY_CONFIG),
-                core.getDuration(CoreConfig.CLOSE_TIMEOUT_CONFIG), chain);
+        RuntimeEventBus bus = new RuntimeEventBus(provider.name(), transport, core.getInt(BusConfig.QUEUE_CAPACITY_CONFIG),
+                core.getDuration(BusConfig.CLOSE_TIMEOUT_CONFIG), chain);
         if (chain != null) {
             chain.busOpened(bus);
         }

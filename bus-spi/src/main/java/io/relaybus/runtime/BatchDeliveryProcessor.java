@@ -38,7 +38,7 @@ import java.util.function.Function;
  * {@code handleFailed} for the others (RETRY, or DEAD_LETTER once the named event's dead letter was stored). The
  * handler runs inside all of them; the attempt number is the call's (that of its first event).
  */
-public final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
+final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
 
     private final BatchHandler handler;
     private final RetryPolicy retry;

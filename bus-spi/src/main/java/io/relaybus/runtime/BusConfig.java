@@ -7,7 +7,7 @@ import io.relaybus.spi.config.Importance;
 import io.relaybus.spi.config.Validator;
 
 /** The {@code bus.*} keys: the runtime's own configuration. */
-public final class BusConfig {
+final class BusConfig {
 
     public static final String TRANSPORT_CONFIG = EventBus.TRANSPORT_CONFIG;
     public static final String TRANSPORT_DOC = "The transport to use, by name: memory (built in), kafka, nats, or a "

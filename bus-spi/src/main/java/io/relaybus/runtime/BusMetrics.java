@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.LongAdder;
  * The counters and latency histograms behind {@link io.relaybus.api.EventBus#metrics()}. Recording is lock-free and
  * safe from any thread; {@link #snapshot()} may run concurrently with recording.
  */
-public final class BusMetrics {
+final class BusMetrics {
 
     private static final long MAX_MICROS = TimeUnit.HOURS.toMicros(1);
 

@@ -50,7 +50,7 @@ import java.util.function.Function;
  * watchdog, a handler restoring the flag) is cleared and the event settled by the rules above. Thread safe; runs on
  * dispatcher workers.
  */
-public final class DeliveryProcessor implements Consumer<Delivery> {
+final class DeliveryProcessor implements Consumer<Delivery> {
 
     private static final int MAX_TRACKED_REDELIVERIES = 10_000;
 

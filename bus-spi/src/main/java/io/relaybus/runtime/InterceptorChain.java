@@ -33,7 +33,7 @@ import org.slf4j.event.Level;
  * <p>A bus without interceptors has no chain at all ({@link #of} returns null): callers test for null, so the hot
  * paths pay nothing. Immutable; thread safe.
  */
-public final class InterceptorChain {
+final class InterceptorChain {
 
     private static final Logger LOG = LoggerFactory.getLogger(InterceptorChain.class);
 

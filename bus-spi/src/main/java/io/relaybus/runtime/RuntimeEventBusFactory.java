@@ -21,7 +21,7 @@ import java.util.UUID;
 
 /**
  * Opens a bus: validates the {@code bus.*} keys and the chosen transport's keys together (so every problem is reported
- * at once), selects the transport by name, creates it and wraps it with the shared core.
+ * at once), selects the transport by name, creates it and wraps it with the runtime.
  */
 @AutoService(EventBusFactory.class)
 public final class RuntimeEventBusFactory implements EventBusFactory {

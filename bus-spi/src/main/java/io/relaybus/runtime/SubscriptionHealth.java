@@ -15,7 +15,7 @@ import java.util.function.Consumer;
  *
  * <p>Thread safe: parts report from worker and intake threads concurrently.
  */
-public final class SubscriptionHealth {
+final class SubscriptionHealth {
 
     private final String subscription;
     private final Consumer<BusException> onFailure;

@@ -82,7 +82,7 @@ public final class TransportRegistry {
             }
             if (name == null || !NAME.matcher(name).matches() || name.equals("bus")) {
                 failures.add(p.getClass().getName() + ": invalid transport name '" + name
-                        + "' (lowercase letters, digits and dashes; not 'bus', the core's namespace)");
+                        + "' (lowercase letters, digits and dashes; not 'bus', the runtime's namespace)");
                 continue;
             }
             TransportProvider previous = found.putIfAbsent(name, p);

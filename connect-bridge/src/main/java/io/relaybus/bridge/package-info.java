@@ -1,5 +1,5 @@
 /**
- * Kafka Connect connectors between NATS and Kafka, built on the Relaybus shared core
+ * Kafka Connect connectors between NATS and Kafka, built on the Relaybus transport helpers
  * ({@link io.relaybus.spi.support.BatchQueue} for source poll batches, {@link io.relaybus.spi.support.OffsetTracker} for the
  * sink's acknowledged-prefix commits).
  *

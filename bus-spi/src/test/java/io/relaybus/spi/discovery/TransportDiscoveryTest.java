@@ -146,7 +146,7 @@ class TransportDiscoveryTest {
     void invalidNameReported() throws Exception {
         try (URLClassLoader loader = IsolatedClassPath.transports(dir, INVALID, ALPHA)) {
             TransportRegistry registry = TransportRegistry.load(loader);
-            String line = INVALID + ": invalid transport name 'Not Valid' (lowercase letters, digits and dashes; not 'bus', the core's namespace)";
+            String line = INVALID + ": invalid transport name 'Not Valid' (lowercase letters, digits and dashes; not 'bus', the runtime's namespace)";
             assertEquals(List.of(line), registry.failures());
             BusConfigException e = assertThrows(BusConfigException.class, () -> registry.select("memory"));
             assertEquals("Invalid value memory for configuration bus.transport: transport 'memory' is not on the "

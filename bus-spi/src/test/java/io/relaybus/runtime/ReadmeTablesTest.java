@@ -1,6 +1,5 @@
-package io.relaybus.spi.config;
+package io.relaybus.runtime;
 
-import io.relaybus.runtime.BusConfig;
 import io.relaybus.memory.MemoryTransportProvider;
 import io.relaybus.spi.support.GeneratedSections;
 import org.junit.jupiter.api.DisplayName;

@@ -5,19 +5,12 @@ import io.relaybus.api.BusException;
 import io.relaybus.api.interceptor.EventInterceptor;
 import io.relaybus.api.interceptor.EventInterceptorProvider;
 
-import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The interceptors named in {@code bus.interceptors}, found with {@link ServiceLoader} as
@@ -27,8 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class InterceptorRegistry {
 
-    private static final Logger LOG = LoggerFactory.getLogger(InterceptorRegistry.class);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     /** Interceptors this project ships, and the artifact that brings each. */
     static final Map<String, String> KNOWN_ARTIFACTS = Map.of(
@@ -45,40 +36,8 @@ final class InterceptorRegistry {
 
     /** Finds every provider visible to {@code loader}; throws a {@link BusException} when two share a name. */
     static InterceptorRegistry load(ClassLoader loader) {
-        Map<String, EventInterceptorProvider> found = new TreeMap<>();
-        List<String> failures = new ArrayList<>();
-        Iterator<EventInterceptorProvider> it = ServiceLoader.load(EventInterceptorProvider.class, loader).iterator();
-        while (true) {
-            EventInterceptorProvider p;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                p = it.next();
-            } catch (ServiceConfigurationError | LinkageError e) {
-                failures.add(describe(e));
-                LOG.warn("An interceptor provider failed to load: " + describe(e), e);
-                continue;
-            }
-            String name;
-            try {
-                name = p.name();
-            } catch (RuntimeException | LinkageError e) {
-                failures.add(p.getClass().getName() + ": name() failed: " + e);
-                continue;
-            }
-            if (name == null || !NAME.matcher(name).matches()) {
-                failures.add(p.getClass().getName() + ": invalid interceptor name '" + name
-                        + "' (lowercase letters, digits and dashes)");
-                continue;
-            }
-            EventInterceptorProvider previous = found.putIfAbsent(name, p);
-            if (previous != null) {
-                throw new BusException("Interceptor name '" + name + "' is provided twice: " + origin(previous)
-                        + " and " + origin(p) + "; remove one of the jars from the class path");
-            }
-        }
-        return new InterceptorRegistry(found, List.copyOf(failures));
+        NamedProviders<EventInterceptorProvider> loaded = NamedProviders.load(EventInterceptorProvider.class, loader, "interceptor", EventInterceptorProvider::name, null);
+        return new InterceptorRegistry(loaded.providers(), loaded.failures());
     }
 
     /**
@@ -126,19 +85,5 @@ final class InterceptorRegistry {
                     + ") created no interceptor (null); fix its provider");
         }
         return interceptor;
-    }
-
-    private static String origin(EventInterceptorProvider p) {
-        CodeSource cs = p.getClass().getProtectionDomain().getCodeSource();
-        return p.getClass().getName() + " (" + (cs == null || cs.getLocation() == null ? "unknown location"
-                : cs.getLocation()) + ")";
-    }
-
-    private static String describe(Throwable e) {
-        StringBuilder sb = new StringBuilder(e.toString());
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            sb.append(" caused by ").append(c);
-        }
-        return sb.toString();
     }
 }

@@ -5,16 +5,9 @@ import io.relaybus.api.BusException;
 import io.relaybus.api.EventBus;
 import io.relaybus.spi.TransportProvider;
 
-import java.security.CodeSource;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceConfigurationError;
-import java.util.ServiceLoader;
-import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +26,6 @@ import org.slf4j.LoggerFactory;
 public final class TransportRegistry {
 
     private static final Logger LOG = LoggerFactory.getLogger(TransportRegistry.class);
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
     /** The default transport, built into bus-spi. */
     public static final String MEMORY = "memory";
@@ -58,40 +50,8 @@ public final class TransportRegistry {
      * @throws BusException when two providers share a name
      */
     public static TransportRegistry load(ClassLoader loader) {
-        Map<String, TransportProvider> found = new TreeMap<>();
-        List<String> failures = new ArrayList<>();
-        Iterator<TransportProvider> it = ServiceLoader.load(TransportProvider.class, loader).iterator();
-        while (true) {
-            TransportProvider p;
-            try {
-                if (!it.hasNext()) {
-                    break;
-                }
-                p = it.next();
-            } catch (ServiceConfigurationError | LinkageError e) {
-                failures.add(describe(e));
-                LOG.warn("A transport provider failed to load: " + describe(e), e);
-                continue;
-            }
-            String name;
-            try {
-                name = p.name();
-            } catch (RuntimeException | LinkageError e) {
-                failures.add(p.getClass().getName() + ": name() failed: " + e);
-                continue;
-            }
-            if (name == null || !NAME.matcher(name).matches() || name.equals("bus")) {
-                failures.add(p.getClass().getName() + ": invalid transport name '" + name
-                        + "' (lowercase letters, digits and dashes; not 'bus', the runtime's namespace)");
-                continue;
-            }
-            TransportProvider previous = found.putIfAbsent(name, p);
-            if (previous != null) {
-                throw new BusException("Transport name '" + name + "' is provided twice: " + origin(previous) + " and "
-                        + origin(p) + "; remove one of the jars from the class path");
-            }
-        }
-        return new TransportRegistry(found, List.copyOf(failures));
+        NamedProviders<TransportProvider> loaded = NamedProviders.load(TransportProvider.class, loader, "transport", TransportProvider::name, "bus");
+        return new TransportRegistry(loaded.providers(), loaded.failures());
     }
 
     /** Providers by name, sorted. */
@@ -151,19 +111,5 @@ public final class TransportRegistry {
 
     private String firstNonMemory() {
         return providers.keySet().stream().filter(n -> !n.equals(MEMORY)).findFirst().orElse(MEMORY);
-    }
-
-    private static String origin(TransportProvider p) {
-        CodeSource cs = p.getClass().getProtectionDomain().getCodeSource();
-        return p.getClass().getName() + " (" + (cs == null || cs.getLocation() == null ? "unknown location"
-                : cs.getLocation()) + ")";
-    }
-
-    private static String describe(Throwable e) {
-        StringBuilder sb = new StringBuilder(e.toString());
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            sb.append(" caused by ").append(c);
-        }
-        return sb.toString();
     }
 }

@@ -189,8 +189,7 @@ public final class Event {
      * Default event ids: version-4-formatted UUIDs made of a random per-JVM prefix (60 random bits, drawn once) and a
      * counter that starts at a random value. Unique within a JVM by construction and across JVMs unless two draw the
      * same prefix; unlike {@link UUID#randomUUID()} they cost no {@link SecureRandom} call (a synchronized read of
-     * the system's entropy source) per event, which the benchmark showed at about 7% of a publishing thread. Ids are
-     * identifiers, not secrets: they are predictable within a JVM.
+     * the system's entropy source) per event. Ids are identifiers, not secrets: they are predictable within a JVM.
      */
     private static final class Ids {
         private static final SecureRandom SEED = new SecureRandom();

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Properties;
 
 /**
- * Collects configuration and opens an {@link EventBus}. Keys are dotted and namespaced: {@code bus.*} for the core,
+ * Collects configuration and opens an {@link EventBus}. Keys are dotted and namespaced: {@code bus.*} for the runtime,
  * {@code <transport>.*} for a transport (see the README's configuration reference). Not thread safe.
  */
 public final class EventBusBuilder {

@@ -14,7 +14,10 @@ import java.util.Optional;
  *       Keyless events are spread over the workers.</li>
  *   <li>{@code retry}: attempts and backoff for a failing handler, default {@link RetryPolicy#DEFAULT}.</li>
  *   <li>{@code deadLetterTopic}: where events go once the retries are used up; default {@code <topic>.dlq}. The dead
- *       letter keeps the original id, key, payload and headers and adds {@code relaybus.error.*} headers.</li>
+ *       letter keeps the original's key, payload and headers (exact bytes), gets an id of its own (deterministic, so
+ *       it is de-duplicated as itself) and adds the headers {@code relaybus.dlq.original.id},
+ *       {@code relaybus.dlq.original.topic}, {@code relaybus.dlq.error.class}, {@code relaybus.dlq.error.message},
+ *       {@code relaybus.dlq.attempts}, {@code relaybus.dlq.subscription} and {@code relaybus.dlq.failed.at}.</li>
  *   <li>{@code startFrom}: where a new group (or a groupless subscriber) starts; an existing group resumes where it
  *       left off. Default {@link StartPosition#LATEST}.</li>
  * </ul>

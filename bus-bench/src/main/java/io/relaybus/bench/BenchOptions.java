@@ -120,7 +120,7 @@ final class BenchOptions {
     static final String USAGE = String.join("\n",
             "usage: java -jar bus-bench.jar [flags]",
             "",
-            "Without flags: the memory transport (no broker), which measures the shared core alone.",
+            "Without flags: the memory transport (no broker), which measures the runtime alone.",
             "",
             "  --transport memory|kafka|nats|bridge   what to measure (default memory); bridge: the connect-bridge",
             "                      connectors mirroring between NATS JetStream and Kafka in a Connect worker",

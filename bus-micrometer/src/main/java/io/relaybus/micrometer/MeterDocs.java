@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The meters {@link EventBusMetrics} registers: their names, types, units and tags, in one place, from which the
- * README's table is generated (and checked by a test against a Prometheus scrape). Names follow Micrometer's
- * conventions: dot-separated lowercase, base units (timers in seconds), no unit in the name.
+ * README's table is generated ({@code ReadmeTablesTest}) and checked against a Prometheus scrape. Names follow
+ * Micrometer's conventions: dot-separated lowercase, base units (timers in seconds), no unit in the name.
  */
 public final class MeterDocs {
 
@@ -58,17 +58,5 @@ public final class MeterDocs {
                             + "of one group on one bus, the largest."));
 
     private MeterDocs() {
-    }
-
-    /** The README table. */
-    public static String markdownTable() {
-        StringBuilder sb = new StringBuilder("| meter | type | unit | tags | in Prometheus | what it measures |\n"
-                + "|---|---|---|---|---|---|\n");
-        for (Meter m : METERS) {
-            sb.append("| `").append(m.name()).append("` | ").append(m.type()).append(" | ").append(m.unit())
-                    .append(" | ").append(m.tags()).append(" | `").append(m.prometheus()).append("` | ")
-                    .append(m.description()).append(" |\n");
-        }
-        return sb.toString();
     }
 }

@@ -10,6 +10,7 @@ import io.relaybus.api.Subscription;
 import io.relaybus.embedded.TestBrokers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The meters on real brokers: the same scenario on Kafka and on NATS JetStream, and the broker-reported lag. */
 @DisplayName("EventBusMetrics on real brokers")
+@Tag("broker")
 class EventBusMetricsBrokerTest {
 
     /** Runs the shared scenario, then a stalled subscription whose lag the broker reports. */

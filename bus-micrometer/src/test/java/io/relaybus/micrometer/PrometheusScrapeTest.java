@@ -3,16 +3,11 @@ package io.relaybus.micrometer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.relaybus.api.EventBus;
-import io.relaybus.spi.config.ConfigDocs;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,19 +54,5 @@ class PrometheusScrapeTest {
             assertTrue(scrape.contains("relaybus_handle_seconds_count{group=\"billing\",outcome=\"dead_letter\","
                     + "topic=\"" + scenario.topic + "\",transport=\"memory\"} 1"), scrape);
         }
-    }
-
-    @Test
-    @DisplayName("the README's meter table is generated from MeterDocs")
-    void readmeTableIsCurrent() throws Exception {
-        Path readme = Path.of("..", "README.md");
-        String text = Files.readString(readme, StandardCharsets.UTF_8);
-        assertTrue(text.contains("<!-- generated:meters -->"), "README.md lost its generated:meters marker");
-        String rendered = ConfigDocs.render(text, Map.of("meters", MeterDocs.markdownTable()));
-        if (Boolean.getBoolean("relaybus.docs.write")) {
-            Files.writeString(readme, rendered, StandardCharsets.UTF_8);
-        }
-        assertEquals(rendered, text, "README.md's meter table is out of date: run this test with "
-                + "-Drelaybus.docs.write=true");
     }
 }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -250,6 +251,7 @@ class EventBusTracingTest {
     }
 
     @Nested
+    @Tag("broker")
     @DisplayName("on Kafka")
     class Kafka extends OnTransport {
         @Override
@@ -265,6 +267,7 @@ class EventBusTracingTest {
     }
 
     @Nested
+    @Tag("broker")
     @DisplayName("on NATS JetStream")
     class Nats extends OnTransport {
         @Override

@@ -7,7 +7,6 @@ import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
 import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.RetryPolicy;
-import io.relaybus.api.StartPosition;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import org.junit.jupiter.api.DisplayName;
@@ -36,23 +35,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * survive the transport's acknowledgement model (Kafka commits and JetStream acks over the handled prefix).
  * Composed into {@link TransportCompatibilityKit} as its "Batches" contract (tag {@code tck-batches}).
  */
+@DisplayName("Batches")
 @Tag("tck-batches")
 public abstract class BatchContract extends KitContract {
 
     private Subscription subscribeBatchReady(EventBus bus, SubscribeOptions options, BatchOptions batching,
                                              BatchHandler handler) {
         Subscription s = bus.subscribeBatch(options, batching, handler);
-        s.ready().toCompletableFuture().orTimeout(kit().timeout().toMillis(), TimeUnit.MILLISECONDS).join();
+        s.ready().toCompletableFuture().orTimeout(timeout().toMillis(), TimeUnit.MILLISECONDS).join();
         return s;
     }
 
-    private StartPosition start() {
-        return kit().features().replayForNewGroups() ? StartPosition.EARLIEST : StartPosition.LATEST;
-    }
-
-    private static Event event(String topic, String key, int seq) {
-        return Event.builder(topic).key(key).header("seq", Integer.toString(seq)).payload("event-" + seq).build();
-    }
 
     private static int seq(Event e) {
         return Integer.parseInt(e.headers().get("seq"));
@@ -65,7 +58,7 @@ public abstract class BatchContract extends KitContract {
         }
         List<String> ids = new ArrayList<>();
         for (CompletableFuture<PublishReceipt> f : futures) {
-            ids.add(f.orTimeout(kit().timeout().toMillis(), TimeUnit.MILLISECONDS).join().eventId());
+            ids.add(f.orTimeout(timeout().toMillis(), TimeUnit.MILLISECONDS).join().eventId());
         }
         return ids;
     }
@@ -73,17 +66,18 @@ public abstract class BatchContract extends KitContract {
     @Test
     @DisplayName("round trip: every event arrives in batches no larger than maxEvents, ids and keys intact")
     void roundTrip() {
-        EventBus bus = kit().openBus();
-        String topic = TransportCompatibilityKit.uniqueName("tck-batch");
+        EventBus bus = openBus();
+        String topic = uniqueName("tck-batch");
         Received received = new Received();
         List<Integer> sizes = new CopyOnWriteArrayList<>();
-        subscribeBatchReady(bus, SubscribeOptions.builder(topic).group(TransportCompatibilityKit.uniqueName("g"))
-                .startFrom(start()).build(), BatchOptions.of(50).withMaxWait(Duration.ofMillis(20)), events -> {
+        subscribeBatchReady(bus, SubscribeOptions.builder(topic).group(uniqueName("g"))
+                .startFrom(startForNewGroups()).build(), BatchOptions.of(50).withMaxWait(Duration.ofMillis(20)),
+                events -> {
                     sizes.add(events.size());
                     events.forEach(received::add);
                 });
         List<String> ids = publishAll(bus, topic, 500, 10);
-        Received.await(kit().timeout(), "every event arrived in a batch", () -> received.containsAll(ids));
+        Received.await(timeout(), "every event arrived in a batch", () -> received.containsAll(ids));
         assertTrue(sizes.stream().allMatch(s -> s >= 1 && s <= 50), "batch sizes out of bounds: " + sizes);
         assertTrue(received.events().stream().allMatch(e -> e.keyOrNull() != null && e.keyOrNull().startsWith("k")));
         assertEquals(500, received.unique());
@@ -93,15 +87,16 @@ public abstract class BatchContract extends KitContract {
     @Test
     @DisplayName("per-key order holds inside and across batches with concurrency 4")
     void perKeyOrderWithConcurrency() {
-        assumeTrue(kit().features().perKeyOrder(), "transport declares no per-key order");
-        EventBus bus = kit().openBus();
-        String topic = TransportCompatibilityKit.uniqueName("tck-batch-order");
+        assumeTrue(features().perKeyOrder(), "transport declares no per-key order");
+        EventBus bus = openBus();
+        String topic = uniqueName("tck-batch-order");
         Map<String, List<Integer>> byKey = new ConcurrentHashMap<>();
         Map<String, String> keyToThread = new ConcurrentHashMap<>();
         List<String> violations = new CopyOnWriteArrayList<>();
         AtomicInteger handled = new AtomicInteger();
-        subscribeBatchReady(bus, SubscribeOptions.builder(topic).group(TransportCompatibilityKit.uniqueName("g"))
-                .concurrency(4).startFrom(start()).build(), BatchOptions.of(32).withMaxWait(Duration.ofMillis(5)),
+        subscribeBatchReady(bus, SubscribeOptions.builder(topic).group(uniqueName("g"))
+                .concurrency(4).startFrom(startForNewGroups()).build(),
+                BatchOptions.of(32).withMaxWait(Duration.ofMillis(5)),
                 events -> {
                     for (Event e : events) {
                         String previous = keyToThread.putIfAbsent(e.keyOrNull(), Thread.currentThread().getName());
@@ -113,7 +108,7 @@ public abstract class BatchContract extends KitContract {
                     handled.addAndGet(events.size());
                 });
         publishAll(bus, topic, 1000, 16);
-        Received.await(kit().timeout(), "all 1000 events were handled", () -> handled.get() >= 1000);
+        Received.await(timeout(), "all 1000 events were handled", () -> handled.get() >= 1000);
         for (Map.Entry<String, List<Integer>> e : byKey.entrySet()) {
             List<Integer> seqs = e.getValue();
             for (int i = 1; i < seqs.size(); i++) {
@@ -129,14 +124,15 @@ public abstract class BatchContract extends KitContract {
     @Test
     @DisplayName("a failure naming an event acknowledges the ones before it; it and the rest are handled again")
     void partialFailureWithNamedEvent() {
-        assumeTrue(kit().features().atLeastOnce(), "transport declares at-most-once delivery");
-        EventBus bus = kit().openBus();
-        String topic = TransportCompatibilityKit.uniqueName("tck-batch-partial");
-        String group = TransportCompatibilityKit.uniqueName("g");
+        assumeTrue(features().atLeastOnce(), "transport declares at-most-once delivery");
+        EventBus bus = openBus();
+        String topic = uniqueName("tck-batch-partial");
+        String group = uniqueName("g");
         Received succeeded = new Received();
         AtomicBoolean failedOnce = new AtomicBoolean();
         List<String> attemptsOfPoison = new CopyOnWriteArrayList<>();
-        Subscription s = subscribeBatchReady(bus, SubscribeOptions.builder(topic).group(group).startFrom(start())
+        Subscription s = subscribeBatchReady(bus, SubscribeOptions.builder(topic).group(group)
+                .startFrom(startForNewGroups())
                 .retry(RetryPolicy.fixed(3, Duration.ofMillis(20))).build(),
                 BatchOptions.of(20).withMaxWait(Duration.ofMillis(50)), events -> {
                     for (int i = 0; i < events.size(); i++) {
@@ -151,17 +147,17 @@ public abstract class BatchContract extends KitContract {
                     }
                 });
         List<String> ids = publishAll(bus, topic, 40, 1);
-        Received.await(kit().timeout(), "every event was handled successfully", () -> succeeded.containsAll(ids));
+        Received.await(timeout(), "every event was handled successfully", () -> succeeded.containsAll(ids));
         assertEquals(2, attemptsOfPoison.size(), "the named event was not handled exactly twice");
         assertEquals(0, bus.metrics().deadLettered());
         s.close();
-        if (kit().features().persistence() && kit().features().consumerGroups()) {
+        if (features().persistence() && features().consumerGroups()) {
             // Everything was acknowledged: a new member of the group gets nothing from before.
             Received again = new Received();
-            subscribeBatchReady(kit().openBus(), SubscribeOptions.builder(topic).group(group).build(),
+            subscribeBatchReady(openBus(), SubscribeOptions.builder(topic).group(group).build(),
                     BatchOptions.of(20), events -> events.forEach(again::add));
             String marker = bus.publish(event(topic, "k0", 1000)).toCompletableFuture().join().eventId();
-            Received.await(kit().timeout(), "the marker arrived", () -> again.ids().contains(marker));
+            Received.await(timeout(), "the marker arrived", () -> again.ids().contains(marker));
             assertEquals(List.of(marker), again.events().stream().map(Event::id).toList(),
                     "events handled in batches were delivered again: their acknowledgements were lost");
         }
@@ -170,13 +166,13 @@ public abstract class BatchContract extends KitContract {
     @Test
     @DisplayName("the event that keeps failing goes alone to the dead-letter topic; the rest of its batch carries on")
     void deadLetterOfOneEvent() {
-        assumeTrue(kit().features().atLeastOnce(), "transport declares at-most-once delivery");
-        EventBus bus = kit().openBus();
-        String topic = TransportCompatibilityKit.uniqueName("tck-batch-dlq");
-        SubscribeOptions options = SubscribeOptions.builder(topic).group(TransportCompatibilityKit.uniqueName("g"))
-                .startFrom(start()).retry(RetryPolicy.fixed(2, Duration.ofMillis(10))).build();
+        assumeTrue(features().atLeastOnce(), "transport declares at-most-once delivery");
+        EventBus bus = openBus();
+        String topic = uniqueName("tck-batch-dlq");
+        SubscribeOptions options = SubscribeOptions.builder(topic).group(uniqueName("g"))
+                .startFrom(startForNewGroups()).retry(RetryPolicy.fixed(2, Duration.ofMillis(10))).build();
         Received letters = new Received();
-        kit().subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).startFrom(start()).build(),
+        subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).startFrom(startForNewGroups()).build(),
                 letters::add);
         Received succeeded = new Received();
         subscribeBatchReady(bus, options, BatchOptions.of(20).withMaxWait(Duration.ofMillis(50)), events -> {
@@ -191,8 +187,8 @@ public abstract class BatchContract extends KitContract {
         String poison = ids.get(5);
         List<String> good = new ArrayList<>(ids);
         good.remove(poison);
-        Received.await(kit().timeout(), "every other event was handled", () -> succeeded.containsAll(good));
-        Received.await(kit().timeout(), "the poison event reached the dead-letter topic", () -> letters.total() >= 1);
+        Received.await(timeout(), "every other event was handled", () -> succeeded.containsAll(good));
+        Received.await(timeout(), "the poison event reached the dead-letter topic", () -> letters.total() >= 1);
         Event letter = letters.events().get(0);
         assertEquals(poison, letter.headers().get("relaybus.dlq.original.id"));
         assertEquals(IllegalArgumentException.class.getName(), letter.headers().get("relaybus.dlq.error.class"));
@@ -203,44 +199,45 @@ public abstract class BatchContract extends KitContract {
     @Test
     @DisplayName("closing a batch subscription under load: what the next member gets covers everything not handled")
     void closeUnderLoad() throws Exception {
-        assumeTrue(kit().features().atLeastOnce() && kit().features().consumerGroups()
-                && kit().features().persistence(), "needs at-least-once, persistent consumer groups");
-        String topic = TransportCompatibilityKit.uniqueName("tck-batch-close");
-        String group = TransportCompatibilityKit.uniqueName("g");
+        assumeTrue(features().atLeastOnce() && features().consumerGroups()
+                && features().persistence(), "needs at-least-once, persistent consumer groups");
+        String topic = uniqueName("tck-batch-close");
+        String group = uniqueName("g");
         Received handled = new Received();
-        EventBus first = kit().openBus(Map.of("bus.close.timeout.ms", "5000"));
+        EventBus first = openBus(Map.of("bus.close.timeout.ms", "5000"));
         Subscription s = subscribeBatchReady(first, SubscribeOptions.builder(topic).group(group).concurrency(2)
-                .startFrom(start()).build(), BatchOptions.of(25).withMaxWait(Duration.ofMillis(10)), events -> {
+                .startFrom(startForNewGroups()).build(), BatchOptions.of(25).withMaxWait(Duration.ofMillis(10)),
+                events -> {
                     Thread.sleep(5);
                     events.forEach(handled::add);
                 });
-        EventBus pub = kit().openBus();
+        EventBus pub = openBus();
         List<String> ids = publishAll(pub, topic, 1000, 8);
-        Received.await(kit().timeout(), "handling is under way", () -> handled.total() > 50);
+        Received.await(timeout(), "handling is under way", () -> handled.total() > 50);
         s.close();
-        subscribeBatchReady(kit().openBus(), SubscribeOptions.builder(topic).group(group).build(),
+        subscribeBatchReady(openBus(), SubscribeOptions.builder(topic).group(group).build(),
                 BatchOptions.of(25), events -> events.forEach(handled::add));
-        Received.await(kit().timeout(), "every event was handled by one member or the other",
+        Received.await(timeout(), "every event was handled by one member or the other",
                 () -> handled.containsAll(ids));
     }
 
     @Test
     @DisplayName("broker restarted mid-stream under a batch handler: zero acknowledged events lost")
     void brokerRestart() throws Exception {
-        assumeTrue(kit().features().brokerRestart(), "fixture declares no broker restart");
-        String topic = TransportCompatibilityKit.uniqueName("tck-batch-restart");
+        assumeTrue(features().brokerRestart(), "fixture declares no broker restart");
+        String topic = uniqueName("tck-batch-restart");
         Received received = new Received();
-        subscribeBatchReady(kit().openBus(), SubscribeOptions.builder(topic)
-                .group(TransportCompatibilityKit.uniqueName("g")).concurrency(2).startFrom(start()).build(),
+        subscribeBatchReady(openBus(), SubscribeOptions.builder(topic)
+                .group(uniqueName("g")).concurrency(2).startFrom(startForNewGroups()).build(),
                 BatchOptions.of(50).withMaxWait(Duration.ofMillis(10)), events -> events.forEach(received::add));
-        EventBus pub = kit().openBus();
+        EventBus pub = openBus();
         List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
         int total = 2000;
         for (int i = 0; i < total; i++) {
             futures.add(pub.publish(event(topic, "k" + (i % 8), i)).toCompletableFuture());
             if (i == total / 3) {
-                Received.await(kit().timeout(), "events flow before the restart", () -> received.total() > 0);
-                kit().restartBroker();
+                Received.await(timeout(), "events flow before the restart", () -> received.total() > 0);
+                restartBroker();
             }
             if (i % 100 == 0) {
                 Thread.sleep(5);
@@ -249,13 +246,13 @@ public abstract class BatchContract extends KitContract {
         List<String> acknowledged = new ArrayList<>();
         for (CompletableFuture<PublishReceipt> f : futures) {
             try {
-                acknowledged.add(f.get(kit().timeout().toMillis(), TimeUnit.MILLISECONDS).eventId());
+                acknowledged.add(f.get(timeout().toMillis(), TimeUnit.MILLISECONDS).eventId());
             } catch (ExecutionException e) {
                 // failing during the restart is allowed; only acknowledged events must arrive
             }
         }
         assertTrue(acknowledged.size() > total / 2, "acknowledged only " + acknowledged.size() + " of " + total);
-        Received.await(kit().timeout().multipliedBy(2), "every acknowledged event reached the batch handler",
+        Received.await(timeout().multipliedBy(2), "every acknowledged event reached the batch handler",
                 () -> received.containsAll(acknowledged));
     }
 }

@@ -55,6 +55,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Needs {@link Features#consumerGroups()}, {@link Features#persistence()} and {@link Features#atLeastOnce()}; the
  * order check needs {@link Features#perKeyOrder()}.
  */
+@DisplayName("Chaos")
 @Tag("tck-chaos")
 public abstract class ChaosContract extends KitContract {
 

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * forgets unsettled deliveries on close, loses events here. Needs {@link Features#consumerGroups()},
  * {@link Features#persistence()} (the group is empty between the two members) and {@link Features#atLeastOnce()}.
  */
+@DisplayName("Hand-off on close")
 @Tag("tck-close-handoff")
 public abstract class CloseHandoffContract extends KitContract {
 

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -68,6 +69,55 @@ public final class FailoverScenario {
         /** A human description of what was killed, once injected (e.g. "node 2"). */
         default String killed() {
             return "";
+        }
+    }
+
+    /**
+     * A {@link Fault} that kills one node, chosen by {@link #inject} through {@link #kill}, and heals by restarting
+     * that node (and waiting until the cluster is whole, which {@code restart} does). Not thread safe: the scenario
+     * injects and heals one fault at a time.
+     *
+     * @param <N> how the cluster names a node (a node id, a node object)
+     */
+    public abstract static class NodeKill<N> implements Fault {
+        private final String name;
+        private final Consumer<N> killer;
+        private final Consumer<N> restart;
+        private final Function<N, String> describe;
+        private N victim;
+
+        /**
+         * @param name     what is killed, for the report
+         * @param killer   kills a node (-9)
+         * @param restart  restarts it and waits until the cluster is whole again
+         * @param describe the node for the report, e.g. {@code n -> "node " + n}
+         */
+        protected NodeKill(String name, Consumer<N> killer, Consumer<N> restart, Function<N, String> describe) {
+            this.name = name;
+            this.killer = killer;
+            this.restart = restart;
+            this.describe = describe;
+        }
+
+        /** Kills {@code node}; {@link #heal()} restarts it. */
+        protected final void kill(N node) {
+            victim = node;
+            killer.accept(node);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String killed() {
+            return victim == null ? "" : describe.apply(victim);
+        }
+
+        @Override
+        public void heal() {
+            restart.accept(victim);
         }
     }
 

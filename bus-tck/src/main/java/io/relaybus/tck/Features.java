@@ -1,32 +1,43 @@
 package io.relaybus.tck;
 
+import java.util.Objects;
+
 /**
  * What a transport can do, declared by its {@link TransportCompatibilityKit} subclass. Contracts that need a feature
  * the transport lacks are skipped with the reason, never silently passed; a contract that applies in part (for
  * example order but not completeness in an at-most-once mode) checks that part only.
  *
- * <p>Build with {@link #builder()} (everything off) or from {@link #all()} with {@link #toBuilder()}:
+ * <p>Built by name, from {@link #builder()} (everything off) or from {@link #all()} with {@link #toBuilder()}:
  *
  * <pre>{@code
- * Features.all().toBuilder().persistence(false).replayForNewGroups(false).brokerRestart(false)
- *         .atLeastOnce(false).build()
+ * Features.builder().consumerGroups(true).perKeyOrder(true).build()   // core NATS: at most once, nothing stored
+ * Features.all().toBuilder().brokerRestart(false).build()            // no way to restart the broker here
  * }</pre>
  *
- * @param consumerGroups      members of a group share events; two groups each see every event
- * @param perKeyOrder         events with one key reach a subscriber in publish order
- * @param persistence         events outlive the subscriber: a group that closed and comes back resumes where it left off
- * @param replayForNewGroups  a new group can start from the earliest retained event
- * @param brokerRestart       the fixture can stop and start the broker ({@link TransportCompatibilityKit#restartBroker})
- *                            and the transport loses no acknowledged event across it
- * @param atLeastOnce         an event whose publish completed is delivered even if its subscriber was busy or slow
- *                            (false for at-most-once modes such as core NATS)
+ * <p>Immutable and thread safe.
  */
-public record Features(boolean consumerGroups, boolean perKeyOrder, boolean persistence, boolean replayForNewGroups,
-                       boolean brokerRestart, boolean atLeastOnce) {
+public final class Features {
+
+    private final boolean consumerGroups;
+    private final boolean perKeyOrder;
+    private final boolean persistence;
+    private final boolean replayForNewGroups;
+    private final boolean brokerRestart;
+    private final boolean atLeastOnce;
+
+    private Features(Builder b) {
+        this.consumerGroups = b.consumerGroups;
+        this.perKeyOrder = b.perKeyOrder;
+        this.persistence = b.persistence;
+        this.replayForNewGroups = b.replayForNewGroups;
+        this.brokerRestart = b.brokerRestart;
+        this.atLeastOnce = b.atLeastOnce;
+    }
 
     /** Everything on. */
     public static Features all() {
-        return new Features(true, true, true, true, true, true);
+        return builder().consumerGroups(true).perKeyOrder(true).persistence(true).replayForNewGroups(true)
+                .brokerRestart(true).atLeastOnce(true).build();
     }
 
     /** A builder with every feature off. */
@@ -40,11 +51,68 @@ public record Features(boolean consumerGroups, boolean perKeyOrder, boolean pers
                 .replayForNewGroups(replayForNewGroups).brokerRestart(brokerRestart).atLeastOnce(atLeastOnce);
     }
 
+    /** These features with {@link #brokerRestart()} set to {@code on}. */
     public Features withBrokerRestart(boolean on) {
         return toBuilder().brokerRestart(on).build();
     }
 
-    /** Builds {@link Features} by name; each setter means what the record component of that name means. Not thread safe. */
+    /** Members of a group share events; two groups each see every event. */
+    public boolean consumerGroups() {
+        return consumerGroups;
+    }
+
+    /** Events with one key reach a subscriber in publish order. */
+    public boolean perKeyOrder() {
+        return perKeyOrder;
+    }
+
+    /** Events outlive the subscriber: a group that closed and comes back resumes where it left off. */
+    public boolean persistence() {
+        return persistence;
+    }
+
+    /** A new group can start from the earliest retained event. */
+    public boolean replayForNewGroups() {
+        return replayForNewGroups;
+    }
+
+    /**
+     * The fixture can restart the broker ({@link TransportCompatibilityKit#restartBroker}), or stand in for a restart
+     * by reopening the same storage, and the transport loses no acknowledged event across it.
+     */
+    public boolean brokerRestart() {
+        return brokerRestart;
+    }
+
+    /**
+     * An event whose publish completed is delivered even if its subscriber was busy or slow (false for at-most-once
+     * modes such as core NATS).
+     */
+    public boolean atLeastOnce() {
+        return atLeastOnce;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Features f && f.consumerGroups == consumerGroups && f.perKeyOrder == perKeyOrder
+                && f.persistence == persistence && f.replayForNewGroups == replayForNewGroups
+                && f.brokerRestart == brokerRestart && f.atLeastOnce == atLeastOnce;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(consumerGroups, perKeyOrder, persistence, replayForNewGroups, brokerRestart,
+                atLeastOnce);
+    }
+
+    @Override
+    public String toString() {
+        return "Features[consumerGroups=" + consumerGroups + ", perKeyOrder=" + perKeyOrder + ", persistence="
+                + persistence + ", replayForNewGroups=" + replayForNewGroups + ", brokerRestart=" + brokerRestart
+                + ", atLeastOnce=" + atLeastOnce + "]";
+    }
+
+    /** Builds {@link Features} by name; each setter means what the accessor of that name means. Not thread safe. */
     public static final class Builder {
         private boolean consumerGroups;
         private boolean perKeyOrder;
@@ -87,8 +155,7 @@ public record Features(boolean consumerGroups, boolean perKeyOrder, boolean pers
         }
 
         public Features build() {
-            return new Features(consumerGroups, perKeyOrder, persistence, replayForNewGroups, brokerRestart,
-                    atLeastOnce);
+            return new Features(this);
         }
     }
 }

@@ -4,6 +4,7 @@ import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
 import io.relaybus.api.EventHandler;
 import io.relaybus.api.PublishReceipt;
+import io.relaybus.api.StartPosition;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 
@@ -14,18 +15,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The base of a contract kept in a file of its own. {@link TransportCompatibilityKit} composes each one as a
- * {@code @Nested} class that extends it and returns the kit from {@link #kit()}, so the contract runs against the
- * subclass's transport and shows up in reports under both names (the transport's test class and the contract).
+ * The base of every contract, one per file. {@link TransportCompatibilityKit} composes each one as a {@code @Nested}
+ * class that extends it and returns the kit from {@link #kit()}, so the contract runs against the subclass's
+ * transport. A contract's {@code @DisplayName} states it; the kit names the nested class after it and the transport's
+ * test class ({@code Round trip [KafkaTransportCompatibilityTest]}), so reports show both.
  *
  * <p>Each contract carries a tag ({@code tck-chaos}, ...), so one contract can be run alone, for example
  * {@code -Dtest=KafkaTransportCompatibilityTest -Dgroups=tck-chaos} with Maven Surefire.
  *
  * <p>A contract states what it needs through {@link #features()} and skips (with the reason) what does not apply.
- * Buses it opens through {@link #openBus(Map)} are closed by the kit after each test.
+ * Buses it opens through {@link #openBus(Map)} are closed by the kit after each test. Instances are per test, on
+ * JUnit's thread; the helpers are not meant to be shared across threads except where they say so.
  */
 public abstract class KitContract {
 
@@ -45,6 +50,21 @@ public abstract class KitContract {
         return kit().timeout();
     }
 
+    /** The configuration that opens a bus against the broker under test. */
+    protected final Map<String, Object> busConfig() {
+        return kit().busConfig();
+    }
+
+    /** Restarts the broker (or the fixture's stand-in); only when {@link Features#brokerRestart()} is declared. */
+    protected final void restartBroker() throws Exception {
+        kit().restartBroker();
+    }
+
+    /** Opens a bus with the transport's configuration; closed after the test. */
+    protected final EventBus openBus() {
+        return kit().openBus();
+    }
+
     /** Opens a bus with the transport's configuration plus {@code overrides}; closed after the test. */
     protected final EventBus openBus(Map<String, Object> overrides) {
         return kit().openBus(overrides);
@@ -56,6 +76,54 @@ public abstract class KitContract {
 
     protected static String uniqueName(String base) {
         return TransportCompatibilityKit.uniqueName(base);
+    }
+
+    /** Where a new group starts so that it sees what was published before: EARLIEST when the transport replays. */
+    protected final StartPosition startForNewGroups() {
+        return features().replayForNewGroups() ? StartPosition.EARLIEST : StartPosition.LATEST;
+    }
+
+    /** An event with key {@code key}, header {@code seq} and payload {@code event-<seq>}. */
+    protected static Event event(String topic, String key, int seq) {
+        return Event.builder(topic).key(key).header("seq", Integer.toString(seq)).payload("event-" + seq).build();
+    }
+
+    /** Publishes and waits for the acknowledgement (bounded by the kit's timeout). */
+    protected final PublishReceipt publishSync(EventBus bus, Event event) {
+        return bus.publish(event).toCompletableFuture().orTimeout(timeout().toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    /**
+     * Publishes {@code publishers x perPublisher} events from that many threads (keys {@code p<n>-k0..9}); returns
+     * the ids, all acknowledged.
+     */
+    protected final List<String> publishConcurrently(EventBus bus, String topic, int publishers, int perPublisher)
+            throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(publishers);
+        try {
+            List<CompletableFuture<List<String>>> all = new ArrayList<>();
+            for (int p = 0; p < publishers; p++) {
+                int publisher = p;
+                all.add(CompletableFuture.supplyAsync(() -> {
+                    List<CompletableFuture<PublishReceipt>> acks = new ArrayList<>();
+                    List<String> ids = new ArrayList<>();
+                    for (int i = 0; i < perPublisher; i++) {
+                        Event e = event(topic, "p" + publisher + "-k" + (i % 10), i);
+                        ids.add(e.id());
+                        acks.add(bus.publish(e).toCompletableFuture());
+                    }
+                    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+                    return ids;
+                }, pool));
+            }
+            List<String> ids = new ArrayList<>();
+            for (CompletableFuture<List<String>> f : all) {
+                ids.addAll(f.get(timeout().toMillis(), TimeUnit.MILLISECONDS));
+            }
+            return ids;
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** A fresh group name when the transport has consumer groups, else {@code null} (a subscriber of its own). */

@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Subscription#resume()} every event arrives, in order per key. Completeness and order need
  * {@link Features#atLeastOnce()} and {@link Features#perKeyOrder()}; the pause itself is checked on every transport.
  */
+@DisplayName("Pause and resume")
 @Tag("tck-pause-resume")
 public abstract class PauseResumeContract extends KitContract {
 

@@ -29,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code concurrency x (capacity + 1)}. Completeness needs {@link Features#atLeastOnce()}; exact per-key order needs
  * {@link Features#perKeyOrder()}; without them the contract checks what still applies.
  */
+@DisplayName("Refusal and hold")
 @Tag("tck-refusal-and-hold")
 public abstract class RefusalAndHoldContract extends KitContract {
 

@@ -1,9 +1,14 @@
 package io.relaybus.tck;
 
+import io.relaybus.memory.MemoryTransportProvider;
+
 import java.util.Map;
 import java.util.UUID;
 
-/** The kit against the in-memory reference transport. */
+/**
+ * The kit against the in-memory reference transport. Its broker restart is the stand-in that reopens the same
+ * storage ({@link MemoryTransportProvider#restartBroker}).
+ */
 class MemoryTransportCompatibilityTest extends TransportCompatibilityKit {
 
     private final String broker = "tck-" + UUID.randomUUID();
@@ -15,7 +20,13 @@ class MemoryTransportCompatibilityTest extends TransportCompatibilityKit {
 
     @Override
     protected Features features() {
-        // An in-JVM broker cannot be restarted without losing everything, so that contract does not apply.
-        return Features.all().withBrokerRestart(false);
+        return Features.all();
+    }
+
+    @Override
+    protected void restartBroker() {
+        if (!MemoryTransportProvider.restartBroker(broker)) {
+            throw new IllegalStateException("no memory broker named " + broker + " was opened");
+        }
     }
 }

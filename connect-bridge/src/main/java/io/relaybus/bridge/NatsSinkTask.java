@@ -15,7 +15,7 @@ import io.relaybus.api.BusHealth;
 import io.relaybus.api.Event;
 import io.relaybus.api.PublishReceipt;
 import io.relaybus.spi.Transport;
-import io.relaybus.spi.core.OffsetTracker;
+import io.relaybus.spi.support.OffsetTracker;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -135,8 +135,7 @@ public final class NatsSinkTask extends SinkTask {
         if (offset < p.next) {
             return;   // redelivered by the worker (retried batch): already published, its ack is tracked
         }
-        p.skipTo(offset);
-        p.tracker.started(offset);
+        p.tracker.started(offset);   // offsets Kafka skipped (compaction, transaction markers) are passed over
         p.next = offset + 1;
         Header origin = record.headers().lastWithName(Origins.HEADER);
         if (origin != null && origins.skip(EventMapping.text(origin.value(), origin.schema()))) {
@@ -277,14 +276,6 @@ public final class NatsSinkTask extends SinkTask {
 
         static Progress awaiting(long offset) {
             return new Progress(null, offset, offset);
-        }
-
-        /** Offsets skipped by Kafka (compaction, transaction markers) count as acknowledged. */
-        void skipTo(long offset) {
-            for (long o = next; o < offset; o++) {
-                tracker.started(o);
-                tracker.acknowledged(o);
-            }
         }
     }
 

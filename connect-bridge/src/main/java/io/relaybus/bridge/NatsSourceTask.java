@@ -17,7 +17,7 @@ import io.relaybus.nats.support.JetStreamSupport;
 import io.relaybus.spi.Delivery;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.Transport;
-import io.relaybus.spi.core.BatchQueue;
+import io.relaybus.spi.support.BatchQueue;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;

@@ -1,13 +1,12 @@
 /**
  * Kafka Connect connectors between NATS and Kafka, running on the NATS transport ({@code transport-nats}: connection,
  * authentication, TLS, message format, JetStream publisher and durable pull consumers, through
- * {@link io.relaybus.nats.support}) and on the Relaybus shared core ({@link io.relaybus.spi.core.BatchQueue} for the
- * source's poll batches, {@link io.relaybus.spi.core.OffsetTracker} for the sink's acknowledged-prefix commits).
+ * {@link io.relaybus.nats.support}) and on the Relaybus shared core ({@link io.relaybus.spi.support.BatchQueue} for the
+ * source's poll batches, {@link io.relaybus.spi.support.OffsetTracker} for the sink's acknowledged-prefix commits).
  *
  * <p>Public: the four Connect entry points, {@link io.relaybus.bridge.NatsSourceConnector} /
  * {@link io.relaybus.bridge.NatsSourceTask} (NATS to Kafka) and {@link io.relaybus.bridge.NatsSinkConnector} /
- * {@link io.relaybus.bridge.NatsSinkTask} (Kafka to NATS JetStream), and {@link io.relaybus.bridge.ConfigDocs}, which
- * generates the configuration reference. Everything else is package-private. The connectors are registered in
+ * {@link io.relaybus.bridge.NatsSinkTask} (Kafka to NATS JetStream). Everything else is package-private. The connectors are registered in
  * {@code META-INF/services} (by {@code @AutoService}) so workers with {@code plugin.discovery=service_load} find
  * them.
  */

@@ -65,12 +65,4 @@ class ValidationTest {
         NatsSinkConfig config = new NatsSinkConfig(Map.of("nats.password", "s3cret", "nats.user", "u"));
         assertEquals("[hidden]", config.getPassword("nats.password").toString());
     }
-
-    @Test
-    void readmeReferenceIsUpToDate() throws Exception {
-        java.nio.file.Path readme = java.nio.file.Path.of("README.md");
-        String text = java.nio.file.Files.readString(readme);
-        assertEquals(ConfigDocs.splice(text, ConfigDocs.reference()), text,
-                "README.md is stale: run mvn -pl connect-bridge exec:java@config-docs");
-    }
 }

@@ -62,10 +62,8 @@ public final class EmbeddedConnect extends ForkedProcess {
     /** {@code name-1.2.3.jar} or {@code name-0.1.0-SNAPSHOT.jar}: the artifact name is what precedes "-digit". */
     private static final Pattern VERSIONED_JAR = Pattern.compile("^(.+?)-\\d[^/]*\\.jar$");
 
-    private final Path dir;
     private final Path pluginPath;
     private final Path configFile;
-    private final Path logFile;
     private final int port;
     private final List<Path> classPath;
     private final Set<String> pluginArtifacts;
@@ -83,10 +81,8 @@ public final class EmbeddedConnect extends ForkedProcess {
 
     private EmbeddedConnect(Builder b, Path dir) {
         super(dir, b.directory == null, dir.resolve("worker.log"), STOP_GRACE);
-        this.dir = dir;
         this.pluginPath = dir.resolve("plugins");
         this.configFile = dir.resolve("worker.properties");
-        this.logFile = dir.resolve("worker.log");
         this.heap = b.heap;
         this.jvmArgs = List.copyOf(b.jvmArgs);
         this.startupTimeout = b.startupTimeout;
@@ -129,16 +125,6 @@ public final class EmbeddedConnect extends ForkedProcess {
         return classPath;
     }
 
-    /** The instance's temp directory: {@code worker.properties}, {@code worker.log} and {@code plugins/}. */
-    public Path directory() {
-        return dir;
-    }
-
-    /** The worker JVM's stdout/stderr; appended to across restarts. */
-    public Path logFile() {
-        return logFile;
-    }
-
     /** The Kafka topics the worker keeps its configs, offsets and statuses in (they stay on the cluster). */
     public List<String> internalTopics() {
         return List.of(workerConfig.get("config.storage.topic"), workerConfig.get("offset.storage.topic"),
@@ -175,14 +161,8 @@ public final class EmbeddedConnect extends ForkedProcess {
         command.add(String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()));
         command.add(ConnectWorkerMain.class.getName());
         command.add(configFile.toString());
-        ProcessSupport.appendLine(logFile, "[relaybus] ---- starting worker incarnation " + incarnation + ": "
-                + ConnectWorkerMain.class.getName() + " " + configFile);
-        try {
-            return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the Connect worker JVM " + command.get(0) + ": " + e, e);
-        }
+        return startLogged(command, "the Connect worker JVM (incarnation " + incarnation + ")",
+                ConnectWorkerMain.class.getName() + " " + configFile);
     }
 
     /** Up once its REST API lists every plugin named by {@link Builder#expectPlugins}. */

@@ -60,9 +60,7 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
     private final String heap;
     private final Duration startupTimeout;
     private final List<String> jvmArgs;
-    private final Path dir;
     private final Path configFile;
-    private final Path logFile;
     private final int port;
     private final int controllerPort;
     private final int nodeId;
@@ -88,9 +86,7 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
         this.heap = builder.heap;
         this.startupTimeout = builder.startupTimeout;
         this.jvmArgs = List.copyOf(builder.jvmArgs);
-        this.dir = dir;
         this.configFile = dir.resolve("server.properties");
-        this.logFile = dir.resolve("broker.log");
         this.port = spec.port();
         this.controllerPort = spec.controllerPort();
         this.nodeId = spec.nodeId();
@@ -151,16 +147,6 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
         return nodeId;
     }
 
-    /** The instance's temp directory: {@code server.properties}, {@code broker.log} and {@code data/}. */
-    public Path directory() {
-        return dir;
-    }
-
-    /** The broker JVM's stdout/stderr; appended to across restarts. */
-    public Path logFile() {
-        return logFile;
-    }
-
     @Override
     public boolean canRestart() {
         return true;
@@ -200,17 +186,8 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
             command.add("--format");
             command.add(clusterId);
         }
-        ProcessSupport.appendLine(logFile, "[relaybus] ---- starting broker: " + String.join(" ", command.subList(0, 1))
-                + " ... " + KafkaBrokerMain.class.getName() + " " + configFile);
-        try {
-            return new ProcessBuilder(command)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start the Kafka broker JVM " + command.get(0) + ": " + e, e);
-        }
+        return startLogged(command, "the Kafka broker JVM", command.get(0) + " ... " + KafkaBrokerMain.class.getName()
+                + " " + configFile);
     }
 
     @Override

@@ -59,9 +59,7 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
     private final Path binary;
     private final List<String> extraArgs;
     private final Duration startupTimeout;
-    private final Path dir;
     private final Path storeDir;
-    private final Path logFile;
     private final int port;
     private final String serverName;
     /** The HTTP monitoring port ({@code -m}), or 0 when monitoring is off. */
@@ -90,9 +88,7 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
         args.addAll(builder.extraArgs);
         this.extraArgs = List.copyOf(args);
         this.startupTimeout = builder.startupTimeout;
-        this.dir = dir;
         this.storeDir = dir.resolve("jetstream-store");
-        this.logFile = dir.resolve("nats-server.log");
         this.port = port;
         this.serverName = serverName != null ? serverName : "relaybus-embedded-" + port;
         this.monitorPort = monitorPort;
@@ -149,16 +145,6 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
                 : java.util.Optional.of("http://127.0.0.1:" + monitorPort);
     }
 
-    /** The instance's temp directory: {@code nats-server.log} and {@code jetstream-store/}. */
-    public Path directory() {
-        return dir;
-    }
-
-    /** The server's stdout/stderr; appended to across restarts. */
-    public Path logFile() {
-        return logFile;
-    }
-
     @Override
     public boolean canRestart() {
         return true;
@@ -184,22 +170,13 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
             natsCommand.addAll(List.of("-m", String.valueOf(monitorPort)));
         }
         natsCommand.addAll(extraArgs);
-        ProcessSupport.appendLine(logFile, "[relaybus] ---- starting: " + String.join(" ", natsCommand));
         List<String> command = new ArrayList<>();
         if (Files.isExecutable(SH)) {
             command.addAll(List.of(SH.toString(), "-c", PARENT_WATCH_SCRIPT));
         }
         command.addAll(natsCommand);
         logStart = sizeOf(logFile);
-        try {
-            return new ProcessBuilder(command)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + binary + ": " + e, e);
-        }
+        return startLogged(command, "nats-server", String.join(" ", natsCommand));
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.relaybus.embedded;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -15,9 +17,11 @@ import java.util.Optional;
  */
 abstract class ForkedProcess implements AutoCloseable {
 
-    private final Path dir;
+    /** The working directory: configuration, log, data. */
+    final Path dir;
     private final boolean ownsDirectory;
-    private final Path logFile;
+    /** The process's stdout and stderr, appended to across restarts. */
+    final Path logFile;
     private final Duration stopGrace;
     private final Thread shutdownHook;
     private volatile Process process;
@@ -42,6 +46,32 @@ abstract class ForkedProcess implements AutoCloseable {
 
     /** Returns once the process serves requests; throws (naming the log's tail) when it will not. */
     abstract void awaitReady(Process process);
+
+    /** The instance's working directory: its configuration, log and data. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The process's stdout/stderr; appended to across restarts. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /**
+     * For {@link #spawn()}: notes {@code what} and the command in the log, then starts {@code command} in the working
+     * directory with stdout and stderr appended to the log.
+     *
+     * @throws IllegalStateException naming {@code what} when the command cannot be started
+     */
+    final Process startLogged(List<String> command, String what, String shown) {
+        ProcessSupport.appendLine(logFile, "[relaybus] ---- starting " + what + ": " + shown);
+        try {
+            return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + what + " " + command.get(0) + ": " + e, e);
+        }
+    }
 
     /** CPU time of the running process so far (all its threads); empty when none runs or the platform does not tell. */
     public Optional<Duration> cpuTime() {

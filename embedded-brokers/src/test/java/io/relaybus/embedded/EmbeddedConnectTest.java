@@ -11,9 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The pure logic of the Connect worker launcher: plugin isolation of the class path and reading REST answers. */
+@Tag("broker")
 class EmbeddedConnectTest {
 
     @Test

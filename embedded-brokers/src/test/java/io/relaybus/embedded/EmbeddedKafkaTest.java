@@ -21,10 +21,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** A real forked KRaft broker: produce, consume, stop, restart, kill, restart; the record survives. */
+@Tag("broker")
 class EmbeddedKafkaTest {
 
     @Test

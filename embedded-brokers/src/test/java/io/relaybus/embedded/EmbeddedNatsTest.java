@@ -14,10 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** A real nats-server: INFO line over plain TCP, a JetStream stream survives stop/restart and kill/restart. */
+@Tag("broker")
 class EmbeddedNatsTest {
 
     @Test

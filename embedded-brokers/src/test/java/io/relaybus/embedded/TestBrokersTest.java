@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The shared handles: one per JVM, external ones cannot restart, a stopped shared broker comes back. */
+@Tag("broker")
 class TestBrokersTest {
 
     @Test

@@ -2,8 +2,8 @@ package io.relaybus.kafka;
 
 import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.StartPosition;
-import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
+import io.relaybus.spi.support.IntakeQueue;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -16,7 +16,6 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -64,7 +63,6 @@ final class ConsumerLoop {
 
     private final KafkaSubscription subscription;
     private final SubscriptionSpec spec;
-    private final DeliverySink sink;
     private final Consumer<byte[], byte[]> consumer;
     private final GroupCommits commits;   // null without a group
     private final Duration maxBlock;
@@ -73,7 +71,8 @@ final class ConsumerLoop {
     /** Groupless, after a restart: where the previous consumer stopped, per partition. */
     private final Map<TopicPartition, Long> resumeAt;
 
-    private final ArrayDeque<KafkaDelivery> queued = new ArrayDeque<>();
+    /** Records in fetch order; a refused one stays first. Marks offsets handed out before each offer. */
+    private final IntakeQueue<KafkaDelivery> queued;
     private final Map<TopicPartition, PartitionState> owned = new HashMap<>();
     /** Assigned, paused, and waiting for their position to be looked up. */
     private final Set<TopicPartition> unpositioned = new HashSet<>();
@@ -92,13 +91,23 @@ final class ConsumerLoop {
                  Duration maxBlock, long commitIntervalMs, long drainTimeoutMs) {
         this.subscription = subscription;
         this.spec = subscription.spec();
-        this.sink = subscription.sink();
         this.consumer = consumer;
         this.resumeAt = resumeAt;
         this.maxBlock = maxBlock;
         this.commitIntervalMs = commitIntervalMs;
         this.drainTimeoutMs = drainTimeoutMs;
         this.commits = spec.group() == null ? null : new GroupCommits(consumer, spec.describe(), maxBlock);
+        this.queued = new IntakeQueue<>(subscription.sink(), new IntakeQueue.Hooks<>() {
+            @Override
+            public void offering(KafkaDelivery d) {
+                d.state().handingOut(d.offset());   // before the offer: a worker may acknowledge it at once
+            }
+
+            @Override
+            public void refused(KafkaDelivery d) {
+                d.state().refused(d.offset());
+            }
+        });
     }
 
     /** Whether this consumer was assigned and positioned its partitions and polled without failing since. */
@@ -163,11 +172,11 @@ final class ConsumerLoop {
     /** One round: offer what is queued, pause or resume, poll, position, check readiness, commit when due. */
     private void step() {
         boolean intake = subscription.intakeOpen();
-        if (subscription.intakeStopped() && !queued.isEmpty()) {
+        if (subscription.intakeStopped() && queued.isHolding()) {
             queued.clear();   // never offered, never committed: the group's next reader gets them
         }
         if (intake) {
-            offerQueued();
+            refused = !queued.offerHeld();
         }
         boolean hold = !intake || refused;
         if (hold != partitionsPaused) {
@@ -182,7 +191,7 @@ final class ConsumerLoop {
         }
         if (intake && refused) {
             try {
-                sink.awaitCapacity(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                queued.awaitRoom(POLL.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 subscription.stopOnInterrupt();
@@ -236,7 +245,7 @@ final class ConsumerLoop {
             TopicPartition tp = new TopicPartition(r.topic(), r.partition());
             PartitionState state = owned.get(tp);
             if (state != null) {
-                queued.add(new KafkaDelivery(RecordCodec.toEvent(r), state, r.offset()));
+                queued.hold(new KafkaDelivery(RecordCodec.toEvent(r), state, r.offset()));
                 continue;
             }
             // Fetched before this loop positioned the partition: read it again from here once it is.
@@ -248,21 +257,6 @@ final class ConsumerLoop {
                 consumer.pause(Set.of(tp));
                 unpositioned.add(tp);
             }
-        }
-    }
-
-    /** Offers queued records in order until one is refused. */
-    private void offerQueued() {
-        refused = false;
-        while (!queued.isEmpty()) {
-            KafkaDelivery d = queued.peek();
-            d.state().handingOut(d.offset());
-            if (!sink.offer(d)) {
-                d.state().refused(d.offset());
-                refused = true;
-                return;
-            }
-            queued.poll();
         }
     }
 
@@ -385,7 +379,7 @@ final class ConsumerLoop {
             awaitDrained(states);
             commits.commitSync(states);
         }
-        if (queued.isEmpty()) {
+        if (!queued.isHolding()) {
             refused = false;
         }
     }

@@ -7,7 +7,7 @@ import io.relaybus.spi.config.Validator;
 
 /**
  * The {@code kafka.*} keys of the Kafka transport: one {@code X_CONFIG} / {@code X_DEFAULT} / {@code X_DOC} triple per
- * key, and {@link #DEFINITION}, from which the README's reference table is generated ({@link #main}).
+ * key, and {@link #DEFINITION}, from which the README's reference table is generated.
  *
  * <p>How a client's settings are put together, later steps winning: fixed settings the transport owns (serializers,
  * group id, commit mode), the chosen {@linkplain KafkaProfile profile}, the typed keys below (timeouts), then the raw
@@ -170,12 +170,5 @@ public final class KafkaConfig {
                 return "-1 or [1,...,32]";
             }
         };
-    }
-
-    /** Prints the configuration reference and the profile table (Markdown), as used in the README. */
-    public static void main(String[] args) {
-        System.out.print(DEFINITION.toMarkdownTable());
-        System.out.println();
-        System.out.print(KafkaProfile.toMarkdownTable());
     }
 }

@@ -1,12 +1,16 @@
 package io.relaybus.kafka;
 
+import io.relaybus.spi.support.MarkdownTable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The named sets of client settings selected with {@code kafka.profile}. Every profile keeps the guarantees the bus
@@ -14,14 +18,13 @@ import java.util.TreeSet;
  * they differ in how much latency they trade for throughput.
  *
  * <p>Why {@code max.in.flight.requests.per.connection=5} everywhere: with idempotence the Java client keeps order and
- * de-duplicates retries for at most 5 unacknowledged requests per connection, and refuses more. The Go service this
- * project replaces used 100 (a sarama habit), which with retries reorders and duplicates batches.
+ * de-duplicates retries for at most 5 unacknowledged requests per connection, and refuses more; more in flight
+ * without idempotence reorders and duplicates batches on retry.
  *
  * <p>Why {@code durable} is the default: a publish future that completes must mean the event is stored (the API's
  * promise), so the default adds min.insync.replicas=2 on topics it creates with 2+ replicas; its batching (LZ4, 10 ms,
- * 100 KB, the reports' measured settings) costs at most 10 ms of publish latency, and its consumer answers as soon as
- * one byte is there, so it does not repeat the reports' 943 ms first-message latency. {@code throughput} and
- * {@code latency} are explicit trades a user opts into.
+ * 100 KB) costs at most 10 ms of publish latency, and its consumer answers as soon as one byte is there.
+ * {@code throughput} and {@code latency} are explicit trades a user opts into.
  */
 enum KafkaProfile {
 
@@ -84,31 +87,31 @@ enum KafkaProfile {
 
     /** The profile table for the README, generated from the definitions. */
     static String toMarkdownTable() {
-        StringBuilder sb = new StringBuilder("| setting |");
+        List<String> header = new ArrayList<>(List.of("setting"));
         for (KafkaProfile p : values()) {
-            sb.append(' ').append(p.configName()).append(p == DURABLE ? " (default)" : "").append(" |");
+            header.add(p.configName() + (p == DURABLE ? " (default)" : ""));
         }
-        sb.append("\n|---|").append("---|".repeat(values().length)).append('\n');
-        TreeSet<String> producerKeys = new TreeSet<>(DURABLE.producer.keySet());
-        for (String k : producerKeys) {
-            row(sb, "producer `" + k + "`", p -> p.producer.get(k));
+        MarkdownTable table = new MarkdownTable(header.toArray(String[]::new));
+        for (String k : new TreeSet<>(DURABLE.producer.keySet())) {
+            row(table, "producer " + MarkdownTable.code(k), p -> p.producer.get(k));
         }
         for (String k : new TreeSet<>(DURABLE.consumer.keySet())) {
-            row(sb, "consumer `" + k + "`", p -> p.consumer.get(k));
+            row(table, "consumer " + MarkdownTable.code(k), p -> p.consumer.get(k));
         }
-        row(sb, "created topics: replicas (`kafka.topic.replication.factor=-1`)", p -> p.minInsyncTwo
-                ? "min(3, live brokers)" : "broker default");
-        row(sb, "created topics: `min.insync.replicas` (`kafka.topic.min.insync.replicas=-1`)", p -> p.minInsyncTwo
-                ? "2 (when replicas >= 2)" : "broker default");
-        row(sb, "use for", p -> p.description);
-        return sb.toString();
+        row(table, "created topics: replicas (" + MarkdownTable.code("kafka.topic.replication.factor=-1") + ")",
+                p -> p.minInsyncTwo ? "min(3, live brokers)" : "broker default");
+        row(table, "created topics: " + MarkdownTable.code("min.insync.replicas") + " ("
+                + MarkdownTable.code("kafka.topic.min.insync.replicas=-1") + ")",
+                p -> p.minInsyncTwo ? "2 (when replicas >= 2)" : "broker default");
+        row(table, "use for", p -> p.description);
+        return table.toString();
     }
 
-    private static void row(StringBuilder sb, String name, java.util.function.Function<KafkaProfile, String> value) {
-        sb.append("| ").append(name).append(" |");
+    private static void row(MarkdownTable table, String name, Function<KafkaProfile, String> value) {
+        List<String> cells = new ArrayList<>(List.of(name));
         for (KafkaProfile p : values()) {
-            sb.append(' ').append(value.apply(p)).append(" |");
+            cells.add(value.apply(p));
         }
-        sb.append('\n');
+        table.row(cells.toArray(String[]::new));
     }
 }

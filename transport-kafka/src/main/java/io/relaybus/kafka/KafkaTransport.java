@@ -11,7 +11,7 @@ import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportSubscription;
 import io.relaybus.spi.config.ConfigValues;
-import io.relaybus.spi.core.CallbackThread;
+import io.relaybus.spi.support.CallbackThread;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

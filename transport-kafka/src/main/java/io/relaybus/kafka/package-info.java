@@ -7,7 +7,7 @@
  *
  * <p>Consuming: one consumer and one poll thread per subscription; a group maps onto the Kafka consumer group of the
  * same name; offsets are committed only up to the contiguous prefix of handled events (at-least-once). Dispatch,
- * retries and dead letters are the runtime's ({@code io.relaybus.spi.core}).
+ * retries and dead letters are the runtime's ({@code io.relaybus.runtime}).
  *
  * <p>Only {@link io.relaybus.kafka.KafkaTransportProvider} (found by {@link java.util.ServiceLoader}) and
  * {@link io.relaybus.kafka.KafkaConfig} (the key names) are public.

@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Records from other producers whose key and header values are not UTF-8 keep their exact bytes through the bus:
  * consumed, retried, dead-lettered and re-published, the dead letter lands where a record with those key bytes goes.
  */
+@Tag("broker")
 class KafkaBinaryRoundTripTest {
 
     private static final byte[] KEY = {(byte) 0xff, (byte) 0xfe, 0, 1};

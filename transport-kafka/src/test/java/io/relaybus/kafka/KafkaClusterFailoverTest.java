@@ -1,6 +1,7 @@
 package io.relaybus.kafka;
 
 import io.relaybus.embedded.EmbeddedKafkaCluster;
+import io.relaybus.tck.ClusterTestSize;
 import io.relaybus.tck.FailoverScenario;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -9,6 +10,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Size: {@value ClusterTestSize#DEFAULT_EVENTS} events by default; {@code -Drelaybus.cluster.events=100000} (or the
  * environment variable {@code RELAYBUS_CLUSTER_EVENTS}) runs the full size.
  */
+@Tag("broker")
 class KafkaClusterFailoverTest {
 
     private static EmbeddedKafkaCluster cluster;
@@ -52,12 +55,11 @@ class KafkaClusterFailoverTest {
         String topic = KafkaTestSupport.unique("failover");
         Map<String, Object> config = Map.of("bus.transport", "kafka",
                 KafkaConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());    // durable profile, defaults
-        int[] victim = new int[1];
         FailoverScenario scenario = FailoverScenario.builder(config, topic)
                 .events(ClusterTestSize.events())
                 .publishTime(ClusterTestSize.publishTime())
                 .shardOf(r -> r.position().substring(0, r.position().indexOf('@')))
-                .fault(new Fault("leader of the busiest partition", victim) {
+                .fault(new NodeFault("leader of the busiest partition") {
                     @Override
                     public String inject(Map<String, Long> ackedPerShard) {
                         String busiest = ackedPerShard.entrySet().stream().max(Map.Entry.comparingByValue())
@@ -66,7 +68,7 @@ class KafkaClusterFailoverTest {
                         return busiest;
                     }
                 })
-                .fault(new Fault("active controller", victim) {
+                .fault(new NodeFault("active controller") {
                     @Override
                     public String inject(Map<String, Long> ackedPerShard) {
                         kill(cluster.controllerId());
@@ -97,34 +99,12 @@ class KafkaClusterFailoverTest {
     }
 
     /** Kills one node of the cluster; heals by restarting it and waiting until every replica is in sync again. */
-    private abstract static class Fault implements FailoverScenario.Fault {
-        private final String name;
-        private final int[] victim;
-
-        Fault(String name, int[] victim) {
-            this.name = name;
-            this.victim = victim;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        void kill(int nodeId) {
-            victim[0] = nodeId;
-            cluster.kill(nodeId);
-        }
-
-        @Override
-        public String killed() {
-            return "node " + victim[0];
-        }
-
-        @Override
-        public void heal() {
-            cluster.restart(victim[0]);
-            cluster.awaitInSync(Duration.ofSeconds(120));
+    private abstract static class NodeFault extends FailoverScenario.NodeKill<Integer> {
+        NodeFault(String name) {
+            super(name, cluster::kill, node -> {
+                cluster.restart(node);
+                cluster.awaitInSync(Duration.ofSeconds(120));
+            }, node -> "node " + node);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.relaybus.kafka;
 
 import io.relaybus.tck.Features;
 import io.relaybus.tck.TransportCompatibilityKit;
+import org.junit.jupiter.api.Tag;
 
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import java.util.Map;
  * an empty assignment first and their partitions a heartbeat later. The broker-restart contract runs in
  * {@link KafkaTransportCompatibilityTest} only, to keep the module's test time down.
  */
+@Tag("broker")
 class KafkaConsumerProtocolCompatibilityTest extends TransportCompatibilityKit {
 
     @Override

@@ -5,6 +5,7 @@ import io.relaybus.tck.TransportCompatibilityKit;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
+import org.junit.jupiter.api.Tag;
 
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import java.util.Map;
  * host port, and the kit's contract is a restart on the same address.
  */
 @Testcontainers(disabledWithoutDocker = true)
+@Tag("broker")
 class KafkaContainerCompatibilityTest extends TransportCompatibilityKit {
 
     /** The image; the same Kafka release as the client by default, another one with -Drelaybus.test.kafka.image. */

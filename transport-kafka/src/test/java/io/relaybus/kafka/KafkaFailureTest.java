@@ -9,6 +9,7 @@ import io.relaybus.api.EventBus;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a user sees when the broker is unreachable or a topic is missing: bounded waits, messages that say what to do. */
+@Tag("broker")
 class KafkaFailureTest {
 
     private static Map<String, Object> unreachable(int port, Object... extra) {

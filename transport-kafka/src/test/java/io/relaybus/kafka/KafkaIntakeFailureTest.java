@@ -11,6 +11,7 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * cannot be looked up, a consumer that breaks, restarts used up, errors no restart fixes. What the runtime sees is
  * recorded by a {@link RecordingSink}: every event delivered (none skipped, none twice), and the intake health reports.
  */
+@Tag("broker")
 class KafkaIntakeFailureTest {
 
     private static final KafkaSubscription.Restarts FAST = new KafkaSubscription.Restarts(2, Duration.ofMillis(50),

@@ -7,6 +7,7 @@ import io.relaybus.api.SubscribeOptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Members join and leave a group while events flow: revocation hands partitions over at the committed offset of
  * what was handled, so the next owner neither loses nor repeats events.
  */
+@Tag("broker")
 class KafkaRebalanceTest {
 
     @ParameterizedTest(name = "group protocol {0}")

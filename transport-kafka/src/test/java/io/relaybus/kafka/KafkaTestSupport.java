@@ -2,6 +2,7 @@ package io.relaybus.kafka;
 
 import io.relaybus.embedded.BrokerHandle;
 import io.relaybus.embedded.TestBrokers;
+import io.relaybus.tck.Received;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -62,18 +63,7 @@ final class KafkaTestSupport {
     }
 
     static void await(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting until " + what);
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting until " + what);
-            }
-        }
+        Received.await(timeout, what, condition);
     }
 
     /** For a failure's diagnosis: the stacks of the transport's and runtime's threads. */

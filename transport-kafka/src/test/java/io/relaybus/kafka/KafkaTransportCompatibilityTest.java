@@ -2,6 +2,7 @@ package io.relaybus.kafka;
 
 import io.relaybus.tck.Features;
 import io.relaybus.tck.TransportCompatibilityKit;
+import org.junit.jupiter.api.Tag;
 
 import java.util.Map;
 
@@ -9,6 +10,7 @@ import java.util.Map;
  * The compatibility kit against a real KRaft broker: the shared embedded one, or an external cluster named by
  * {@code RELAYBUS_TEST_KAFKA_BOOTSTRAP} (then without the broker-restart contract, which needs to control the broker).
  */
+@Tag("broker")
 class KafkaTransportCompatibilityTest extends TransportCompatibilityKit {
 
     @Override

@@ -13,6 +13,7 @@ import io.relaybus.spi.Delivery;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportSubscription;
+import io.relaybus.spi.support.IntakeQueue;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -117,7 +118,7 @@ final class CoreNatsSubscription implements TransportSubscription {
         } catch (InterruptedException e) {
             return;
         }
-        Delivery pending = null;
+        IntakeQueue<Delivery> intake = new IntakeQueue<>(sink);
         try {
             while (!stopped) {
                 if (paused) {
@@ -128,12 +129,9 @@ final class CoreNatsSubscription implements TransportSubscription {
                     }
                     continue;
                 }
-                if (pending != null) {
-                    if (!sink.offer(pending)) {
-                        sink.awaitCapacity(500, TimeUnit.MILLISECONDS);
-                        continue;
-                    }
-                    pending = null;
+                if (!intake.offerHeld()) {
+                    intake.awaitRoom(500, TimeUnit.MILLISECONDS);
+                    continue;
                 }
                 Message msg;
                 try {
@@ -152,10 +150,7 @@ final class CoreNatsSubscription implements TransportSubscription {
                             + "event and is dropped", e);
                     continue;
                 }
-                Delivery d = new CoreDelivery(event);
-                if (!sink.offer(d)) {
-                    pending = d;
-                }
+                intake.offer(new CoreDelivery(event));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -12,7 +12,7 @@ import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
 import io.relaybus.api.PublishReceipt;
 import io.relaybus.spi.config.ConfigValues;
-import io.relaybus.spi.core.Batcher;
+import io.relaybus.spi.support.Batcher;
 
 import java.util.Iterator;
 import java.util.List;

@@ -17,7 +17,7 @@ import java.util.Locale;
 /**
  * The {@code nats.*} keys of the NATS transport: one {@code X_CONFIG} / {@code X_DOC} (/ {@code X_DEFAULT}) triple per
  * key, the {@link #DEFINITION} built from them, and typed accessors over validated values. The README's table is
- * generated from {@link #DEFINITION} ({@link #main}). Immutable and thread safe.
+ * generated from {@link #DEFINITION}. Immutable and thread safe.
  */
 public final class NatsConfig {
 
@@ -431,10 +431,5 @@ public final class NatsConfig {
 
     static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Prints the configuration reference table (Markdown) for the README. */
-    public static void main(String[] args) {
-        System.out.print(DEFINITION.toMarkdownTable());
     }
 }

@@ -15,7 +15,7 @@ import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportSubscription;
-import io.relaybus.spi.core.CallbackThread;
+import io.relaybus.spi.support.CallbackThread;
 
 import java.io.IOException;
 import java.time.Duration;

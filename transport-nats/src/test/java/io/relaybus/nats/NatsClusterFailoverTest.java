@@ -5,10 +5,12 @@ import io.nats.client.Nats;
 import io.nats.client.api.ConsumerInfo;
 import io.relaybus.embedded.EmbeddedNats;
 import io.relaybus.embedded.EmbeddedNatsCluster;
+import io.relaybus.tck.ClusterTestSize;
 import io.relaybus.tck.FailoverScenario;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -34,6 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * <p>Size: {@value ClusterTestSize#DEFAULT_EVENTS} events by default; {@code -Drelaybus.cluster.events=100000} (or
  * {@code RELAYBUS_CLUSTER_EVENTS}) runs the full size.
  */
+@Tag("broker")
 class NatsClusterFailoverTest {
 
     private static EmbeddedNatsCluster cluster;
@@ -60,13 +63,12 @@ class NatsClusterFailoverTest {
                 "nats.stream.replicas", 3, "nats.reconnect.wait.ms", 250,
                 // Above a stream leader election (5-8 s measured here), as the README recommends on a cluster.
                 "nats.publish.timeout.ms", 20_000);
-        EmbeddedNats[] victim = new EmbeddedNats[1];
         Instant[] firstKill = new Instant[1];
         FailoverScenario scenario = FailoverScenario.builder(config, topic)
                 .events(ClusterTestSize.events())
                 .publishTime(ClusterTestSize.publishTime())
                 .shardOf(r -> r.position().substring(0, r.position().indexOf('#')))
-                .fault(new Fault("stream leader", victim) {
+                .fault(new NodeFault("stream leader") {
                     @Override
                     public String inject(Map<String, Long> ackedPerShard) {
                         String stream = ackedPerShard.keySet().iterator().next();
@@ -75,7 +77,7 @@ class NatsClusterFailoverTest {
                         return stream;
                     }
                 })
-                .fault(new Fault("meta leader", victim) {
+                .fault(new NodeFault("meta leader") {
                     @Override
                     public String inject(Map<String, Long> ackedPerShard) {
                         kill(await(cluster::metaLeader, "a meta leader"));
@@ -122,34 +124,12 @@ class NatsClusterFailoverTest {
     }
 
     /** Kills one node; heals by restarting it and waiting until every stream and consumer is current again. */
-    private abstract static class Fault implements FailoverScenario.Fault {
-        private final String name;
-        private final EmbeddedNats[] victim;
-
-        Fault(String name, EmbeddedNats[] victim) {
-            this.name = name;
-            this.victim = victim;
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        void kill(EmbeddedNats node) {
-            victim[0] = node;
-            cluster.kill(node);
-        }
-
-        @Override
-        public String killed() {
-            return victim[0].serverName();
-        }
-
-        @Override
-        public void heal() {
-            cluster.restart(victim[0]);
-            cluster.awaitCurrent(Duration.ofSeconds(120));
+    private abstract static class NodeFault extends FailoverScenario.NodeKill<EmbeddedNats> {
+        NodeFault(String name) {
+            super(name, cluster::kill, node -> {
+                cluster.restart(node);
+                cluster.awaitCurrent(Duration.ofSeconds(120));
+            }, EmbeddedNats::serverName);
         }
     }
 }

@@ -10,6 +10,7 @@ import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.EventBus;
 import io.relaybus.embedded.TestBrokers;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Opening a bus: bounded failures with messages that say what to check, and secrets kept out of them. */
+@Tag("broker")
 class NatsConnectionTest {
 
     private static Map<String, Object> config(Object... keyValues) {

@@ -6,6 +6,7 @@ import io.relaybus.api.EventBus;
 import io.relaybus.api.PublishReceipt;
 import io.relaybus.embedded.TestBrokers;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Core mode: publishes racing {@code close()}. */
+@Tag("broker")
 class NatsCoreCloseTest {
 
     @Test

@@ -3,6 +3,7 @@ package io.relaybus.nats;
 import io.relaybus.embedded.TestBrokers;
 import io.relaybus.tck.Features;
 import io.relaybus.tck.TransportCompatibilityKit;
+import org.junit.jupiter.api.Tag;
 
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import java.util.Map;
  * The compatibility kit against core NATS ({@code nats.mode=core}): queue groups and per-key order, but nothing is
  * stored, so no persistence, no replay, no restart safety and at most once.
  */
+@Tag("broker")
 class NatsCoreCompatibilityTest extends TransportCompatibilityKit {
 
     @Override
@@ -19,6 +21,6 @@ class NatsCoreCompatibilityTest extends TransportCompatibilityKit {
 
     @Override
     protected Features features() {
-        return new Features(true, true, false, false, false, false);
+        return Features.builder().consumerGroups(true).perKeyOrder(true).build();
     }
 }

@@ -4,10 +4,12 @@ import io.relaybus.embedded.BrokerHandle;
 import io.relaybus.embedded.TestBrokers;
 import io.relaybus.tck.Features;
 import io.relaybus.tck.TransportCompatibilityKit;
+import org.junit.jupiter.api.Tag;
 
 import java.util.Map;
 
 /** The compatibility kit against JetStream: every feature, the broker restart included (embedded server only). */
+@Tag("broker")
 class NatsJetStreamCompatibilityTest extends TransportCompatibilityKit {
 
     private final BrokerHandle nats = TestBrokers.nats();

@@ -12,6 +12,7 @@ import io.relaybus.api.EventBus;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.embedded.TestBrokers;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Topic names the broker can never store, and publish failures classified as fatal or retriable (issue 10, 3). */
+@Tag("broker")
 class NatsPublishFailureTest {
 
     @TempDir

@@ -9,6 +9,7 @@ import io.relaybus.api.EventBus;
 import io.relaybus.api.PublishReceipt;
 import io.relaybus.embedded.TestBrokers;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * "503 no responders") is sent again until the publish timeout, so it completes once the stream answers again.
  * Reproduced on one server by deleting the stream and creating it again a second later.
  */
+@Tag("broker")
 class NatsPublishResendTest {
 
     @Test

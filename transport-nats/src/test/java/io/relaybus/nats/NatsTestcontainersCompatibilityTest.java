@@ -6,6 +6,7 @@ import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
+import org.junit.jupiter.api.Tag;
 
 import java.util.Map;
 
@@ -14,6 +15,7 @@ import java.util.Map;
  * available; skipped (not failed) without one. No restart: a restarted container gets a new mapped port.
  */
 @Testcontainers(disabledWithoutDocker = true)
+@Tag("broker")
 class NatsTestcontainersCompatibilityTest extends TransportCompatibilityKit {
 
     @Container

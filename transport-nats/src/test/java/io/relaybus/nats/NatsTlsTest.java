@@ -4,6 +4,7 @@ import io.relaybus.api.BusException;
 import io.relaybus.api.BusHealth;
 import io.relaybus.api.EventBus;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** TLS settings reach jnats: a server with a self-signed certificate is trusted only through the trust store. */
+@Tag("broker")
 class NatsTlsTest {
 
     @Test

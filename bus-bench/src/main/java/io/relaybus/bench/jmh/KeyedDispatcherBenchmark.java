@@ -1,6 +1,6 @@
 package io.relaybus.bench.jmh;
 
-import io.relaybus.spi.core.KeyedDispatcher;
+import io.relaybus.runtime.KeyedDispatcher;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

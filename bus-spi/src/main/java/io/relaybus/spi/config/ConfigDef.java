@@ -1,6 +1,7 @@
 package io.relaybus.spi.config;
 
 import io.relaybus.api.BusConfigException;
+import io.relaybus.spi.support.MarkdownTable;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -187,20 +188,19 @@ public final class ConfigDef {
         return previous[b.length()];
     }
 
-    /** The reference table for the documentation, generated from the definitions (never hand-copied). */
+    /**
+     * The reference table for the documentation, generated from the definitions (never hand-copied): one row per
+     * key, then one per pass-through prefix.
+     */
     public String toMarkdownTable() {
-        StringBuilder sb = new StringBuilder("| key | type | default | valid values | importance | description |\n");
-        sb.append("|---|---|---|---|---|---|\n");
+        MarkdownTable table = new MarkdownTable("key", "type", "default", "valid values", "importance", "description");
         for (ConfigKey k : keys.values()) {
             String def = k.required() ? "(required)" : k.defaultValue() == null ? "" : String.valueOf(k.defaultValue());
-            sb.append("| `").append(k.name()).append("` | ").append(k.type().name().toLowerCase()).append(" | ")
-                    .append(def.isEmpty() ? "" : "`" + def + "`").append(" | ")
-                    .append(k.validator() == null ? "" : k.validator().describe()).append(" | ")
-                    .append(k.importance().name().toLowerCase()).append(" | ")
-                    .append(k.doc().replace("|", "\\|")).append(" |\n");
+            table.row(MarkdownTable.code(k.name()), k.type().name().toLowerCase(Locale.ROOT), MarkdownTable.code(def),
+                    k.validator() == null ? "" : k.validator().describe(),
+                    k.importance().name().toLowerCase(Locale.ROOT), k.doc());
         }
-        prefixes.forEach((p, doc) -> sb.append("| `").append(p).append("*` | pass-through | | | low | ")
-                .append(doc.replace("|", "\\|")).append(" |\n"));
-        return sb.toString();
+        prefixes.forEach((p, doc) -> table.row(MarkdownTable.code(p + "*"), "pass-through", "", "", "low", doc));
+        return table.toString();
     }
 }

@@ -182,8 +182,8 @@ class ConfigDefTest {
                 "| `demo.linger.ms` | long | `5` | [0,...] | medium | How long to wait for more events before sending a batch. |",
                 "| `demo.batch.max.events` | int | `500` | [1,...,10000] | low | How many events one batch holds at most. |",
                 "| `demo.compression` | string | `none` | none, gzip, zstd | low | Compression codec \\| applied per batch. |",
-                "| `demo.idempotent` | boolean | `true` |  | low | Whether retries may duplicate. |",
-                "| `demo.sasl.password` | password |  | non-empty | medium | The SASL password. |",
+                "| `demo.idempotent` | boolean | `true` | | low | Whether retries may duplicate. |",
+                "| `demo.sasl.password` | password | | non-empty | medium | The SASL password. |",
                 "| `demo.producer.*` | pass-through | | | low | Raw producer settings, passed on as they are. |"),
                 table.lines().toList());
     }

@@ -1,6 +1,6 @@
 package io.relaybus.spi.discovery;
 
-/** A test transport whose name breaks the naming rule (lowercase letters, digits and dashes; not 'bus', the core's namespace). */
+/** A test transport whose name breaks the naming rule (lowercase letters, digits and dashes; not 'bus', the runtime's namespace). */
 public class InvalidNameTransportProvider extends AlphaTransportProvider {
 
     @Override

@@ -23,7 +23,7 @@ final class IsolatedClassPath {
     static final String TRANSPORT_SERVICES = "META-INF/services/io.relaybus.spi.TransportProvider";
     static final String FACTORY_SERVICES = "META-INF/services/io.relaybus.api.bootstrap.EventBusFactory";
     static final String INTERCEPTOR_SERVICES = "META-INF/services/io.relaybus.api.interceptor.EventInterceptorProvider";
-    static final String MEMORY = "io.relaybus.spi.memory.MemoryTransportProvider";
+    static final String MEMORY = "io.relaybus.memory.MemoryTransportProvider";
 
     private IsolatedClassPath() {
     }

@@ -5,8 +5,8 @@ import io.relaybus.api.BusException;
 import io.relaybus.api.EventBus;
 import io.relaybus.api.bootstrap.EventBusFactory;
 import io.relaybus.spi.TransportProvider;
-import io.relaybus.spi.TransportRegistry;
-import io.relaybus.spi.memory.MemoryTransportProvider;
+import io.relaybus.runtime.TransportRegistry;
+import io.relaybus.memory.MemoryTransportProvider;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -146,7 +146,7 @@ class TransportDiscoveryTest {
     void invalidNameReported() throws Exception {
         try (URLClassLoader loader = IsolatedClassPath.transports(dir, INVALID, ALPHA)) {
             TransportRegistry registry = TransportRegistry.load(loader);
-            String line = INVALID + ": invalid transport name 'Not Valid' (lowercase letters, digits and dashes; not 'bus', the core's namespace)";
+            String line = INVALID + ": invalid transport name 'Not Valid' (lowercase letters, digits and dashes; not 'bus', the runtime's namespace)";
             assertEquals(List.of(line), registry.failures());
             BusConfigException e = assertThrows(BusConfigException.class, () -> registry.select("memory"));
             assertEquals("Invalid value memory for configuration bus.transport: transport 'memory' is not on the "

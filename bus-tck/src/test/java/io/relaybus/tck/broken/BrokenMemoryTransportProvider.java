@@ -14,7 +14,7 @@ import io.relaybus.spi.config.ConfigDef;
 import io.relaybus.spi.config.ConfigType;
 import io.relaybus.spi.config.Importance;
 import io.relaybus.spi.config.Validator;
-import io.relaybus.spi.memory.MemoryTransportProvider;
+import io.relaybus.memory.MemoryTransportProvider;
 
 import java.util.List;
 import java.util.Map;

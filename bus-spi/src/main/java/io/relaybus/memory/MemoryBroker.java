@@ -1,0 +1,75 @@
+package io.relaybus.memory;
+
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A broker inside the JVM: named, shared by every bus opened with that name, alive until the JVM exits (or
+ * {@link #reset}). Its storage (topic logs, groups and their positions) outlives every bus; {@link #restart} stands
+ * in for a broker restart. Thread safe.
+ */
+final class MemoryBroker {
+
+    private static final Map<String, MemoryBroker> BROKERS = new ConcurrentHashMap<>();
+
+    /** Runs delayed redeliveries for every broker; the work it does is a few list operations. */
+    static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "relaybus-memory-timer");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final String name;
+    private final long retention;
+    private final Map<String, MemoryTopic> topics = new ConcurrentHashMap<>();
+    private final Set<MemorySubscription> subscriptions = ConcurrentHashMap.newKeySet();
+
+    private MemoryBroker(String name, long retention) {
+        this.name = name;
+        this.retention = retention;
+    }
+
+    /** The broker of that name, created on first use with the given retention. */
+    static MemoryBroker named(String name, long retention) {
+        return BROKERS.computeIfAbsent(name, n -> new MemoryBroker(n, retention));
+    }
+
+    /** Forgets the broker of that name, with all its topics and groups. */
+    static void reset(String name) {
+        BROKERS.remove(name);
+    }
+
+    /**
+     * Restarts the broker of that name over the same storage, as a real broker comes back from its disk: logs,
+     * groups and their positions are kept; every delivery handed out and not settled yet is forgotten and handed to
+     * its group again (what a broker does for the consumers of the connections it lost), and settling a forgotten
+     * delivery later changes nothing. Returns false when no broker of that name exists.
+     */
+    static boolean restart(String name) {
+        MemoryBroker broker = BROKERS.get(name);
+        if (broker == null) {
+            return false;
+        }
+        broker.subscriptions.forEach(MemorySubscription::forgetUnsettled);
+        return true;
+    }
+
+    void attach(MemorySubscription subscription) {
+        subscriptions.add(subscription);
+    }
+
+    void detach(MemorySubscription subscription) {
+        subscriptions.remove(subscription);
+    }
+
+    String name() {
+        return name;
+    }
+
+    MemoryTopic topic(String topic) {
+        return topics.computeIfAbsent(topic, t -> new MemoryTopic(t, retention));
+    }
+}

@@ -1,0 +1,126 @@
+package io.relaybus.memory;
+
+import io.relaybus.spi.DeliverySink;
+import io.relaybus.spi.SubscriptionSpec;
+import io.relaybus.spi.TransportSubscription;
+import io.relaybus.spi.support.IntakeQueue;
+
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One pull thread per subscription: takes deliveries for its group from the topic (as many as the sink has room
+ * for) and offers them in order; a refused delivery is held and offered again, before anything newer, once the sink
+ * made room. Deliveries never settled by the time of {@link #close()} go back to the group.
+ */
+final class MemorySubscription implements TransportSubscription {
+
+    private final MemoryBroker broker;
+    private final MemoryTopic topic;
+    private final MemoryTopic.Group group;
+    private final DeliverySink sink;
+    private final int fetchMax;
+    private final Set<MemoryDelivery> outstanding = ConcurrentHashMap.newKeySet();
+    private final IntakeQueue<MemoryDelivery> intake;   // pull thread only
+    private final CompletableFuture<Void> ready = new CompletableFuture<>();
+    private final Thread puller;
+    private volatile boolean paused;
+    private volatile boolean running = true;
+
+    MemorySubscription(MemoryBroker broker, SubscriptionSpec spec, DeliverySink sink, int fetchMax) {
+        this.broker = broker;
+        this.topic = broker.topic(spec.topic());
+        this.sink = sink;
+        this.intake = new IntakeQueue<>(sink);
+        this.fetchMax = fetchMax;
+        // The group (and for LATEST its cursor) is fixed here, before ready completes.
+        this.group = spec.group() == null ? topic.privateGroup(spec.startFrom()) : topic.group(spec.group(), spec.startFrom());
+        this.puller = new Thread(this::pull, "relaybus-memory-" + spec.describe());
+        this.puller.setDaemon(true);
+        broker.attach(this);
+        this.puller.start();
+    }
+
+    @Override
+    public OptionalLong lag() {
+        return OptionalLong.of(topic.lag(group));
+    }
+
+    private void pull() {
+        ready.complete(null);
+        try {
+            while (running) {
+                if (paused) {
+                    // Checked before offering anything: a take that was waiting when pause() ran keeps its events.
+                    Thread.sleep(5);
+                    continue;
+                }
+                if (intake.isHolding()) {
+                    if (!intake.offerHeld()) {
+                        intake.awaitRoom(50, TimeUnit.MILLISECONDS);
+                    }
+                    continue;
+                }
+                int room = Math.min(fetchMax, sink.remainingCapacity());
+                if (room == 0) {
+                    intake.awaitRoom(50, TimeUnit.MILLISECONDS);
+                    continue;
+                }
+                List<MemoryDelivery> batch = topic.take(group, room, 100);
+                for (MemoryDelivery d : batch) {
+                    d.trackIn(outstanding);
+                    intake.hold(d);   // offered on the next turn, once paused was checked again
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            intake.handBack(MemoryDelivery::abandon);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> ready() {
+        return ready;
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        topic.wakeReaders();
+    }
+
+    @Override
+    public void stopIntake() {
+        running = false;
+        topic.wakeReaders();
+        try {
+            puller.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The broker restarted: every delivery not settled yet goes back to the group (see {@link MemoryBroker#restart}). */
+    void forgetUnsettled() {
+        for (MemoryDelivery d : List.copyOf(outstanding)) {
+            d.abandon();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopIntake();
+        forgetUnsettled();
+        broker.detach(this);
+    }
+}

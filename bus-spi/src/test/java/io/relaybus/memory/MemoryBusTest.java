@@ -1,0 +1,382 @@
+package io.relaybus.memory;
+
+import io.relaybus.api.BusConfigException;
+import io.relaybus.api.BusFatalException;
+import io.relaybus.api.BusHealth;
+import io.relaybus.api.Event;
+import io.relaybus.api.EventBus;
+import io.relaybus.api.EventHandler;
+import io.relaybus.api.MetricsSnapshot;
+import io.relaybus.api.RetryPolicy;
+import io.relaybus.api.SubscribeOptions;
+import io.relaybus.api.Subscription;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a user of the bus sees over the in-memory transport. */
+@DisplayName("EventBus over the memory transport")
+class MemoryBusTest {
+
+    private static final long WAIT_SECONDS = 10;
+    /** How long an event that must not arrive is waited for; only a bug can make a test fail within it. */
+    private static final long ABSENCE_MILLIS = 300;
+
+    private final List<EventBus> buses = new ArrayList<>();
+    private String broker;
+
+    private EventBus open(String... extra) {
+        var builder = EventBus.builder().transport("memory").property("memory.broker", broker);
+        for (int i = 0; i < extra.length; i += 2) {
+            builder.property(extra[i], extra[i + 1]);
+        }
+        EventBus bus = builder.build();
+        buses.add(bus);
+        return bus;
+    }
+
+    @BeforeEach
+    void name(TestInfo info) {
+        broker = "memory-bus-test-" + info.getTestMethod().orElseThrow().getName();
+    }
+
+    @AfterEach
+    void closeAll() {
+        buses.forEach(EventBus::close);
+        MemoryBroker.reset(broker);
+    }
+
+    private static Subscription subscribe(EventBus bus, SubscribeOptions options, EventHandler h) {
+        Subscription s = bus.subscribe(options, h);
+        s.ready().toCompletableFuture().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
+        return s;
+    }
+
+    private static void publish(EventBus bus, Event e) {
+        bus.publish(e).toCompletableFuture().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
+    }
+
+    private static Event event(String topic, String id) {
+        return Event.builder(topic).id(id).key("k").payload(id).build();
+    }
+
+    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
+            Thread.sleep(1);   // polling interval, not a stand-in for the condition
+        }
+    }
+
+    @Test
+    @DisplayName("publish and subscribe after close fail with BusFatalException saying the bus is closed")
+    void publishAfterCloseFails() {
+        EventBus bus = open();
+        bus.close();
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> bus.publish(event("orders", "e1")).toCompletableFuture().join());
+        BusFatalException fatal = assertInstanceOf(BusFatalException.class, e.getCause());
+        assertEquals("The event bus (memory) is closed", fatal.getMessage());
+
+        CompletionException all = assertThrows(CompletionException.class,
+                () -> bus.publishAll(List.of(event("orders", "e2"))).toCompletableFuture().join());
+        assertInstanceOf(BusFatalException.class, all.getCause());
+
+        BusFatalException sub = assertThrows(BusFatalException.class, () -> bus.subscribe("orders", ev -> { }));
+        assertEquals("The event bus (memory) is closed", sub.getMessage());
+        assertEquals(0, bus.metrics().published(), "a refused publish was counted");
+    }
+
+    @Test
+    @DisplayName("Subscription.close waits for the running handler, and its event is acknowledged, not redelivered")
+    void closeWaitsForInFlightHandlerAndAcks() throws Exception {
+        EventBus bus = open();
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean finished = new AtomicBoolean();
+        SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").build();
+        Subscription first = subscribe(bus, options, e -> {
+            started.countDown();
+            release.await();
+            finished.set(true);
+        });
+        publish(bus, event("orders", "e1"));
+        assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        AtomicBoolean finishedWhenCloseReturned = new AtomicBoolean();
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
+            first.close();
+            finishedWhenCloseReturned.set(finished.get());
+        });
+        assertThrows(TimeoutException.class, () -> closing.get(ABSENCE_MILLIS, TimeUnit.MILLISECONDS),
+                "close returned while the handler was still running");
+        release.countDown();
+        closing.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(finishedWhenCloseReturned.get());
+
+        BlockingQueue<String> second = new LinkedBlockingQueue<>();
+        subscribe(bus, options, e -> second.add(e.id()));
+        publish(bus, event("orders", "e2"));
+        // A redelivery of e1 would come before e2.
+        assertEquals("e2", second.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertNull(second.poll());
+        waitUntil(() -> bus.metrics().handled() == 2, "both handlers returned");
+    }
+
+    @Test
+    @DisplayName("a handler still running when the close timeout passes is interrupted, and its event redelivered")
+    void closeTimeoutLeavesEventForNextMember() throws Exception {
+        EventBus bus = open("bus.close.timeout.ms", "100");
+        CountDownLatch started = new CountDownLatch(1);
+        SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").build();
+        Subscription first = subscribe(bus, options, e -> {
+            started.countDown();
+            new CountDownLatch(1).await();   // stuck until interrupted
+        });
+        publish(bus, event("orders", "e1"));
+        assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        first.close();
+
+        BlockingQueue<String> second = new LinkedBlockingQueue<>();
+        subscribe(bus, options, e -> second.add(e.id()));
+        assertEquals("e1", second.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    @DisplayName("pause stops deliveries; resume continues them")
+    void pauseAndResume() throws Exception {
+        EventBus bus = open();
+        BlockingQueue<String> paused = new LinkedBlockingQueue<>();
+        BlockingQueue<String> witness = new LinkedBlockingQueue<>();
+        Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("a").build(), e -> paused.add(e.id()));
+        subscribe(bus, SubscribeOptions.builder("orders").group("w").build(), e -> witness.add(e.id()));
+        publish(bus, event("orders", "e0"));
+        assertEquals("e0", paused.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("e0", witness.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+
+        s.pause();
+        assertTrue(s.isPaused());
+        publish(bus, event("orders", "e1"));
+        publish(bus, event("orders", "e2"));
+        // The other group gets them, so they were there to be taken.
+        assertEquals("e1", witness.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("e2", witness.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertNull(paused.poll(ABSENCE_MILLIS, TimeUnit.MILLISECONDS), "delivered while paused");
+
+        s.resume();
+        assertFalse(s.isPaused());
+        assertEquals("e1", paused.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+        assertEquals("e2", paused.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    @DisplayName("the metrics snapshot counts published, acknowledged, handled, retried and dead-lettered events")
+    void metricsSnapshot() throws Exception {
+        EventBus bus = open();
+        AtomicInteger flakyCalls = new AtomicInteger();
+        subscribe(bus, SubscribeOptions.builder("orders").group("m").retry(RetryPolicy.fixed(2, Duration.ofMillis(1)))
+                .build(), e -> {
+                    if (e.id().equals("bad") || (e.id().equals("flaky") && flakyCalls.incrementAndGet() == 1)) {
+                        throw new IllegalStateException("failed " + e.id());
+                    }
+                });
+        publish(bus, event("orders", "ok"));
+        publish(bus, event("orders", "flaky"));
+        publish(bus, event("orders", "bad"));
+        waitUntil(() -> bus.metrics().deadLettered() == 1 && bus.metrics().handled() == 2, "all three were settled");
+
+        MetricsSnapshot m = bus.metrics();
+        assertEquals(4, m.published(), "three events and one dead letter");
+        assertEquals(4, m.acknowledged());
+        assertEquals(0, m.publishFailed());
+        assertEquals(3, m.consumed());
+        assertEquals(2, m.handled());
+        assertEquals(3, m.handlerFailures(), "flaky once, bad twice");
+        assertEquals(2, m.retried());
+        assertEquals(1, m.deadLettered());
+        assertEquals(4, m.publishLatency().count());
+        assertEquals(2, m.endToEndLatency().count());
+    }
+
+    @Test
+    @DisplayName("an event whose retries are used up arrives on <topic>.dlq with the relaybus.dlq.* headers")
+    void deadLetterArrivesOnDlqTopic() throws Exception {
+        EventBus bus = open();
+        BlockingQueue<Event> letters = new LinkedBlockingQueue<>();
+        subscribe(bus, SubscribeOptions.builder("orders.dlq").group("ops").build(), letters::add);
+        subscribe(bus, SubscribeOptions.builder("orders").group("billing").retry(RetryPolicy.none()).build(), e -> {
+            throw new IllegalArgumentException("no such customer");
+        });
+        Event original = Event.builder("orders").id("e1").key("c-7").header("trace", "t").payload("x").build();
+        publish(bus, original);
+        Event letter = letters.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals("e1", letter.headers().get("relaybus.dlq.original.id"));
+        assertFalse(letter.id().equals("e1"), "a dead letter needs an id of its own");
+        assertEquals("c-7", letter.keyOrNull());
+        assertEquals("t", letter.headers().get("trace"));
+        assertEquals("orders", letter.headers().get("relaybus.dlq.original.topic"));
+        assertEquals("java.lang.IllegalArgumentException", letter.headers().get("relaybus.dlq.error.class"));
+        assertEquals("no such customer", letter.headers().get("relaybus.dlq.error.message"));
+        assertEquals("1", letter.headers().get("relaybus.dlq.attempts"));
+        assertEquals("orders[billing]", letter.headers().get("relaybus.dlq.subscription"));
+    }
+
+    @Test
+    @DisplayName("opening reports every invalid bus.* and memory.* value at once")
+    void openReportsEveryProblem() {
+        BusConfigException e = assertThrows(BusConfigException.class,
+                () -> EventBus.builder().transport("memory").property("bus.dispatch.queue.capacity", "0")
+                        .property("memory.broker", broker).property("memory.fetch.max.events", "lots")
+                        .property("memory.retention", "10").property("kafka.linger.ms", "ignored").build());
+        assertEquals("3 configuration problems:"
+                + "\n  - Invalid value 0 for configuration bus.dispatch.queue.capacity: must be between 1 and 1000000"
+                + "\n  - Invalid value [hidden] for configuration memory.retention: unknown key in the memory.* "
+                + "namespace; known keys: memory.broker, memory.retention.events, memory.fetch.max.events, "
+                + "memory.max.event.bytes"
+                + "\n  - Invalid value lots for configuration memory.fetch.max.events: expected a whole number (32-bit)",
+                e.getMessage());
+    }
+
+    @Test
+    @DisplayName("health is UP while open and DOWN once closed")
+    void health() {
+        EventBus bus = open();
+        assertEquals(BusHealth.up("in-memory broker '" + broker + "'"), bus.health());
+        bus.close();
+        assertEquals(BusHealth.down("closed"), bus.health());
+    }
+
+    @Test
+    @DisplayName("a handler closing its own subscription: close returns at once, the event is acknowledged")
+    void closeFromOwnHandler() throws Exception {
+        EventBus bus = open("bus.close.timeout.ms", "60000");
+        SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").build();
+        CompletableFuture<Subscription> self = new CompletableFuture<>();
+        CountDownLatch closeReturned = new CountDownLatch(1);
+        Subscription first = subscribe(bus, options, e -> {
+            self.join().close();   // waited the whole close timeout for itself before the fix
+            closeReturned.countDown();
+        });
+        self.complete(first);
+        publish(bus, event("orders", "e1"));
+        assertTrue(closeReturned.await(WAIT_SECONDS, TimeUnit.SECONDS), "close() from the handler did not return");
+        first.completion().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(BusHealth.Status.UP, bus.health().status(), bus.health().detail());
+
+        BlockingQueue<String> second = new LinkedBlockingQueue<>();
+        subscribe(bus, options, e -> second.add(e.id()));
+        publish(bus, event("orders", "e2"));
+        assertEquals("e2", second.poll(WAIT_SECONDS, TimeUnit.SECONDS), "e1 was not acknowledged");
+    }
+
+    @Test
+    @DisplayName("a handler that leaves its thread interrupted does not kill the worker: later events are handled")
+    void strayInterruptKeepsWorkerAlive() throws Exception {
+        EventBus bus = open();
+        List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Subscription sub = subscribe(bus, SubscribeOptions.builder("orders").group("billing").build(), e -> {
+            handled.add(e.id());
+            if (e.id().equals("e0")) {
+                Thread.currentThread().interrupt();   // a watchdog's interrupt, or a handler restoring the flag
+            }
+        });
+        for (int i = 0; i < 20; i++) {
+            publish(bus, event("orders", "e" + i));
+        }
+        waitUntil(() -> handled.size() == 20, "every event was handled (handled: " + handled + ")");
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(sub::close);
+        closing.get(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertEquals(20, bus.metrics().handled());
+    }
+
+    @Test
+    @DisplayName("a dead letter over the broker's size limit stops the subscription visibly and keeps the event")
+    void unstorableDeadLetterStopsSubscription() throws Exception {
+        EventBus bus = open("memory.max.event.bytes", "400");
+        SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").retry(RetryPolicy.none())
+                .build();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Subscription sub = subscribe(bus, options, e -> {
+            seen.add(e.id());
+            throw new IllegalStateException("x".repeat(300));   // the error header pushes the dead letter over
+        });
+        publish(bus, Event.builder("orders").id("big").key("k").payload("p".repeat(100)).build());
+        publish(bus, Event.builder("orders").id("after").key("k").payload("p").build());
+
+        CompletionException stopped = assertThrows(CompletionException.class,
+                () -> sub.completion().toCompletableFuture().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join());
+        BusFatalException cause = assertInstanceOf(BusFatalException.class, stopped.getCause());
+        assertTrue(cause.getMessage().contains("orders[billing]") && cause.getMessage().contains("orders.dlq")
+                && cause.getMessage().contains("memory.max.event.bytes"), cause.getMessage());
+        assertEquals(BusHealth.Status.DOWN, sub.health().status());
+        BusHealth health = bus.health();
+        assertEquals(BusHealth.Status.DOWN, health.status());
+        assertTrue(health.detail().contains("orders[billing]"), health.detail());
+        assertEquals(List.of("big"), seen, "an event after the failed one was handled");
+        assertEquals(0, bus.metrics().deadLettered());
+
+        sub.close();
+        assertEquals(BusHealth.Status.UP, bus.health().status(), "closing the failed subscription clears it");
+        BlockingQueue<String> next = new LinkedBlockingQueue<>();
+        subscribe(bus, options, e -> next.add(e.id()));
+        assertEquals("big", next.poll(WAIT_SECONDS, TimeUnit.SECONDS), "the event was acknowledged without a dead letter");
+        assertEquals("after", next.poll(WAIT_SECONDS, TimeUnit.SECONDS));
+    }
+
+    @Test
+    @DisplayName("an invalid dead-letter topic fails at subscribe, naming the option, the value and the rule")
+    void invalidDeadLetterTopicAtSubscribe() {
+        EventBus bus = open();
+        BusConfigException e = assertThrows(BusConfigException.class, () -> bus.subscribe(
+                SubscribeOptions.builder("orders").deadLetterTopic("orders dead letters").build(), ev -> { }));
+        assertEquals("SubscribeOptions.deadLetterTopic", e.problems().get(0).key());
+        assertEquals("orders dead letters", e.problems().get(0).value());
+        assertTrue(e.getMessage().contains("whitespace"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("binary key and header bytes reach the handler and the dead letter unchanged")
+    void binaryBytesRoundTrip() throws Exception {
+        EventBus bus = open();
+        byte[] key = {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3};
+        byte[] header = {(byte) 0x80, 'a', '\n', 0};
+        BlockingQueue<Event> letters = new LinkedBlockingQueue<>();
+        subscribe(bus, SubscribeOptions.builder("orders.dlq").build(), letters::add);
+        BlockingQueue<Event> seen = new LinkedBlockingQueue<>();
+        subscribe(bus, SubscribeOptions.builder("orders").retry(RetryPolicy.none()).build(), e -> {
+            seen.add(e);
+            throw new IllegalStateException("fail");
+        });
+        publish(bus, Event.builder("orders").key(key).header("bin", header).payload("p").build());
+        Event handled = seen.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(java.util.Arrays.equals(key, handled.keyBytes()));
+        assertTrue(java.util.Arrays.equals(header, handled.headerBytes("bin")));
+        Event letter = letters.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+        assertTrue(java.util.Arrays.equals(key, letter.keyBytes()), "dead letter key changed");
+        assertTrue(java.util.Arrays.equals(header, letter.headerBytes("bin")), "dead letter header changed");
+        assertEquals(handled.id(), letter.headers().get("relaybus.dlq.original.id"));
+    }
+}

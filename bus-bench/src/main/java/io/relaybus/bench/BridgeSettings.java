@@ -13,9 +13,9 @@ import java.util.Map;
  * one topic: the source deals subjects to tasks (a second task on the same subject becomes a second pull member of
  * one durable, which reorders and is reported as not exactly-once), and a sink task already consumes every partition
  * of its topic; on two cores more tasks only add threads. The other keys are the connectors' defaults, written out
- * so that the report shows them: pulls of {@code nats.fetch.max.messages} = 500, up to {@code nats.max.ack.pending}
+ * so that the report shows them: pulls of {@code nats.fetch.max.messages} = 500, up to {@code nats.consumer.max.ack.pending}
  * = 5,000 messages in flight to Kafka, poll batches of up to {@code batch.max.records} = 1,000 taken as they are
- * ({@code batch.linger.ms} = 0); the sink keeps {@code nats.publish.max.outstanding} = 1,000 publishes in flight.
+ * ({@code batch.linger.ms} = 0); the sink keeps {@code nats.publish.window} = 1,000 publishes in flight.
  * {@code --connector-property} overrides any of them (and adds Connect's own keys such as
  * {@code producer.override.linger.ms}, which the raw mirror applies to its producer too).
  */
@@ -30,7 +30,7 @@ final class BridgeSettings {
 
     /** Connector keys the raw mirror also reads, to size its fetches and its publish window the same way. */
     static final List<String> RAW_MIRROR_READS = List.of("nats.fetch.max.messages", "nats.fetch.max.wait.ms",
-            "nats.max.ack.pending", "nats.publish.max.outstanding");
+            "nats.consumer.max.ack.pending", "nats.publish.window");
 
     private final Map<String, String> extra;
 
@@ -48,7 +48,7 @@ final class BridgeSettings {
         c.put("nats.stream", name);
         c.put("nats.mode", "jetstream");
         c.put("nats.deliver.policy", "all");
-        c.put("nats.max.ack.pending", "5000");
+        c.put("nats.consumer.max.ack.pending", "5000");
         c.put("nats.fetch.max.messages", "500");
         c.put("nats.fetch.max.wait.ms", "500");
         c.put("kafka.topic.template", "{subject}");
@@ -68,17 +68,18 @@ final class BridgeSettings {
         c.put("topics", name);
         c.put("nats.servers", natsUrl);
         c.put("nats.subject.template", "{topic}");
-        c.put("nats.publish.max.outstanding", "1000");
-        c.put("nats.publish.ack.timeout.ms", "10000");
+        c.put("nats.publish.window", "1000");
+        c.put("nats.publish.timeout.ms", "10000");
         converters(c);
         c.putAll(extra);
         return c;
     }
 
     private static void converters(Map<String, String> c) {
-        c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        // connect-bridge hands keys and header values over as exact bytes
+        c.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        c.put("header.converter", "org.apache.kafka.connect.storage.StringConverter");
+        c.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
     }
 
     /**
@@ -118,11 +119,11 @@ final class BridgeSettings {
     }
 
     int maxAckPending(String natsUrl) {
-        return Integer.parseInt(source(natsUrl, "x").get("nats.max.ack.pending"));
+        return Integer.parseInt(source(natsUrl, "x").get("nats.consumer.max.ack.pending"));
     }
 
     int publishMaxOutstanding(String natsUrl) {
-        return Integer.parseInt(sink(natsUrl, "x").get("nats.publish.max.outstanding"));
+        return Integer.parseInt(sink(natsUrl, "x").get("nats.publish.window"));
     }
 
     private Map<String, String> prefixed(String prefix) {

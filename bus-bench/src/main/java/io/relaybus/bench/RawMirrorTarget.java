@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       connector's {@code commitRecord}). NATS headers are copied, plus an origin header, as the connector does.</li>
  *   <li>Kafka to NATS: a KafkaConsumer with the Connect sink consumer's settings publishing each record with
  *       {@code publishAsync} and {@code Nats-Msg-Id: topic-partition-offset}, at most the sink's
- *       {@code nats.publish.max.outstanding} unacknowledged; the offsets of a poll batch are committed once every
+ *       {@code nats.publish.window} unacknowledged; the offsets of a poll batch are committed once every
  *       publish of it and of the batches before it was acknowledged.</li>
  * </ul>
  * One thread moves the events either way (the jnats dispatcher, or the poll thread), like one connector task.
@@ -95,7 +95,7 @@ final class RawMirrorTarget extends MirrorTarget {
                     + "minimum of 1000 for consume())");
             bridge.rawMirrorProducer().forEach((k, v) -> s.put("producer." + k, v));
         } else {
-            s.put("nats.publish.max.outstanding", String.valueOf(bridge.publishMaxOutstanding(natsUrl)));
+            s.put("nats.publish.window", String.valueOf(bridge.publishMaxOutstanding(natsUrl)));
             s.put("consumer.group.id", DURABLE + "-" + name);
             bridge.rawMirrorConsumer().forEach((k, v) -> s.put("consumer." + k, v));
         }

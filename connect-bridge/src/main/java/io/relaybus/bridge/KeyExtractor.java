@@ -1,14 +1,17 @@
 package io.relaybus.bridge;
 
-import io.nats.client.impl.Headers;
+import java.nio.charset.StandardCharsets;
+
+import io.relaybus.api.Event;
 
 /**
- * Chooses the Kafka record key of a NATS message: none, one token of its real subject (1-based), or the first value
- * of a header. Immutable and thread safe.
+ * Chooses the Kafka record key of a NATS message: the event's own key (the transport's {@code Relaybus-Key}, exact
+ * bytes), none, one token of its real subject (1-based, as UTF-8), or the exact bytes of a header. Immutable and
+ * thread safe.
  */
 final class KeyExtractor {
 
-    enum Source { NONE, TOKEN, HEADER }
+    enum Source { EVENT, NONE, TOKEN, HEADER }
 
     private final Source source;
     private final int token;
@@ -21,14 +24,17 @@ final class KeyExtractor {
     }
 
     /** The key, or null (no key, the token does not exist in this subject, or the header is absent). */
-    String keyFor(String subject, Headers headers) {
+    byte[] keyFor(String subject, Event event) {
         switch (source) {
+            case EVENT -> {
+                return event.keyBytes();
+            }
             case TOKEN -> {
                 String[] tokens = Subjects.tokens(subject);
-                return token >= 1 && token <= tokens.length ? tokens[token - 1] : null;
+                return token >= 1 && token <= tokens.length ? tokens[token - 1].getBytes(StandardCharsets.UTF_8) : null;
             }
             case HEADER -> {
-                return headers == null ? null : headers.getFirst(header);
+                return event.headerBytes(header);
             }
             default -> {
                 return null;

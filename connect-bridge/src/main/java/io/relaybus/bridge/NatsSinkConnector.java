@@ -33,7 +33,7 @@ public final class NatsSinkConnector extends SinkConnector {
 
     @Override
     public void start(Map<String, String> props) {
-        new NatsSinkConfig(props);
+        new NatsSinkConfig(NatsKeys.translate(props));
         this.props = Map.copyOf(props);
     }
 
@@ -56,6 +56,16 @@ public final class NatsSinkConnector extends SinkConnector {
         props = null;
     }
 
+    /**
+     * Offsets API (KIP-875): the sink's offsets are its consumer group's, which the worker moves; nothing to do here.
+     * Records replayed within the stream's duplicate window keep their {@code Nats-Msg-Id} and are stored once.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig,
+                                Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
+        return true;
+    }
+
     @Override
     public ConfigDef config() {
         return NatsSinkConfig.CONFIG_DEF;
@@ -66,13 +76,17 @@ public final class NatsSinkConnector extends SinkConnector {
         Config config = super.validate(connectorConfigs);
         Map<String, ConfigValue> values = config.configValues().stream()
                 .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
-        NatsClientConfig.validate(connectorConfigs, values);
-        String keyHeader = connectorConfigs.get(NatsSinkConfig.KEY_HEADER_CONFIG);
-        if (keyHeader != null && keyHeader.equalsIgnoreCase(Origins.HEADER)) {
-            NatsClientConfig.addError(values, NatsSinkConfig.KEY_HEADER_CONFIG, "Invalid value " + keyHeader
-                    + " for configuration " + NatsSinkConfig.KEY_HEADER_CONFIG + ": " + Origins.HEADER
-                    + " is reserved for loop prevention; choose another header name");
+        NatsKeys.validate(connectorConfigs, "jetstream", values);
+        String template = connectorConfigs.get(NatsSinkConfig.SUBJECT_TEMPLATE_CONFIG);
+        ConfigValue templateValue = values.get(NatsSinkConfig.SUBJECT_TEMPLATE_CONFIG);
+        if (template != null && templateValue != null && templateValue.errorMessages().isEmpty()) {
+            String problem = SubjectTemplate.templateProblem(template);
+            if (problem != null) {
+                templateValue.addErrorMessage("Invalid value " + template + " for configuration "
+                        + NatsSinkConfig.SUBJECT_TEMPLATE_CONFIG + ": " + problem);
+            }
         }
+        NatsKeys.validateOnline(connectorConfigs, "jetstream", null, null, null, values);
         return config;
     }
 }

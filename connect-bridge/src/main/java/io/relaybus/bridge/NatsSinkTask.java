@@ -1,31 +1,23 @@
 package io.relaybus.bridge;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStream;
-import io.nats.client.JetStreamApiException;
-import io.nats.client.PublishOptions;
-import io.nats.client.api.PublishAck;
-import io.nats.client.impl.Headers;
+import io.relaybus.api.BusFatalException;
+import io.relaybus.api.BusHealth;
+import io.relaybus.api.Event;
+import io.relaybus.api.PublishReceipt;
+import io.relaybus.spi.Transport;
 import io.relaybus.spi.support.OffsetTracker;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.data.Values;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.header.Header;
@@ -36,38 +28,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes records to JetStream with {@code publishAsync}, at most {@code nats.publish.max.outstanding} awaiting
- * their ack at any time ({@link #put} blocks on the window), each with {@code Nats-Msg-Id = topic-partition-offset}
- * so a record published twice is stored once.
+ * Publishes records through the NATS transport's JetStream publisher ({@link Transport#publish}): the transport's
+ * connection, authentication and TLS, its message format (the record becomes an {@link io.relaybus.api.Event}, see
+ * {@link EventMapping}), its bounded window of unacknowledged publishes ({@code nats.publish.window}; {@link #put}
+ * blocks while it is full), its publish timeout and its classification of failures. The event id travels as
+ * {@code Nats-Msg-Id}: the record's {@code relaybus.id} header, else {@code topic-partition-offset}, so a record
+ * published again is stored once.
  *
  * <p><b>Commits.</b> {@link #preCommit} returns, per partition, only the contiguous prefix of offsets whose
- * publishes JetStream acknowledged (the shared-core {@link OffsetTracker}); records still in
- * flight are never committed, so a crash re-publishes them, and the msg-id dedupes them.
+ * publishes JetStream acknowledged (the {@link OffsetTracker}); records still in flight are never
+ * committed, so a crash re-publishes them, and the msg-id dedupes them.
  *
- * <p><b>Errors.</b> A disconnected NATS connection, an ack timeout or a 5xx JetStream error is retriable: the
- * partition is rewound (through {@code context.offset}) to the first failed record and {@link RetriableException}
- * is thrown, so the worker backs off and redelivers. A record that cannot be sent at all (no key for a {key}
- * template, invalid subject or header, payload too large, a 4xx JetStream error) goes to the
- * {@link ErrantRecordReporter} (the DLQ) when the connector has one, and otherwise fails the task: never dropped.
+ * <p><b>Errors.</b> A retriable publish failure (disconnected, timed out, no stream answering, a stream leader
+ * election) rewinds the partition (through {@code context.offset}) to the first failed record and throws
+ * {@link RetriableException}, so the worker backs off and redelivers. A record that can never be published (no subject
+ * for it, a payload above the server's limit, a subject no stream stores, permission denied: the transport's
+ * {@link BusFatalException}) goes to the {@link ErrantRecordReporter} (errors.tolerance=all) or fails the task once,
+ * naming the record: never dropped.
+ *
+ * <p><b>Start.</b> NATS is opened by a {@link NatsOpener} in the background; until it is connected {@link #put}
+ * throws {@link RetriableException} (the worker retries the batch), and when it gave up the task fails with the last
+ * error.
  *
  * <p><b>Threading.</b> {@code put}, {@code preCommit}, {@code open}, {@code close} and {@code stop} come from the
- * worker's task thread; ack callbacks from jnats threads only touch thread-safe state (trackers, queues, the window).
+ * worker's task thread; publish futures complete on the transport's callback thread and only touch thread-safe state
+ * (trackers, queues).
  */
 public final class NatsSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(NatsSinkTask.class);
+    private static final java.time.Duration CONNECT_WAIT = java.time.Duration.ofSeconds(5);
 
     private final Map<TopicPartition, Progress> progress = new ConcurrentHashMap<>();
     private final Queue<Failure> retriable = new ConcurrentLinkedQueue<>();
     private final Queue<Failure> rejected = new ConcurrentLinkedQueue<>();
     private NatsSinkConfig config;
-    private Connection connection;
-    private JetStream jetStream;
+    private NatsOpener opener;
     private SubjectTemplate subjects;
     private Origins origins;
-    private String keyHeader;
-    private Semaphore window;
     private ErrantRecordReporter reporter;
+    private BridgeMetrics metrics;
 
     @Override
     public String version() {
@@ -76,41 +76,53 @@ public final class NatsSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new NatsSinkConfig(props);
+        Map<String, String> translated = NatsKeys.translate(props, false);   // the connector warned
+        config = new NatsSinkConfig(translated);
+        if (translated.get(NatsSinkConfig.KEY_HEADER_CONFIG) != null) {
+            log.warn("Configuration {} is deprecated and not used: the key travels as the Relaybus-Key header; remove "
+                    + "it", NatsSinkConfig.KEY_HEADER_CONFIG);
+        }
         subjects = config.subjectTemplate();
-        origins = NatsClientConfig.origins(config, props);
-        keyHeader = config.keyHeader();
-        window = new Semaphore(config.maxOutstanding());
+        origins = NatsKeys.origins(translated);
+        metrics = BridgeMetrics.sink(context);
         try {
             reporter = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError e) {
             reporter = null;   // a worker older than Kafka 2.6
         }
-        connection = NatsClientConfig.connect(config, "relaybus-sink-" + props.getOrDefault("name", "nats-sink"));
-        try {
-            jetStream = connection.jetStream();
-        } catch (IOException e) {
-            throw new RetriableException("cannot open JetStream on " + connection.getConnectedUrl() + ": " + e, e);
-        }
+        opener = new NatsOpener(translated, "jetstream", "relaybus-sink-" + translated.getOrDefault("name", "nats-sink"));
     }
 
     @Override
     public void put(Collection<SinkRecord> records) {
         handleFailures();
+        Transport transport = opener.transport();   // throws once connecting failed for good
         if (records.isEmpty()) {
             return;
         }
-        if (connection.getStatus() != Connection.Status.CONNECTED) {
+        if (transport == null) {
+            try {
+                transport = opener.await(CONNECT_WAIT);   // usually connected within milliseconds of start()
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (transport == null) {
             context.timeout(config.retryBackoff().toMillis());
-            throw new RetriableException("the NATS connection is " + connection.getStatus()
-                    + "; the records will be retried");
+            throw new RetriableException("not connected to NATS yet (the task log says why); the records will be "
+                    + "retried");
+        }
+        BusHealth health = transport.health();
+        if (health.status() != BusHealth.Status.UP) {
+            context.timeout(config.retryBackoff().toMillis());
+            throw new RetriableException("the NATS connection is " + health.detail() + "; the records will be retried");
         }
         for (SinkRecord record : records) {
-            handle(record);
+            handle(transport, record);
         }
     }
 
-    private void handle(SinkRecord record) {
+    private void handle(Transport transport, SinkRecord record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
         long offset = record.kafkaOffset();
         Progress p = progress.get(tp);
@@ -126,72 +138,30 @@ public final class NatsSinkTask extends SinkTask {
         p.tracker.started(offset);   // offsets Kafka skipped (compaction, transaction markers) are passed over
         p.next = offset + 1;
         Header origin = record.headers().lastWithName(Origins.HEADER);
-        if (origin != null && origins.skip(HeaderMapping.asString(origin.value()))) {
+        if (origin != null && origins.skip(EventMapping.text(origin.value(), origin.schema()))) {
             p.tracker.acknowledged(offset);   // written by our peer source: do not echo it back
+            metrics.originSkipped();
             return;
         }
         final Progress owner = p;
-        String subject;
-        Headers headers;
-        byte[] data;
+        Event event;
         try {
-            subject = subjects.subjectFor(record);
-            headers = HeaderMapping.toNats(record.headers(), Origins.HEADER);
-            headers.put(Origins.HEADER, origins.ownId());
-            String key = HeaderMapping.asString(record.key());
-            if (!keyHeader.isEmpty() && key != null) {
-                headers.put(keyHeader, key);
-            }
-            data = payload(record.value());
+            event = EventMapping.toEvent(record, subjects.subjectFor(record), origins.ownId());
         } catch (RuntimeException e) {
             reject(new Failure(tp, record, owner, e));
             return;
         }
-        acquire();
-        CompletableFuture<PublishAck> ack;
-        try {
-            PublishOptions options = PublishOptions.builder()
-                    .messageId(MsgIds.of(record.topic(), record.kafkaPartition(), offset)).build();
-            ack = jetStream.publishAsync(subject, headers, data, options);
-        } catch (RuntimeException e) {
-            window.release();
-            Failure f = new Failure(tp, record, owner, e);
-            if (isRetriable(e)) {
-                retriable.add(f);
-            } else {
-                reject(f);
-            }
-            return;
-        }
-        ack.orTimeout(config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS).whenComplete((pa, error) -> {
-            window.release();
+        long started = System.nanoTime();
+        CompletableFuture<PublishReceipt> receipt = transport.publish(event);
+        receipt.whenComplete((r, error) -> {
             if (error == null) {
+                metrics.mirrored(event.payload().length, System.nanoTime() - started);
                 owner.tracker.acknowledged(offset);
             } else {
-                Failure f = new Failure(tp, record, owner, unwrap(error));
-                (isRetriable(f.cause) ? retriable : rejected).add(f);
+                Throwable cause = unwrap(error);
+                (cause instanceof BusFatalException ? rejected : retriable).add(new Failure(tp, record, owner, cause));
             }
         });
-    }
-
-    private void acquire() {
-        try {
-            window.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("interrupted while waiting for JetStream acks", e);
-        }
-    }
-
-    private static byte[] payload(Object value) {
-        if (value == null) {
-            return new byte[0];
-        }
-        if (value instanceof byte[] bytes) {
-            return bytes;
-        }
-        String s = value instanceof String str ? str : Values.convertToString(null, value);
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Task thread: dead-letters (or fails on) rejected records, rewinds partitions with retriable failures. */
@@ -227,13 +197,15 @@ public final class NatsSinkTask extends SinkTask {
         if (progress.get(f.tp) != f.owner) {
             return;
         }
+        metrics.error();
         if (reporter == null) {
             throw new ConnectException("record " + f.tp + "@" + f.record.kafkaOffset() + " cannot be published to "
                     + "NATS: " + f.cause.getMessage() + ". Fix the record or the configuration, or set "
                     + "errors.tolerance=all and errors.deadletterqueue.topic.name to dead-letter such records",
                     f.cause);
         }
-        log.warn("dead-lettering record {}@{}: {}", f.tp, f.record.kafkaOffset(), f.cause.toString());
+        log.warn("Record {}@{} cannot be published to NATS and goes to the connector's error handling "
+                + "(errors.tolerance): {}", f.tp, f.record.kafkaOffset(), f.cause.getMessage());
         try {
             reporter.report(f.record, f.cause).get();
         } catch (InterruptedException e) {
@@ -243,17 +215,6 @@ public final class NatsSinkTask extends SinkTask {
             throw new ConnectException("cannot dead-letter record " + f.tp + "@" + f.record.kafkaOffset(), e);
         }
         f.owner.tracker.acknowledged(f.record.kafkaOffset());
-    }
-
-    static boolean isRetriable(Throwable t) {
-        if (t instanceof TimeoutException || t instanceof CancellationException || t instanceof IOException
-                || t instanceof IllegalStateException) {
-            return true;
-        }
-        if (t instanceof JetStreamApiException api) {
-            return api.getErrorCode() >= 500 || api.getErrorCode() == 408;
-        }
-        return t.getCause() != null && t.getCause() != t && isRetriable(t.getCause());
     }
 
     private static Throwable unwrap(Throwable t) {
@@ -286,24 +247,14 @@ public final class NatsSinkTask extends SinkTask {
         partitions.forEach(progress::remove);
     }
 
+    /** Closes the transport: what is batched is sent, outstanding publishes get their timeout to be acknowledged. */
     @Override
     public void stop() {
-        if (window != null && !window.tryAcquire(config.maxOutstanding())) {
-            try {
-                // Give outstanding publishes their ack timeout; what is not acked is re-published after restart.
-                if (window.tryAcquire(config.maxOutstanding(), config.ackTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                    window.release(config.maxOutstanding());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (opener != null) {
+            opener.close();
         }
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (metrics != null) {
+            metrics.close();
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import io.relaybus.nats.NatsConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -20,17 +21,14 @@ final class NatsSourceConfig extends AbstractConfig {
 
     enum Mode { JETSTREAM, CORE }
 
+    enum OffsetReset { EARLIEST, LATEST, FAIL }
+
     enum DeliverFrom { ALL, NEW }
 
     static final String SUBJECTS_CONFIG = "nats.subjects";
     static final String SUBJECTS_DOC = "Subjects to read, wildcards allowed (orders.*, events.>). Each subject is "
             + "one source partition (JetStream: one durable consumer filtered on it); subjects are dealt to up to "
             + "tasks.max tasks.";
-    static final String MODE_CONFIG = "nats.mode";
-    static final String MODE_DOC = "jetstream: a durable pull consumer per subject; a message is acked only after "
-            + "Kafka acknowledged its record (at-least-once, exactly-once with exactly.once.source.support). "
-            + "core: a plain core NATS subscription, at-most-once: messages published while the task is down, "
-            + "or buffered in the task when it stops, are lost.";
     static final String STREAM_CONFIG = "nats.stream";
     static final String STREAM_DOC = "JetStream stream holding the subjects. Empty: looked up by subject (exactly "
             + "one stream must capture each subject).";
@@ -41,16 +39,21 @@ final class NatsSourceConfig extends AbstractConfig {
     static final String DELIVER_DOC = "Where a new durable consumer starts when no source offset is stored: all "
             + "(the whole stream) or new (messages published from now on). With a stored offset the consumer "
             + "starts at the stored stream sequence + 1.";
-    static final String ACK_WAIT_CONFIG = "nats.ack.wait.ms";
-    static final String ACK_WAIT_DOC = "JetStream redelivers a message not acked within this time. It must cover "
-            + "batching plus the Kafka producer's delivery.timeout.ms, or messages are duplicated.";
-    static final String MAX_ACK_PENDING_CONFIG = "nats.max.ack.pending";
-    static final String MAX_ACK_PENDING_DOC = "Most messages per durable consumer delivered but not yet acked, i.e. "
-            + "in flight to Kafka. Bounds memory and the duplicates after a crash.";
-    static final String FETCH_MAX_CONFIG = "nats.fetch.max.messages";
-    static final String FETCH_MAX_DOC = "Most messages one pull request asks for.";
-    static final String FETCH_WAIT_CONFIG = "nats.fetch.max.wait.ms";
-    static final String FETCH_WAIT_DOC = "How long one pull request waits for messages.";
+    static final String OFFSET_RESET_CONFIG = "nats.offset.reset";
+    static final String OFFSET_RESET_DOC = "What to do when the stored source offset of a subject is beyond its "
+            + "stream (the stream was deleted and created again, or a memory stream lost its messages): earliest "
+            + "resumes from the stream's first message, latest from the next one published, fail stops the task "
+            + "(then reset the offsets, DELETE /connectors/{name}/offsets, or choose a policy). Logged as a WARN "
+            + "either way: the task never skips messages silently.";
+    static final String MAX_RECORD_BYTES_CONFIG = "kafka.max.record.bytes";
+    static final String MAX_RECORD_BYTES_DOC = "Largest record (payload, key and headers) the source hands to Kafka; "
+            + "set it to the worker producer's max.request.size (or producer.override.max.request.size). A larger "
+            + "message follows errors.tolerance instead of failing in the producer.";
+    static final String DEAD_LETTER_SUBJECT_CONFIG = "nats.dead.letter.subject";
+    static final String DEAD_LETTER_SUBJECT_DOC = "With errors.tolerance=all: a NATS subject to publish messages to "
+            + "that cannot be mirrored (too large, no topic for their subject), with the headers "
+            + "relaybus-bridge-error and relaybus-bridge-error-subject, before they are acknowledged. Empty: they are "
+            + "only logged and counted. A stream must store the subject.";
 
     static final String TOPIC_TEMPLATE_CONFIG = "kafka.topic.template";
     static final String TOPIC_TEMPLATE_DOC = "Kafka topic of a message, from its real subject: {subject} is the "
@@ -61,8 +64,10 @@ final class NatsSourceConfig extends AbstractConfig {
     static final String TOPIC_REPLACEMENT_CONFIG = "kafka.topic.replacement";
     static final String TOPIC_REPLACEMENT_DOC = "Replacement for kafka.topic.regex, with $1.. group references.";
     static final String KEY_SOURCE_CONFIG = "kafka.key.source";
-    static final String KEY_SOURCE_DOC = "Record key: none, token (a token of the real subject, kafka.key.token) "
-            + "or header (a NATS header, kafka.key.header). Keys are strings (use the StringConverter).";
+    static final String KEY_SOURCE_DOC = "Record key: event (the key the message carries as the NATS transport's "
+            + "Relaybus-Key header, exact bytes; none when it has none), none, token (a token of the real subject, "
+            + "kafka.key.token) or header (the bytes of a NATS header, kafka.key.header). Keys are bytes: use the "
+            + "ByteArrayConverter.";
     static final String KEY_TOKEN_CONFIG = "kafka.key.token";
     static final String KEY_TOKEN_DOC = "1-based subject token used as key when kafka.key.source=token.";
     static final String KEY_HEADER_CONFIG = "kafka.key.header";
@@ -87,18 +92,19 @@ final class NatsSourceConfig extends AbstractConfig {
 
     static final ConfigDef CONFIG_DEF = define();
 
+    /** @param props the connector's configuration, deprecated names already translated ({@link NatsKeys#translate}) */
     NatsSourceConfig(Map<String, String> props) {
-        super(CONFIG_DEF, props);
+        super(CONFIG_DEF, props, false);   // false: no INFO dump of the values (a server URL may hold a password)
     }
 
     private static ConfigDef define() {
-        ConfigDef def = NatsClientConfig.define(new ConfigDef());
+        ConfigDef def = NatsKeys.define(new ConfigDef(), NatsKeys.GROUP, NatsKeys.CONNECTION);
+        NatsKeys.define(def, "NATS consumer", NatsKeys.CONSUMER);
+        NatsKeys.defineBridgeKeys(def);
         String g = "NATS source";
         int o = 0;
         def.define(SUBJECTS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Validators.subjectFilters(),
                         Importance.HIGH, SUBJECTS_DOC, g, ++o, Width.LONG, "Subjects")
-                .define(MODE_CONFIG, Type.STRING, "jetstream", ConfigDef.CaseInsensitiveValidString.in("jetstream", "core"),
-                        Importance.HIGH, MODE_DOC, g, ++o, Width.SHORT, "Mode")
                 .define(STREAM_CONFIG, Type.STRING, "", Importance.MEDIUM, STREAM_DOC, g, ++o, Width.MEDIUM, "Stream")
                 .define(DURABLE_PREFIX_CONFIG, Type.STRING, "", Validators.optionalName("durable-name prefix",
                                 v -> Subjects.durableSafe(v).equals(v) ? null
@@ -106,14 +112,11 @@ final class NatsSourceConfig extends AbstractConfig {
                         Importance.LOW, DURABLE_PREFIX_DOC, g, ++o, Width.MEDIUM, "Durable prefix")
                 .define(DELIVER_CONFIG, Type.STRING, "all", ConfigDef.CaseInsensitiveValidString.in("all", "new"),
                         Importance.MEDIUM, DELIVER_DOC, g, ++o, Width.SHORT, "Deliver policy")
-                .define(ACK_WAIT_CONFIG, Type.LONG, 60_000L, ConfigDef.Range.atLeast(1000), Importance.MEDIUM,
-                        ACK_WAIT_DOC, g, ++o, Width.SHORT, "Ack wait (ms)")
-                .define(MAX_ACK_PENDING_CONFIG, Type.INT, 5_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                        MAX_ACK_PENDING_DOC, g, ++o, Width.SHORT, "Max ack pending")
-                .define(FETCH_MAX_CONFIG, Type.INT, 500, ConfigDef.Range.between(1, 10_000), Importance.LOW,
-                        FETCH_MAX_DOC, g, ++o, Width.SHORT, "Fetch size")
-                .define(FETCH_WAIT_CONFIG, Type.LONG, 500L, ConfigDef.Range.between(10, 30_000), Importance.LOW,
-                        FETCH_WAIT_DOC, g, ++o, Width.SHORT, "Fetch wait (ms)");
+                .define(OFFSET_RESET_CONFIG, Type.STRING, "earliest",
+                        ConfigDef.CaseInsensitiveValidString.in("earliest", "latest", "fail"), Importance.MEDIUM,
+                        OFFSET_RESET_DOC, g, ++o, Width.SHORT, "Offset reset")
+                .define(DEAD_LETTER_SUBJECT_CONFIG, Type.STRING, "", Importance.LOW, DEAD_LETTER_SUBJECT_DOC,
+                        g, ++o, Width.MEDIUM, "Dead-letter subject");
         g = "Kafka records";
         o = 0;
         def.define(TOPIC_TEMPLATE_CONFIG, Type.STRING, "{subject}",
@@ -123,13 +126,15 @@ final class NatsSourceConfig extends AbstractConfig {
                         TOPIC_REGEX_DOC, g, ++o, Width.MEDIUM, "Topic regex")
                 .define(TOPIC_REPLACEMENT_CONFIG, Type.STRING, "", Importance.LOW, TOPIC_REPLACEMENT_DOC,
                         g, ++o, Width.MEDIUM, "Topic replacement")
-                .define(KEY_SOURCE_CONFIG, Type.STRING, "none",
-                        ConfigDef.CaseInsensitiveValidString.in("none", "token", "header"),
+                .define(KEY_SOURCE_CONFIG, Type.STRING, "event",
+                        ConfigDef.CaseInsensitiveValidString.in("event", "none", "token", "header"),
                         Importance.MEDIUM, KEY_SOURCE_DOC, g, ++o, Width.SHORT, "Key source")
                 .define(KEY_TOKEN_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW, KEY_TOKEN_DOC,
                         g, ++o, Width.SHORT, "Key token")
                 .define(KEY_HEADER_CONFIG, Type.STRING, "", Importance.LOW, KEY_HEADER_DOC,
-                        g, ++o, Width.MEDIUM, "Key header");
+                        g, ++o, Width.MEDIUM, "Key header")
+                .define(MAX_RECORD_BYTES_CONFIG, Type.INT, 1_048_576, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        MAX_RECORD_BYTES_DOC, g, ++o, Width.SHORT, "Max record bytes");
         g = "Batching";
         o = 0;
         def.define(BATCH_RECORDS_CONFIG, Type.INT, 1_000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
@@ -144,7 +149,19 @@ final class NatsSourceConfig extends AbstractConfig {
     }
 
     Mode mode() {
-        return Mode.valueOf(getString(MODE_CONFIG).toUpperCase(Locale.ROOT));
+        return Mode.valueOf(getString(NatsConfig.MODE_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    OffsetReset offsetReset() {
+        return OffsetReset.valueOf(getString(OFFSET_RESET_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    int maxRecordBytes() {
+        return getInt(MAX_RECORD_BYTES_CONFIG);
+    }
+
+    String deadLetterSubject() {
+        return getString(DEAD_LETTER_SUBJECT_CONFIG);
     }
 
     List<String> subjects() {
@@ -162,22 +179,6 @@ final class NatsSourceConfig extends AbstractConfig {
 
     DeliverFrom deliverFrom() {
         return DeliverFrom.valueOf(getString(DELIVER_CONFIG).toUpperCase(Locale.ROOT));
-    }
-
-    Duration ackWait() {
-        return Duration.ofMillis(getLong(ACK_WAIT_CONFIG));
-    }
-
-    int maxAckPending() {
-        return getInt(MAX_ACK_PENDING_CONFIG);
-    }
-
-    int fetchMax() {
-        return getInt(FETCH_MAX_CONFIG);
-    }
-
-    Duration fetchWait() {
-        return Duration.ofMillis(getLong(FETCH_WAIT_CONFIG));
     }
 
     TopicMapper topicMapper() {

@@ -12,6 +12,7 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.ConnectorTransactionBoundaries;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -36,7 +37,7 @@ public final class NatsSourceConnector extends SourceConnector {
 
     @Override
     public void start(Map<String, String> props) {
-        new NatsSourceConfig(props);   // fail fast on bad config
+        new NatsSourceConfig(NatsKeys.translate(props));   // fail fast on bad config
         this.props = Map.copyOf(props);
     }
 
@@ -47,7 +48,7 @@ public final class NatsSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        return split(props, new NatsSourceConfig(props).subjects(), maxTasks);
+        return split(props, new NatsSourceConfig(NatsKeys.translate(props, false)).subjects(), maxTasks);
     }
 
     /**
@@ -128,6 +129,62 @@ public final class NatsSourceConnector extends SourceConnector {
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
         return SourceValidation.exactlyOnceCapable(connectorConfig)
                 ? ExactlyOnceSupport.SUPPORTED : ExactlyOnceSupport.UNSUPPORTED;
+    }
+
+    /**
+     * Offsets API (KIP-875, {@code PATCH} / {@code DELETE /connectors/{name}/offsets}, connector stopped): checks the
+     * new offsets, then deletes the durable consumer of every subject whose offset changed, so that its task starts
+     * from the new offset (after stream sequence {@code seq}) or, for a reset, as {@code nats.deliver.policy} says.
+     * Partitions are {@code {"stream": S, "subject": F}}, offsets {@code {"seq": N}}. Subjects shared by several
+     * tasks (partitions with a {@code member}) keep their position in the durable and cannot be moved here.
+     *
+     * @throws ConnectException naming the partition or offset that is not the bridge's, or when NATS cannot be reached
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        Map<String, String> props = NatsKeys.translate(connectorConfig, false);
+        NatsSourceConfig config = new NatsSourceConfig(props);
+        List<String[]> durables = new ArrayList<>();
+        for (Map.Entry<Map<String, ?>, Map<String, ?>> e : offsets.entrySet()) {
+            Map<String, ?> partition = e.getKey();
+            if (!(partition.get("stream") instanceof String stream) || !(partition.get("subject") instanceof String subject)
+                    || partition.size() != 2) {
+                throw new ConnectException("Invalid source partition " + partition + ": the NATS source's partitions are "
+                        + "{\"stream\": <stream>, \"subject\": <subject filter>} (subjects shared by several tasks cannot "
+                        + "be moved)");
+            }
+            Map<String, ?> offset = e.getValue();
+            if (offset != null && !(offset.get("seq") instanceof Number n && n.longValue() >= 0)) {
+                throw new ConnectException("Invalid source offset " + offset + " for " + partition + ": the NATS "
+                        + "source's offsets are {\"seq\": <stream sequence already mirrored, 0 for none>}");
+            }
+            durables.add(new String[] {stream, config.durablePrefix(props.getOrDefault("name", "nats-source")) + "-"
+                    + Subjects.durableSafe(subject)});
+        }
+        if (durables.isEmpty() || config.mode() == NatsSourceConfig.Mode.CORE) {
+            return true;
+        }
+        List<io.relaybus.api.BusConfigException.Problem> problems = new ArrayList<>();
+        io.relaybus.spi.config.ConfigValues values = NatsKeys.transportValues(props, "jetstream", problems);
+        if (!problems.isEmpty()) {
+            throw new ConnectException(new io.relaybus.api.BusConfigException(problems).getMessage());
+        }
+        try (io.relaybus.spi.Transport t = new io.relaybus.nats.NatsTransportProvider().create(
+                new io.relaybus.spi.TransportContext("relaybus-offsets-" + props.getOrDefault("name", "nats-source"),
+                        values))) {
+            io.nats.client.JetStreamManagement jsm = t.unwrap(io.nats.client.Connection.class).orElseThrow()
+                    .jetStreamManagement();
+            for (String[] d : durables) {
+                try {
+                    jsm.deleteConsumer(d[0], d[1]);
+                } catch (io.nats.client.JetStreamApiException gone) {
+                    // no consumer yet (or no stream): the task creates it from the new offset
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ConnectException("Could not move the durable consumers to the new offsets: " + e.getMessage(), e);
+        }
+        return true;
     }
 
     /** The connector has no natural transaction boundaries; the worker's poll/interval boundaries work. */

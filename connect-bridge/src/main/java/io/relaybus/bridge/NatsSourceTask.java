@@ -1,5 +1,6 @@
 package io.relaybus.bridge;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -10,7 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.nats.client.Connection;
-import io.nats.client.Message;
+import io.relaybus.api.Event;
+import io.relaybus.nats.support.JetStreamDelivery;
+import io.relaybus.nats.support.JetStreamSupport;
+import io.relaybus.spi.Delivery;
+import io.relaybus.spi.DeliverySink;
+import io.relaybus.spi.Transport;
 import io.relaybus.spi.support.BatchQueue;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -22,33 +28,51 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads its share of the subjects (see {@link NatsSourceConnector#split}) and hands the worker batches of records.
  *
- * <p><b>Flow.</b> One reader per subject ({@link SubjectReader}) turns messages into records and puts them into the
- * shared-core {@link BatchQueue} (room for four full batches, by count and by bytes); {@link #poll()} takes what is queued, up to
- * {@code batch.max.records} and {@code batch.max.bytes}, as soon as there is something (natural batching: batches grow
- * while the worker is busy sending the previous one; {@code batch.linger.ms} can make them wait for more). A full
- * queue blocks the readers: backpressure towards NATS (JetStream stops delivering at {@code nats.max.ack.pending}).
+ * <p><b>Flow.</b> NATS is opened by a {@link NatsOpener} (the transport's connection, with retries while NATS cannot
+ * be reached). In JetStream mode each subject is a {@link JetStreamIntake}: the transport's pull consumer offers
+ * each message to this task's {@link DeliverySink}, which converts it ({@link RecordConverter}) and queues it in the
+ * {@link BatchQueue} (room for four full batches, by count and by bytes) or refuses it when the queue is
+ * full; the transport then holds it, keeps it alive on the server with in-progress, and offers it again once there is
+ * room (backpressure). {@link #poll()} takes what is queued, up to {@code batch.max.records} and
+ * {@code batch.max.bytes}, as soon as there is something ({@code batch.linger.ms} can make it wait for more).
  *
  * <p><b>Acks.</b> In JetStream mode a message is acked only in {@link #commitRecord}, i.e. after Kafka acknowledged
  * its record (with exactly-once, after the transaction holding it and its offset committed); never in
- * {@link #commit()} and never automatically. Messages skipped by loop prevention are acked at once. Unacked
- * messages are redelivered by JetStream after {@code nats.ack.wait.ms} or to the next task: at-least-once.
+ * {@link #commit()} and never automatically. Messages skipped by loop prevention are acked at once. Unacked messages
+ * are handed back when the task stops, or redelivered after the ack wait when it dies: at-least-once.
+ *
+ * <p><b>Messages that cannot be mirrored</b> (no topic for their subject, a topic Kafka refuses, larger than
+ * {@code kafka.max.record.bytes}) follow {@code errors.tolerance}: {@code none} fails the task once, naming the
+ * subject and stream sequence, leaving the message unacknowledged; {@code all} logs it, counts it
+ * ({@code errors-total}), publishes it to {@code nats.dead.letter.subject} when set, and acks it.
  *
  * <p><b>Threading.</b> {@code start}, {@code poll} and {@code stop} come from the worker's task thread (stop may come
- * from another), {@code commitRecord} from the producer's callback thread; readers run their own threads. The
- * in-flight map is synchronized.
+ * from another), {@code commitRecord} from the producer's callback thread; the transport's pull threads call the
+ * sink. The in-flight map is synchronized.
  */
 public final class NatsSourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(NatsSourceTask.class);
     private static final int QUEUED_BATCHES = 4;
+    static final String ERROR_HEADER = "relaybus-bridge-error";
+    static final String ERROR_SUBJECT_HEADER = "relaybus-bridge-error-subject";
 
-    private final Map<SourceRecord, Message> inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final Map<SourceRecord, Delivery> inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
+    private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
     private volatile boolean running;
     private NatsSourceConfig config;
-    private Connection connection;
+    private Map<String, String> props;
+    private List<String> subjects;
+    private int member;
+    private int members;
+    private String name;
+    private boolean tolerateAll;
+    private NatsOpener opener;
+    private Transport transport;
     private BatchQueue<SourceRecord> queue;
-    private final List<SubjectReader> readers = new ArrayList<>();
+    private RecordConverter converter;
+    private BridgeMetrics metrics;
+    private final List<AutoCloseable> readers = new ArrayList<>();
 
     @Override
     public String version() {
@@ -57,50 +81,57 @@ public final class NatsSourceTask extends SourceTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new NatsSourceConfig(props);
-        List<String> subjects = Arrays.asList(props.getOrDefault(NatsSourceConfig.TASK_SUBJECTS,
+        this.props = NatsKeys.translate(props, false);   // the connector warned
+        config = new NatsSourceConfig(this.props);
+        subjects = Arrays.asList(this.props.getOrDefault(NatsSourceConfig.TASK_SUBJECTS,
                 String.join(",", config.subjects())).split(","));
-        int member = Integer.parseInt(props.getOrDefault(NatsSourceConfig.TASK_MEMBER, "0"));
-        int members = Integer.parseInt(props.getOrDefault(NatsSourceConfig.TASK_MEMBERS, "1"));
-        String name = props.getOrDefault("name", "nats-source");
+        member = Integer.parseInt(this.props.getOrDefault(NatsSourceConfig.TASK_MEMBER, "0"));
+        members = Integer.parseInt(this.props.getOrDefault(NatsSourceConfig.TASK_MEMBERS, "1"));
+        name = this.props.getOrDefault("name", "nats-source");
+        tolerateAll = "all".equalsIgnoreCase(this.props.getOrDefault("errors.tolerance", "none").trim());
         running = true;
         queue = new BatchQueue<>(QUEUED_BATCHES * config.batchRecords(), QUEUED_BATCHES * config.batchBytes(),
                 NatsSourceTask::sizeOf);
-        connection = NatsClientConfig.connect(config, "relaybus-source-" + name + "-" + member);
-        SubjectReader.Context ctx = new SubjectReader.Context(config, connection, config.topicMapper(),
-                config.keyExtractor(), NatsClientConfig.origins(config, props), context.offsetStorageReader(),
-                config.durablePrefix(name), member, members, this::accept, t -> failure.compareAndSet(null, t));
-        try {
-            for (String subject : subjects) {
-                SubjectReader reader = config.mode() == NatsSourceConfig.Mode.JETSTREAM
-                        ? new JetStreamReader(ctx, subject) : new CoreReader(ctx, subject);
+        converter = new RecordConverter(config.topicMapper(), config.keyExtractor(), NatsKeys.origins(this.props),
+                config.maxRecordBytes());
+        metrics = BridgeMetrics.source(context);
+        metrics.pending(inFlight::size);
+        opener = new NatsOpener(this.props, config.mode().name().toLowerCase(java.util.Locale.ROOT),
+                "relaybus-source-" + name + "-" + member);
+        log.info("NATS source task {} (member {} of {}) for {} in {} mode: connecting", name, member, members,
+                subjects, config.mode());
+    }
+
+    /** Once NATS is connected (poll thread): starts one reader per subject. */
+    private boolean started() {
+        if (transport != null) {
+            return true;
+        }
+        Transport t = opener.transport();
+        if (t == null) {
+            return false;
+        }
+        transport = t;
+        t.unwrap(Connection.class).ifPresent(c -> metrics.reconnects(() -> c.getStatistics().getReconnects()));
+        String durablePrefix = config.durablePrefix(name);
+        for (String subject : subjects) {
+            String durable = durablePrefix + "-" + Subjects.durableSafe(subject);
+            if (config.mode() == NatsSourceConfig.Mode.JETSTREAM) {
+                JetStreamSupport support = t.unwrap(JetStreamSupport.class).orElseThrow();
+                JetStreamIntake intake = new JetStreamIntake(subject);
+                readers.add(intake);
+                intake.start(support, config, context.offsetStorageReader(), durable, member, members,
+                        QUEUED_BATCHES * config.batchRecords(), new Handoff(intake));
+            } else {
+                CoreReader reader = new CoreReader(t.unwrap(Connection.class).orElseThrow(), subject,
+                        members > 1 ? durable : null, this::acceptCore);
                 readers.add(reader);
                 reader.start();
             }
-        } catch (RuntimeException e) {
-            stop();
-            throw e;
         }
         log.info("NATS source task {} (member {} of {}) reading {} in {} mode", name, member, members, subjects,
                 config.mode());
-    }
-
-    /** Called by readers: remembers the message for the ack, then queues the record (blocks when full: backpressure). */
-    private void accept(SourceRecord record, Message message) {
-        if (message != null) {
-            inFlight.put(record, message);
-        }
-        try {
-            while (running) {
-                if (queue.put(record, 100, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        // Stopping: the record is dropped unacked; JetStream redelivers it to the next task.
-        inFlight.remove(record);
+        return true;
     }
 
     private static long sizeOf(SourceRecord r) {
@@ -109,9 +140,13 @@ public final class NatsSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        Throwable t = failure.get();
+        RuntimeException t = failure.get();
         if (t != null) {
-            throw t instanceof ConnectException ce ? ce : new ConnectException("NATS source failed: " + t, t);
+            throw t;
+        }
+        if (!started()) {
+            opener.await(config.pollTimeout());
+            return null;
         }
         List<SourceRecord> batch = queue.takeBatch(config.batchRecords(), config.batchBytes(),
                 config.batchLinger().toNanos(), config.pollTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -121,9 +156,10 @@ public final class NatsSourceTask extends SourceTask {
     /** Acks the message of a record Kafka has acknowledged (metadata is null if a transform dropped it: ack too). */
     @Override
     public void commitRecord(SourceRecord record, RecordMetadata metadata) {
-        Message message = inFlight.remove(record);
-        if (message != null) {
-            message.ack();
+        Delivery delivery = inFlight.remove(record);
+        if (delivery != null) {
+            delivery.ack();
+            metrics.mirrored(record.value() instanceof byte[] b ? b.length : 0);
         }
     }
 
@@ -135,20 +171,133 @@ public final class NatsSourceTask extends SourceTask {
     @Override
     public void stop() {
         running = false;
-        for (SubjectReader reader : readers) {
-            reader.close();
+        for (AutoCloseable reader : readers) {
+            try {
+                reader.close();
+            } catch (Exception e) {
+                log.debug("closing a reader failed", e);
+            }
         }
         readers.clear();
         if (queue != null) {
-            queue.drain();   // never handed to Kafka, never acked: JetStream redelivers them to the next task
+            queue.drain();   // never handed to Kafka, never acked: handed back by the readers' close
         }
-        if (connection != null) {
+        if (opener != null) {
+            opener.close();
+        }
+        inFlight.clear();
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    /** A message that cannot be mirrored: fail once (errors.tolerance=none) or report and go on (all). */
+    private boolean unconvertible(Event event, String subject, String stream, long sequence, String reason,
+                                  Delivery delivery) {
+        metrics.error();
+        String what = "NATS message " + subject + " (stream " + stream + ", sequence " + sequence + ")";
+        if (!tolerateAll) {
+            failure.compareAndSet(null, new ConnectException(what + " cannot be mirrored to Kafka: " + reason
+                    + ". It stays unacknowledged; fix the configuration, or set errors.tolerance=all to skip such "
+                    + "messages (optionally to " + NatsSourceConfig.DEAD_LETTER_SUBJECT_CONFIG + ")"));
+            return false;
+        }
+        log.warn("{} cannot be mirrored to Kafka and is skipped (errors.tolerance=all): {}", what, reason);
+        String deadLetters = config.deadLetterSubject();
+        if (deadLetters.isBlank()) {
+            delivery.ack();
+            return true;
+        }
+        Event letter = event.toBuilder().topic(deadLetters).id(stream + "#" + sequence)
+                .header(ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8))
+                .header(ERROR_SUBJECT_HEADER, subject.getBytes(StandardCharsets.UTF_8)).build();
+        transport.publish(letter).whenComplete((r, e) -> {
+            if (e == null) {
+                delivery.ack();
+            } else {
+                failure.compareAndSet(null, new ConnectException("Publishing " + what + " to the dead-letter "
+                        + "subject " + deadLetters + " failed: " + e.getMessage(), e));
+            }
+        });
+        return true;
+    }
+
+    private void acceptCore(Event event, String subject) {
+        if (converter.skip(event)) {
+            metrics.originSkipped();
+            return;
+        }
+        SourceRecord record;
+        try {
+            record = converter.convert(event, subject, null, null);
+        } catch (RecordConverter.Unconvertible e) {
+            metrics.error();
+            if (!tolerateAll) {
+                failure.compareAndSet(null, new ConnectException("NATS message on " + subject + " cannot be mirrored "
+                        + "to Kafka: " + e.getMessage() + ". Set errors.tolerance=all to skip such messages"));
+            } else {
+                log.warn("NATS message on {} cannot be mirrored to Kafka and is skipped: {}", subject, e.getMessage());
+            }
+            return;
+        }
+        try {
+            while (running && !queue.put(record, 100, TimeUnit.MILLISECONDS)) {
+                // full: the core subscription's own buffer takes the backlog (at most once)
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where one subject's consumer delivers: converts, queues or refuses (backpressure), never blocks. */
+    private final class Handoff implements DeliverySink {
+        private final JetStreamIntake intake;
+
+        Handoff(JetStreamIntake intake) {
+            this.intake = intake;
+        }
+
+        @Override
+        public boolean offer(Delivery delivery) {
+            JetStreamDelivery d = (JetStreamDelivery) delivery;
+            Event event = d.event();
+            if (converter.skip(event)) {
+                d.ack();   // our own peer's message: skipped, never comes back
+                metrics.originSkipped();
+                return true;
+            }
+            SourceRecord record;
             try {
-                connection.close();
+                record = converter.convert(event, d.subject(), intake.partition(), intake.offset(d.streamSequence()));
+            } catch (RecordConverter.Unconvertible e) {
+                return unconvertible(event, d.subject(), d.stream(), d.streamSequence(), e.getMessage(), d);
+            }
+            inFlight.put(record, d);
+            try {
+                if (running && queue.put(record, 0, TimeUnit.NANOSECONDS)) {
+                    return true;
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            inFlight.remove(record);
+            return false;
         }
-        inFlight.clear();
+
+        @Override
+        public int remainingCapacity() {
+            return queue.remainingCapacity();
+        }
+
+        @Override
+        public boolean awaitCapacity(long timeout, TimeUnit unit) throws InterruptedException {
+            return queue.awaitRoom(timeout, unit);
+        }
+
+        @Override
+        public void intakeFailed(Throwable cause) {
+            failure.compareAndSet(null, new ConnectException("Reading NATS failed for good: " + cause.getMessage(),
+                    cause));
+        }
     }
 }

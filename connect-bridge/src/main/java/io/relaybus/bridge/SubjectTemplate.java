@@ -1,5 +1,6 @@
 package io.relaybus.bridge;
 
+import io.relaybus.nats.support.Names;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -22,10 +23,10 @@ final class SubjectTemplate {
      */
     String subjectFor(SinkRecord record) {
         String subject = template.render(name -> resolve(name, record));
-        String problem = Subjects.problem(subject, false);
+        String problem = Names.subjectProblem(subject);
         if (problem != null) {
             throw new IllegalArgumentException("record " + record.topic() + "-" + record.kafkaPartition() + "@"
-                    + record.kafkaOffset() + " maps to an invalid subject: " + problem);
+                    + record.kafkaOffset() + " maps to the subject '" + subject + "', which " + problem);
         }
         return subject;
     }
@@ -39,7 +40,7 @@ final class SubjectTemplate {
                 return String.valueOf(record.kafkaPartition());
             }
             case "key" -> {
-                String key = HeaderMapping.asString(record.key());
+                String key = EventMapping.text(record.key(), record.keySchema());
                 if (key == null) {
                     throw new IllegalArgumentException("the subject template uses {key} but record "
                             + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
@@ -55,9 +56,19 @@ final class SubjectTemplate {
                             + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset()
                             + " has no such header");
                 }
-                return HeaderMapping.asString(h.value());
+                return EventMapping.text(h.value(), h.schema());
             }
         }
+    }
+
+    /**
+     * A reason why {@code template} can never give a subject to publish to (a wildcard or empty token, white space,
+     * whatever its placeholders hold), or null. Each placeholder is tried as one plain token.
+     */
+    static String templateProblem(String template) {
+        String sample = Template.parse(template).render(name -> "x");
+        String problem = Names.subjectProblem(sample);
+        return problem == null ? null : "every subject it gives " + problem + " (e.g. '" + sample + "')";
     }
 
     /** A reason why {@code placeholder} is not allowed in a subject template, or null. */

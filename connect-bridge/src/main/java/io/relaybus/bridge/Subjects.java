@@ -1,5 +1,7 @@
 package io.relaybus.bridge;
 
+import io.relaybus.nats.support.Names;
+
 /** NATS subject syntax: tokens separated by '.', wildcards {@code *} (one token) and {@code >} (the rest). */
 final class Subjects {
 
@@ -11,31 +13,25 @@ final class Subjects {
         return subject.split("\\.", -1);
     }
 
-    /** A reason why {@code subject} is not a valid subject (filter if {@code wildcards}), or null if it is. */
-    static String problem(String subject, boolean wildcards) {
-        if (subject == null || subject.isEmpty()) {
+    /**
+     * A reason why {@code filter} is not a subject filter to subscribe to, or null: the transport's subject rules
+     * ({@link Names#subjectProblem}), except that a token may be the wildcard {@code *}, and the last one {@code >}.
+     */
+    static String filterProblem(String filter) {
+        if (filter == null || filter.isEmpty()) {
             return "a subject must not be empty";
         }
-        String[] tokens = tokens(subject);
+        String[] tokens = tokens(filter);
+        StringBuilder literal = new StringBuilder();
         for (int i = 0; i < tokens.length; i++) {
-            String t = tokens[i];
-            if (t.isEmpty()) {
-                return "subject '" + subject + "' has an empty token (leading, trailing or doubled '.')";
+            if (tokens[i].equals(">") && i != tokens.length - 1) {
+                return "subject '" + filter + "': '>' must be the last token";
             }
-            for (int k = 0; k < t.length(); k++) {
-                if (Character.isWhitespace(t.charAt(k))) {
-                    return "subject '" + subject + "' contains whitespace";
-                }
-            }
-            boolean wildcard = t.equals("*") || t.equals(">");
-            if (wildcard && !wildcards) {
-                return "subject '" + subject + "' contains the wildcard '" + t + "'; publish subjects must be literal";
-            }
-            if (t.equals(">") && i != tokens.length - 1) {
-                return "subject '" + subject + "': '>' must be the last token";
-            }
+            boolean wildcard = tokens[i].equals("*") || tokens[i].equals(">");
+            literal.append(i == 0 ? "" : ".").append(wildcard ? "x" : tokens[i]);
         }
-        return null;
+        String problem = Names.subjectProblem(literal.toString());
+        return problem == null ? null : "subject '" + filter + "' " + problem;
     }
 
     /**

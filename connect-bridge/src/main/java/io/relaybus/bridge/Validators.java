@@ -29,7 +29,7 @@ final class Validators {
                 throw new ConfigException(name, value, "at least one subject is required");
             }
             for (Object o : list) {
-                String problem = Subjects.problem(String.valueOf(o), true);
+                String problem = Subjects.filterProblem(String.valueOf(o));
                 if (problem != null) {
                     throw new ConfigException(name, value, problem);
                 }

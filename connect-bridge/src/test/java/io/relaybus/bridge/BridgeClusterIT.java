@@ -116,9 +116,13 @@ class BridgeClusterIT {
         source.put("nats.servers", nats.urls());
         source.put("nats.subjects", "mirror.>");
         source.put("kafka.topic.template", "mirror-out");
-        source.put("nats.max.ack.pending", "500");
-        source.put("nats.ack.wait.ms", "15000");
+        source.put("nats.consumer.max.ack.pending", "500");
+        source.put("nats.consumer.ack.wait.ms", "15000");
         source.put("batch.max.records", "100");
+        // keys and header values cross the bridge as exact bytes
+        source.put("key.converter", BridgeWorker.BYTES);
+        source.put("value.converter", BridgeWorker.BYTES);
+        source.put("header.converter", BridgeWorker.BYTES);
         worker.rest().createConnector("mirror", source, RUNNING_TIMEOUT);
 
         // The feeder publishes synchronously, sending a message again (same Nats-Msg-Id) until JetStream acknowledges

@@ -24,27 +24,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
-import io.nats.client.PullSubscribeOptions;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.relaybus.embedded.BrokerHandle;
+import io.relaybus.nats.support.HeaderCodec;
 import io.relaybus.embedded.EmbeddedConnect;
 import io.relaybus.embedded.TestBrokers;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,6 +60,7 @@ class BridgeIT {
     private static final String SINK_CLASS = NatsSinkConnector.class.getName();
     private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BYTES = "org.apache.kafka.connect.converters.ByteArrayConverter";
 
     private EmbeddedConnect worker;
     private Connection nc;
@@ -77,88 +69,41 @@ class BridgeIT {
     void start() throws Exception {
         kafka = TestBrokers.kafka();
         nats = TestBrokers.nats();
-        // The worker's class path is this JVM's minus what the archive ships (the bridge, jnats, bus-*), so the
-        // connectors can only come from plugin.path. Source tasks run with transactions (records and offsets committed
-        // together): the connectors' exactly-once path is what the crash test exercises. C1 only: a faster start.
-        worker = EmbeddedConnect.builder(kafka.address())
-                .directory(Path.of(System.getProperty("bridge.build.dir", "target"), "it-worker"))
-                .pluginArchive(Path.of(System.getProperty("bridge.plugin.archive", "target/missing.zip")))
-                .workerProperty("exactly.once.source.support", "enabled")
-                .jvmArg("-XX:TieredStopAtLevel=1")
-                .expectPlugins(SOURCE_CLASS, SINK_CLASS)
-                .start();
-        nc = Nats.connect(nats.address());
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        if (nc != null) {
-            nc.close();
-        }
-        if (worker != null) {
-            worker.close();
-        }
+        worker = BridgeWorker.worker();   // shared with the other *IT classes of this JVM
+        nc = BridgeWorker.nats();
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private void createStream(String name, String... subjects) throws Exception {
-        JetStreamManagement jsm = nc.jetStreamManagement();
-        jsm.addStream(StreamConfiguration.builder().name(name).subjects(subjects).storageType(StorageType.File)
-                .duplicateWindow(Duration.ofMinutes(5)).build());
+    private static void createStream(String name, String... subjects) throws Exception {
+        BridgeWorker.createStream(name, subjects);
     }
 
-    private void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.address()))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-        }
+    private static void createTopic(String topic, int partitions) throws Exception {
+        BridgeWorker.createTopic(topic, partitions);
     }
 
     /** A connector configuration: the class, the NATS servers, then {@code keysAndValues} in pairs. Mutable. */
-    private Map<String, String> common(String connectorClass, String... keysAndValues) {
-        Map<String, String> c = new HashMap<>();
-        c.put("connector.class", connectorClass);
-        c.put("nats.servers", nats.address());
+    private static Map<String, String> common(String connectorClass, String... keysAndValues) {
+        Map<String, String> c = BridgeWorker.common(connectorClass);
         for (int i = 0; i < keysAndValues.length; i += 2) {
             c.put(keysAndValues[i], keysAndValues[i + 1]);
         }
         return c;
     }
 
-    /** Reads {@code topics} from the beginning until {@code expected} records arrived (or the timeout). */
-    private List<ConsumerRecord<String, byte[]>> readKafka(List<String> topics, int expected, Duration timeout) {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", kafka.address());
-        p.put("group.id", "it-reader-" + System.nanoTime());
-        p.put("auto.offset.reset", "earliest");
-        p.put("enable.auto.commit", "false");
-        p.put("isolation.level", "read_committed");
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            c.subscribe(topics);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < expected && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(500)).forEach(out::add);
-            }
-        }
-        return out;
+    private static List<ConsumerRecord<byte[], byte[]>> readKafka(List<String> topics, int expected,
+                                                                  Duration timeout) {
+        return BridgeWorker.readKafka(topics, expected, timeout);
     }
 
-    /** Reads a stream from its start with an ephemeral pull consumer until {@code expected} messages or timeout. */
-    private List<Message> readStream(String stream, String filter, int expected, Duration timeout) throws Exception {
-        JetStream js = nc.jetStream();
-        JetStreamSubscription sub = js.subscribe(filter, PullSubscribeOptions.builder().stream(stream).build());
-        List<Message> out = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (out.size() < expected && System.nanoTime() < deadline) {
-            for (Message m : sub.fetch(500, Duration.ofMillis(500))) {
-                m.ack();
-                out.add(m);
-            }
-        }
-        sub.unsubscribe();
-        return out;
+    private static List<Message> readStream(String stream, String filter, int expected, Duration timeout)
+            throws Exception {
+        return BridgeWorker.readStream(stream, filter, expected, timeout);
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> r) {
+        return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
     }
 
     private long streamCount(String stream) throws Exception {
@@ -232,18 +177,18 @@ class BridgeIT {
                 "kafka.key.token", "3");
         createConnector("src-e2e", c);
 
-        List<ConsumerRecord<String, byte[]>> records = readKafka(List.of("src-eu", "src-us"), n, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> records = readKafka(List.of("src-eu", "src-us"), n, Duration.ofSeconds(60));
         assertEquals(n, records.size());
         Map<String, Integer> lastSeqPerSubject = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> r : records) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
             int seq = Integer.parseInt(header(r, "seq"));
             String region = seq % 2 == 0 ? "eu" : "us";
             assertEquals("src-" + region, r.topic());
-            assertEquals("k" + (seq % 5), r.key());
+            assertEquals("k" + (seq % 5), key(r));
             assertEquals("t" + seq, header(r, "trace"));
             assertEquals("m" + seq, new String(r.value(), StandardCharsets.UTF_8));
             assertEquals("src-e2e", header(r, Origins.HEADER));
-            String subject = "src." + region + "." + r.key();
+            String subject = "src." + region + "." + key(r);
             Integer previous = lastSeqPerSubject.put(subject, seq);
             assertTrue(previous == null || previous < seq, "order broken on " + subject + ": " + previous
                     + " before " + seq);
@@ -280,7 +225,7 @@ class BridgeIT {
             int seq = Integer.parseInt(h.getFirst("seq"));
             String key = "k" + (seq % 5);
             assertEquals("snk.snk-in." + key, m.getSubject());
-            assertEquals(key, h.getFirst("relaybus-key"));
+            assertEquals(key, HeaderCodec.decode(m, m.getSubject(), true).key().orElse(null));
             assertEquals("t" + seq, h.getFirst("trace"));
             assertEquals("v" + seq, new String(m.getData(), StandardCharsets.UTF_8));
             assertNotNull(h.getFirst("Nats-Msg-Id"));
@@ -329,8 +274,9 @@ class BridgeIT {
         System.out.println("validate errors (sink): " + sinkErrors);
         assertEquals(List.of("Invalid value out.{value} for configuration nats.subject.template: unknown placeholder "
                 + "{value}: use {topic}, {partition}, {key} or {header:NAME}"), sinkErrors.get("nats.subject.template"));
-        assertTrue(sinkErrors.get("nats.publish.max.outstanding").get(0).contains("Value must be at least 1"),
-                sinkErrors.toString());
+        // a deprecated name is checked as the key it stands for
+        assertEquals(List.of("Invalid value 0 for configuration nats.publish.window: must be between 1 and 1000000"),
+                sinkErrors.get("nats.publish.window"), sinkErrors.toString());
     }
 
     @Test
@@ -367,7 +313,7 @@ class BridgeIT {
         while (streamCount("LOOP") < 2L * n && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
-        List<ConsumerRecord<String, byte[]>> kafkaSide = readKafka(List.of("loop"), 2 * n, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> kafkaSide = readKafka(List.of("loop"), 2 * n, Duration.ofSeconds(60));
         Thread.sleep(5_000);   // time for an echo to show up, if there were one
         assertEquals(2L * n, streamCount("LOOP"), "NATS side");
         kafkaSide = readKafka(List.of("loop"), 2 * n + 1, Duration.ofSeconds(3));
@@ -559,7 +505,7 @@ class BridgeIT {
         createConnector("dlq-sink", c);
         List<Message> stored = readStream("DLQ", "dlq.>", 2, Duration.ofSeconds(30));
         assertEquals(List.of("dlq.a", "dlq.b"), stored.stream().map(Message::getSubject).toList());
-        List<ConsumerRecord<String, byte[]>> dead = readKafka(List.of("dlq-dead"), 1, Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> dead = readKafka(List.of("dlq-dead"), 1, Duration.ofSeconds(30));
         assertEquals(1, dead.size());
         assertEquals("no key: {key} cannot be filled", new String(dead.get(0).value(), StandardCharsets.UTF_8));
         String reason = header(dead.get(0), "__connect.errors.exception.message");
@@ -592,15 +538,15 @@ class BridgeIT {
             nc.publish("core.x", new Headers().add("id", "id" + i), ("c" + i).getBytes(StandardCharsets.UTF_8));
         }
         nc.flush(Duration.ofSeconds(5));
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (records.size() < 50 && System.nanoTime() < deadline) {
             records = readKafka(List.of("core-out"), probes + 50, Duration.ofSeconds(2)).stream()
-                    .filter(r -> !r.key().startsWith("probe-")).toList();
+                    .filter(r -> !key(r).startsWith("probe-")).toList();
         }
         assertEquals(50, records.size());
         for (int i = 0; i < 50; i++) {
-            assertEquals("id" + i, records.get(i).key());
+            assertEquals("id" + i, key(records.get(i)));
         }
         deleteConnector("core-source");
     }
@@ -665,7 +611,7 @@ class BridgeIT {
 
     /** Every seq 0..n-1 is in the topic (read_committed); returns the duplicates, asserting at most {@code bound}. */
     private int assertAllArrived(String topic, int n, int bound) {
-        List<ConsumerRecord<String, byte[]>> out = readKafka(List.of(topic), n + bound + 1, Duration.ofSeconds(45));
+        List<ConsumerRecord<byte[], byte[]>> out = readKafka(List.of(topic), n + bound + 1, Duration.ofSeconds(45));
         Set<String> distinct = new HashSet<>();
         out.forEach(r -> distinct.add(header(r, "seq")));
         int duplicates = out.size() - distinct.size();

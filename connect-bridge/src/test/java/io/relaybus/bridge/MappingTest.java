@@ -1,5 +1,6 @@
 package io.relaybus.bridge;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import io.nats.client.impl.Headers;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -63,14 +63,21 @@ class MappingTest {
     @DisplayName("record key")
     class Keys {
         @Test
-        void fromTokenHeaderOrNone() {
-            Headers h = new Headers().add("k", "v1", "v2");
-            assertEquals("eu", new KeyExtractor(KeyExtractor.Source.TOKEN, 2, "").keyFor("orders.eu.x", h));
-            assertNull(new KeyExtractor(KeyExtractor.Source.TOKEN, 4, "").keyFor("orders.eu.x", h));
-            assertEquals("v1", new KeyExtractor(KeyExtractor.Source.HEADER, 1, "k").keyFor("a", h));
-            assertNull(new KeyExtractor(KeyExtractor.Source.HEADER, 1, "missing").keyFor("a", h));
-            assertNull(new KeyExtractor(KeyExtractor.Source.NONE, 1, "").keyFor("a", h));
+        void fromEventTokenHeaderOrNone() {
+            io.relaybus.api.Event e = io.relaybus.api.Event.builder("a").key(new byte[] {(byte) 0xff, 0, 1})
+                    .header("k", "v1").build();
+            assertArrayEquals(new byte[] {(byte) 0xff, 0, 1},
+                    new KeyExtractor(KeyExtractor.Source.EVENT, 1, "").keyFor("a", e));
+            assertArrayEquals(utf8("eu"), new KeyExtractor(KeyExtractor.Source.TOKEN, 2, "").keyFor("orders.eu.x", e));
+            assertNull(new KeyExtractor(KeyExtractor.Source.TOKEN, 4, "").keyFor("orders.eu.x", e));
+            assertArrayEquals(utf8("v1"), new KeyExtractor(KeyExtractor.Source.HEADER, 1, "k").keyFor("a", e));
+            assertNull(new KeyExtractor(KeyExtractor.Source.HEADER, 1, "missing").keyFor("a", e));
+            assertNull(new KeyExtractor(KeyExtractor.Source.NONE, 1, "").keyFor("a", e));
         }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Nested
@@ -136,19 +143,6 @@ class MappingTest {
             assertEquals("SUPPORTED", c.exactlyOnceSupport(Map.of("nats.subjects", "a,b", "tasks.max", "4")).name());
             assertEquals("UNSUPPORTED", c.exactlyOnceSupport(Map.of("nats.subjects", "a", "tasks.max", "2")).name());
             assertEquals("UNSUPPORTED", c.exactlyOnceSupport(Map.of("nats.subjects", "a", "nats.mode", "core")).name());
-        }
-    }
-
-    @Nested
-    @DisplayName("sink error classification")
-    class Errors {
-        @Test
-        void timeoutsIoAndServerErrorsAreRetriableClientErrorsAreNot() {
-            assertTrue(NatsSinkTask.isRetriable(new java.util.concurrent.TimeoutException()));
-            assertTrue(NatsSinkTask.isRetriable(new java.io.IOException("503 No Responders")));
-            assertTrue(NatsSinkTask.isRetriable(new IllegalStateException("Connection closed")));
-            assertTrue(NatsSinkTask.isRetriable(new RuntimeException(new java.io.IOException("wrapped"))));
-            assertTrue(!NatsSinkTask.isRetriable(new IllegalArgumentException("Message payload size exceeds")));
         }
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** In-process checks of validate(); the same checks through the REST API are in {@code BridgeIT}. */
 class ValidationTest {
 
-    private static Map<String, List<String>> errors(Config config) {
+    /** The fields with errors and their messages. */
+    static Map<String, List<String>> errors(Config config) {
         Map<String, List<String>> errors = new HashMap<>();
         for (ConfigValue v : config.configValues()) {
             if (!v.errorMessages().isEmpty()) {
@@ -53,14 +54,15 @@ class ValidationTest {
         assertTrue(errors.get("nats.subjects").get(0).contains("empty token"), errors.toString());
         assertTrue(errors.get("kafka.topic.template").get(0).contains("unknown placeholder {topic}"), errors.toString());
         Map<String, List<String>> sink = errors(new NatsSinkConnector().validate(Map.of(
-                "nats.subject.template", "x.{header:}", "nats.token", "t", "nats.username", "u")));
+                "nats.subject.template", "x.{header:}", "nats.token", "t", "nats.username", "u",
+                "nats.password", "p")));
         assertTrue(sink.get("nats.subject.template").get(0).contains("unknown placeholder"), sink.toString());
-        assertTrue(sink.get("nats.token").get(0).contains("cannot be combined"), sink.toString());
+        assertTrue(sink.get("nats.token").get(0).contains("set one way of authenticating"), sink.toString());
     }
 
     @Test
     void secretsPrintHidden() {
-        NatsSinkConfig config = new NatsSinkConfig(Map.of("nats.password", "s3cret", "nats.username", "u"));
+        NatsSinkConfig config = new NatsSinkConfig(Map.of("nats.password", "s3cret", "nats.user", "u"));
         assertEquals("[hidden]", config.getPassword("nats.password").toString());
     }
 }

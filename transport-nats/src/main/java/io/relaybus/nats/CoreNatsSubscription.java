@@ -1,5 +1,8 @@
 package io.relaybus.nats;
 
+import io.relaybus.nats.support.HeaderCodec;
+import io.relaybus.nats.support.Names;
+
 import io.nats.client.Connection;
 import io.nats.client.Message;
 import io.nats.client.Subscription;

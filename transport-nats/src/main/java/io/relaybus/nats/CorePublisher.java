@@ -1,5 +1,7 @@
 package io.relaybus.nats;
 
+import io.relaybus.nats.support.HeaderCodec;
+
 import io.nats.client.Connection;
 import io.relaybus.api.BusException;
 import io.relaybus.api.BusFatalException;

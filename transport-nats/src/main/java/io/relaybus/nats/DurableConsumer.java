@@ -46,10 +46,24 @@ final class DurableConsumer {
     private final SubscriptionSpec spec;
     private final String subject;
     private final String name;
+    private final String fixedStream;
+    private final Long resumeAfter;
     private volatile String stream;
 
     DurableConsumer(Connection connection, JetStreamManagement jsm, StreamRegistry streams, NatsConfig config,
                     SubscriptionSpec spec, String subject, String name) {
+        this(connection, jsm, streams, config, spec, subject, name, null, null);
+    }
+
+    /**
+     * @param fixedStream the stream to use, or null to look it up ({@link StreamRegistry}) by subject
+     * @param resumeAfter the last stream sequence the (single) owner of a durable consumer finished, or null; see
+     *                    {@link io.relaybus.nats.support.ConsumerSpec}
+     */
+    DurableConsumer(Connection connection, JetStreamManagement jsm, StreamRegistry streams, NatsConfig config,
+                    SubscriptionSpec spec, String subject, String name, String fixedStream, Long resumeAfter) {
+        this.fixedStream = fixedStream;
+        this.resumeAfter = resumeAfter;
         this.connection = connection;
         this.jsm = jsm;
         this.streams = streams;
@@ -70,8 +84,8 @@ final class DurableConsumer {
 
     /** Resolves the stream (creating it when provisioning is on) and creates or binds the consumer. */
     ConsumerContext create() {
-        stream = streams.streamFor(spec.topic(), subject);
-        return setUp(null);
+        stream = fixedStream != null ? fixedStream : streams.streamFor(spec.topic(), subject);
+        return setUp(resumeAfter == null ? null : resumeAfter + 1);
     }
 
     /** The consumer's {@code num_pending}; empty before {@link #create()}, when it is gone or the server is not reached. */
@@ -97,7 +111,7 @@ final class DurableConsumer {
      */
     ConsumerContext recreate(Long resumeAt) throws IOException, JetStreamApiException {
         streams.forget(subject);
-        stream = streams.streamFor(spec.topic(), subject);
+        stream = fixedStream != null ? fixedStream : streams.streamFor(spec.topic(), subject);
         Long start = resumeAt;
         if (start != null && jsm.getStreamInfo(stream).getStreamState().getLastSequence() < start - 1) {
             start = 1L;
@@ -125,6 +139,10 @@ final class DurableConsumer {
             int wanted = config.values().getInt(NatsConfig.MAX_ACK_PENDING_CONFIG);
             long maxAckPending = wanted > 0 ? wanted : Math.max(1, spec.maxInFlight());
             ConsumerInfo existing = spec.group() == null ? null : info();
+            if (existing != null && resumeAfter != null && resumeAt != null) {
+                resumeAt = realign(existing, resumeAt);
+                existing = resumeAt == null ? existing : null;
+            }
             if (existing != null) {
                 update(existing.getConsumerConfiguration(), wanted, maxAckPending);
             } else {
@@ -155,6 +173,27 @@ final class DurableConsumer {
                     + spec.describe() + ": " + e.getMessage() + " (servers " + NatsConnector.describeServers(config)
                     + ")", e);
         }
+    }
+
+    /**
+     * For a single owner that keeps its own finished position ({@code resumeAfter}): whether the existing consumer
+     * must be created again, at the returned sequence, or used as it is (null). It is created again when its
+     * acknowledgement floor lags behind what the owner finished (exactly-once: the owner's transaction committed, the
+     * acks did not arrive), or when it still has deliveries of a previous owner unacknowledged (they would come back
+     * only after the ack wait, behind newer ones).
+     */
+    private Long realign(ConsumerInfo existing, long wanted) throws IOException, JetStreamApiException {
+        long floor = existing.getAckFloor().getStreamSequence();
+        boolean lagging = floor < wanted - 1;
+        boolean outstanding = existing.getNumAckPending() > 0;
+        if (!lagging && !outstanding) {
+            return null;
+        }
+        long start = Math.max(floor + 1, wanted);
+        LOG.info("Consumer {} on stream {}: ack floor {}, {} unacknowledged, finished up to {}: creating it again "
+                + "from stream sequence {}", name, stream, floor, existing.getNumAckPending(), wanted - 1, start);
+        jsm.deleteConsumer(stream, name);
+        return start;
     }
 
     /** Adjusts an existing group consumer: its filter must match; ack wait, max_ack_pending and max_deliver follow. */

@@ -1,5 +1,7 @@
 package io.relaybus.nats;
 
+import io.relaybus.nats.support.HeaderCodec;
+
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.api.PublishAck;

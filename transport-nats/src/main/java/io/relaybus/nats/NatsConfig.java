@@ -1,5 +1,7 @@
 package io.relaybus.nats;
 
+import io.relaybus.nats.support.Names;
+
 import io.relaybus.api.BusConfigException;
 import io.relaybus.spi.config.ConfigDef;
 import io.relaybus.spi.config.ConfigType;

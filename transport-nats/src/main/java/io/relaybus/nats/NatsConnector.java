@@ -1,5 +1,7 @@
 package io.relaybus.nats;
 
+import io.relaybus.nats.support.Names;
+
 import io.nats.client.AuthHandler;
 import io.nats.client.Connection;
 import io.nats.client.ConnectionListener;

@@ -3,7 +3,7 @@ package io.relaybus.nats;
 import io.nats.client.Message;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import io.relaybus.api.Event;
-import io.relaybus.spi.Delivery;
+import io.relaybus.nats.support.JetStreamDelivery;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * event to the server's redelivery after the ack wait, which is the at-least-once guarantee, rather than making the
  * runtime treat a handled event as failed. Thread safe.
  */
-final class NatsDelivery implements Delivery {
+final class NatsDelivery implements JetStreamDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsDelivery.class);
     private static final VarHandle SETTLED;
@@ -69,8 +69,26 @@ final class NatsDelivery implements Delivery {
         return attempt;
     }
 
-    long streamSequence() {
+    @Override
+    public long streamSequence() {
         return streamSequence;
+    }
+
+    @Override
+    public String subject() {
+        return message.getSubject();
+    }
+
+    @Override
+    public String stream() {
+        return message.metaData().getStream();
+    }
+
+    @Override
+    public long storedSize() {
+        byte[] data = message.getData();
+        return (data == null ? 0 : data.length) + (message.getHeaders() == null ? 0
+                : message.getHeaders().serializedLength());
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.relaybus.api.BusHealth;
 import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
 import io.relaybus.api.PublishReceipt;
+import io.relaybus.nats.support.JetStreamSupport;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.Transport;
@@ -32,6 +33,9 @@ import java.util.concurrent.TimeUnit;
  * per subscription. Thread safe. Lifecycle: {@link NatsTransportProvider#create} connects (and, for JetStream,
  * checks that JetStream answers); {@link #close()} sends what is batched, waits for outstanding acknowledgements
  * (bounded by the publish timeout), then closes the connection and the threads.
+ *
+ * <p>{@link #unwrap}: the jnats {@link Connection}, and in JetStream mode the
+ * {@link io.relaybus.nats.support.JetStreamSupport} the Connect bridge runs its source on.
  */
 final class NatsTransport implements Transport {
 
@@ -171,6 +175,10 @@ final class NatsTransport implements Transport {
 
     @Override
     public <T> Optional<T> unwrap(Class<T> type) {
+        if (type == JetStreamSupport.class) {
+            return jsm == null ? Optional.empty()
+                    : Optional.of(type.cast(new NatsJetStreamSupport(connection, jsm, streams, config, timer)));
+        }
         return type.isInstance(connection) ? Optional.of(type.cast(connection)) : Optional.empty();
     }
 

@@ -1,13 +1,15 @@
 package io.relaybus.nats;
 
+import io.relaybus.nats.support.HeaderCodec;
+import io.relaybus.nats.support.Names;
+
 import io.nats.client.Connection;
-import io.nats.client.ConsumeOptions;
-import io.nats.client.ConsumerContext;
-import io.nats.client.IterableConsumer;
+import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
-import io.nats.client.JetStreamStatusCheckedException;
+import io.nats.client.JetStreamStatusException;
 import io.nats.client.Message;
+import io.nats.client.PullSubscribeOptions;
 import io.relaybus.api.BusException;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusRetriableException;
@@ -40,21 +42,22 @@ import org.slf4j.event.Level;
  * consumer of its own, deleted on close and, if the process dies, by the server after
  * {@code nats.consumer.inactive.threshold.ms}. Its settings are {@link DurableConsumer}'s.
  *
- * <p><b>Loop (pipelined).</b> The loop reads a jnats {@link IterableConsumer}, which keeps pull requests outstanding
- * (each expiring after {@code max(1 s, nats.fetch.max.wait.ms)}) so that up to {@code batch =
- * min(nats.fetch.max.messages, maxInFlight)} events are on their way or buffered in the client, and asks for more once
- * a quarter of them was taken; the next events are thus already in the client when the loop wants them, instead of
- * one synchronous pull at a time. Events are taken from the client one by one and offered at once. A refused event
- * is held, and offered again, first and in order, once {@link DeliverySink#awaitCapacity} reports room; while one is
- * held nothing more is taken from the client, and the client asks for nothing more than its batch. Disconnections
- * end the outstanding pulls; jnats pulls again once reconnected (idle heartbeats tell it). If the consumer
- * disappeared (deleted, or expired or lost with a memory stream during an outage) it is created again from the lowest
- * stream sequence this subscriber has not settled, so nothing it received unsettled is skipped.
+ * <p><b>Loop (pipelined).</b> The loop reads a {@link PullPipeline}: pull requests kept outstanding on one jnats pull
+ * subscription (each expiring after {@code max(1 s, nats.fetch.max.wait.ms)}) so that up to {@code batch =
+ * min(nats.fetch.max.messages, maxInFlight)} events are on their way or buffered in the client, asking for more (no
+ * more than the sink has room for) once a quarter of them was taken; the next events are thus already in the client
+ * when the loop wants them, instead of one synchronous pull at a time. Events are taken from the client one by one and
+ * offered at once. A refused event is held, and offered again, first and in order, once
+ * {@link DeliverySink#awaitCapacity} reports room; while one is held nothing more is taken from the client and no
+ * more is asked for. Disconnections end the outstanding pulls on the server; they are replaced when they expire. If
+ * the consumer disappeared (deleted, or expired or lost with a memory stream during an outage) it is created again
+ * from the lowest stream sequence this subscriber has not settled, so nothing it received unsettled is skipped.
  *
  * <p><b>Restarts.</b> When pulling fails (the consumer deleted under a pull, JetStream not answering, any error of
- * the loop itself) the loop restarts: it waits {@code nats.reconnect.wait.ms}, doubling up to 30 s, checks whether the
- * consumer is still there (creating it again only when it is not) and pulls again. Meanwhile the subscription reports
- * DEGRADED ({@link DeliverySink#intakeDegraded}), and UP again once a pull worked ({@link DeliverySink#intakeRecovered}).
+ * the loop itself) the loop restarts: it parks (below), waits {@code nats.reconnect.wait.ms}, doubling up to 30 s,
+ * checks whether the consumer is still there (creating it again, and subscribing again, only when it is not) and
+ * pulls again. Meanwhile the subscription reports DEGRADED ({@link DeliverySink#intakeDegraded}), and UP again once a
+ * pull worked ({@link DeliverySink#intakeRecovered}).
  * Failures while the connection is down are not counted (the client reconnects forever); after
  * {@code nats.intake.max.restarts} failed restarts in a row while connected, or at once when no retry can help (the
  * consumer cannot be created again: JetStream refused it, or no stream stores the subject and provisioning is off),
@@ -66,10 +69,12 @@ import org.slf4j.event.Level;
  * a buffered event waits at most about {@code batch / handler rate} before the loop takes it: 512 events at 50 events/s
  * is 10 s, a third of the default ack wait; subscribers with slower handlers should lower
  * {@code nats.fetch.max.messages} (or raise the ack wait). As a safety net, when the sink refused an event and has not
- * had room for a whole batch since, for a quarter of the ack wait, the loop parks the client consumer: it stops pulling
- * and moves what the client buffered or still receives (at most {@code batch} events) behind the held ones, where they
- * get {@code in-progress} like every held event; pulling resumes when the held events were accepted. Pause parks the
- * same way, and so does {@link #stopIntake()} (the parked events are then handed back with {@code nak}).
+ * had room for a whole batch since, for a quarter of the ack wait, the loop parks: it stops asking for events and moves
+ * what the client buffered or still receives until the open pull requests ended (at most {@code batch} events, within
+ * the pull expiry and {@link PullPipeline#GRACE}) behind the held ones, where they get {@code in-progress} like every
+ * held event; pulling resumes when the held events were accepted. Pause parks the same way, and so does
+ * {@link #stopIntake()} (the parked events are then handed back with {@code nak}). The jnats subscription stays open
+ * while parked, so nothing that arrives is dropped; only {@link #close()} (or a consumer created again) ends it.
  *
  * <p><b>Ack wait.</b> Events wait in the runtime's queues before their handler runs; rather than an ack wait long
  * enough for a full queue of slow handlers, every event held (queued, running or being retried in place) gets an
@@ -86,9 +91,9 @@ import org.slf4j.event.Level;
  *
  * <p>Threading: the loop thread owns the consumer and the held events; settle calls come from runtime workers; the
  * keep-alive runs on the transport's timer. Lifecycle: started by the constructor; {@link #stopIntake()} ends pulling
- * and hands held events back ({@code nak}, no delay, so another member gets them at once); {@link #close()} waits for
- * the loop, hands back what the runtime accepted but never settled (handlers it gave up waiting for), and deletes a
- * group-less consumer.
+ * and hands held events back, and those the open pull requests still bring ({@code nak}, no delay, so another member
+ * gets them at once); {@link #close()} waits for the loop, hands back what the runtime accepted but never settled
+ * (handlers it gave up waiting for), and deletes a group-less consumer.
  */
 final class PullConsumerSubscription implements TransportSubscription {
 
@@ -96,6 +101,8 @@ final class PullConsumerSubscription implements TransportSubscription {
     private static final long MAX_BACKOFF_MS = 30_000;
     private static final long POLL_WAIT_MS = 100;
     private static final long IDLE_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** The shortest pull request expiry: shorter ones would only replace idle requests more often. */
+    private static final long MIN_EXPIRES_MS = 1000;
     /** jnats: a null timeout takes a buffered message without waiting (zero would wait forever). */
     private static final Duration NO_WAIT = null;
     private static final Duration DRAIN_POLL = Duration.ofMillis(50);
@@ -124,29 +131,37 @@ final class PullConsumerSubscription implements TransportSubscription {
     private volatile long tick;
     /** Pulls still to fail, for tests of the restarts ({@link #failPulls}). */
     private final java.util.concurrent.atomic.AtomicInteger injectedFailures = new java.util.concurrent.atomic.AtomicInteger();
-    private long checkedReconnects;
+    /** Reconnects when the consumer was last looked for; -1: not yet (a deletion can beat the first pull request). */
+    private long checkedReconnects = -1;
     private long lastConsumerCheck = System.nanoTime();
     private long lastSeenSequence;
-    // The loop thread's: the consumer's context, its intake, whether the sink was told of a restart, and since when
-    // the current pull runs
-    private ConsumerContext context;
-    private IterableConsumer intake;
+    // The loop thread's: the client, the intake, whether the sink was told of a restart, and since when the current
+    // pull runs
+    private JetStream js;
+    private PullPipeline intake;
     private boolean degraded;
+    private int failures;           // restarts in a row while connected; a recovery ends the row
     private long pullingSince;
 
     PullConsumerSubscription(Connection connection, JetStreamManagement jsm, StreamRegistry streams, NatsConfig config,
                              String clientId, SubscriptionSpec spec, DeliverySink sink,
                              ScheduledExecutorService timer) {
+        this(connection, config, spec, sink, timer, new DurableConsumer(connection, jsm, streams, config, spec,
+                config.subjectOf(spec.topic()), spec.group() != null ? config.consumerNameFor(spec.group(),
+                spec.topic()) : Names.sanitize(clientId + "_" + UUID.randomUUID().toString().substring(0, 8))));
+    }
+
+    /** A subscription pulling from {@code consumer}, which decides subject, name, stream and start. */
+    PullConsumerSubscription(Connection connection, NatsConfig config, SubscriptionSpec spec, DeliverySink sink,
+                             ScheduledExecutorService timer, DurableConsumer consumer) {
         this.connection = connection;
         this.spec = spec;
         this.sink = sink;
-        this.consumer = new DurableConsumer(connection, jsm, streams, config, spec, config.subjectOf(spec.topic()),
-                spec.group() != null ? config.consumerNameFor(spec.group(), spec.topic())
-                        : Names.sanitize(clientId + "_" + UUID.randomUUID().toString().substring(0, 8)));
+        this.consumer = consumer;
         this.fetchWait = config.values().getDuration(NatsConfig.FETCH_MAX_WAIT_CONFIG);
         int fetchMax = config.values().getInt(NatsConfig.FETCH_MAX_MESSAGES_CONFIG);
         this.batch = Math.max(1, Math.min(fetchMax, spec.maxInFlight()));
-        this.pullExpiresMs = Math.max(ConsumeOptions.MIN_EXPIRES_MILLS, fetchWait.toMillis());
+        this.pullExpiresMs = Math.max(MIN_EXPIRES_MS, fetchWait.toMillis());
         this.pollWait = Duration.ofMillis(Math.min(POLL_WAIT_MS, fetchWait.toMillis()));
         this.stallNanos = TimeUnit.MILLISECONDS.toNanos(config.ackWait().toMillis() / 4);
         this.idleCheckNanos = TimeUnit.MILLISECONDS.toNanos(Math.max(2000, 2 * pullExpiresMs));
@@ -225,8 +240,9 @@ final class PullConsumerSubscription implements TransportSubscription {
 
     private void run() {
         try {
-            context = consumer.create();
-            intake = open(context);
+            consumer.create();
+            js = connection.jetStream();
+            intake = open();
         } catch (BusException e) {
             ready.completeExceptionally(e);
             return;
@@ -238,13 +254,12 @@ final class PullConsumerSubscription implements TransportSubscription {
         ready.complete(null);
         pullingSince = System.nanoTime();
         Throwable failure = null;
-        int failures = 0;           // restarts in a row while connected
         boolean restart = false;
         try {
             while (!stopped) {
                 try {
                     if (restart) {
-                        context = restart(context);
+                        restart();
                         pullingSince = System.nanoTime();
                         restart = false;
                     }
@@ -252,9 +267,7 @@ final class PullConsumerSubscription implements TransportSubscription {
                 } catch (BusFatalException e) {
                     failure = e;
                     break;
-                } catch (JetStreamStatusCheckedException | IOException | JetStreamApiException | RuntimeException e) {
-                    closeQuietly(intake);
-                    intake = null;
+                } catch (IOException | JetStreamApiException | RuntimeException e) {
                     restart = true;
                     boolean connected = connection.getStatus() == Connection.Status.CONNECTED;
                     if (connected && ++failures > maxRestarts) {
@@ -270,17 +283,17 @@ final class PullConsumerSubscription implements TransportSubscription {
                             spec.describe(), reason);
                     degraded = true;
                     sink.intakeDegraded(reason);
-                    pauseFor(backoff);
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
+                    park();     // what the open pull requests still bring is kept alive meanwhile
+                    pauseFor(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
                     continue;
                 }
-                failures = 0;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            if (intake != null) {
-                park(intake);
-            }
+            park();
+            closeQuietly(intake);
             handBackHeld();
         }
         if (failure != null && !stopped) {
@@ -307,12 +320,21 @@ final class PullConsumerSubscription implements TransportSubscription {
         }
     }
 
-    /** After a failed pull: the consumer if it is still there, else a new one from the lowest unsettled sequence. */
-    private ConsumerContext restart(ConsumerContext current) throws IOException, JetStreamApiException {
-        if (!consumer.gone()) {
-            return current;
+    /**
+     * After a failed pull: keeps the intake when the consumer is still there and the subscription open, else
+     * subscribes again, to a consumer created again from the lowest unsettled sequence when it is gone.
+     */
+    private void restart() throws IOException, JetStreamApiException {
+        boolean gone = consumer.gone();
+        if (!gone && intake != null && intake.isActive()) {
+            return;
         }
-        return consumer.recreate(resumeAt());
+        closeQuietly(intake);
+        intake = null;
+        if (gone) {
+            consumer.recreate(resumeAt());
+        }
+        intake = open();
     }
 
     /** Where a consumer created again starts: the lowest sequence not settled here; null when nothing was seen. */
@@ -327,6 +349,7 @@ final class PullConsumerSubscription implements TransportSubscription {
     private void recovered(boolean received) {
         if (degraded && (received || System.nanoTime() - pullingSince > recoveredAfterNanos)) {
             degraded = false;
+            failures = 0;
             LOG.info("{}: pulling again", spec.describe());
             sink.intakeRecovered();
         }
@@ -335,18 +358,14 @@ final class PullConsumerSubscription implements TransportSubscription {
     /**
      * Pulls until the intake is stopped (then returns) or pulling fails (then throws, for {@link #run} to restart).
      */
-    private void pull() throws JetStreamStatusCheckedException, IOException, JetStreamApiException,
-            InterruptedException {
+    private void pull() throws IOException, JetStreamApiException, InterruptedException {
         // nanoTime of the first refusal since the sink last had room for a whole batch; 0: none. While it is set the
         // client's prefetch may be waiting for room (without in-progress): after a quarter of the ack wait it is parked.
         long blockedSince = 0;
         long idleSince = 0;         // nanoTime when the intake last returned nothing after a message; 0: not idle
         while (!stopped) {
             if (paused) {
-                if (intake != null) {
-                    park(intake);
-                    intake = null;
-                }
+                park();
                 awaitResume();
                 continue;
             }
@@ -354,11 +373,10 @@ final class PullConsumerSubscription implements TransportSubscription {
                 long now = System.nanoTime();
                 if (blockedSince == 0) {
                     blockedSince = now;
-                } else if (intake != null && now - blockedSince > stallNanos) {
+                } else if (now - blockedSince > stallNanos) {
                     // The client's prefetch gets no in-progress: take it over before its ack wait runs out.
                     // (Also when the sink accepts slowly but steadily: only room for a batch clears the mark.)
-                    park(intake);
-                    intake = null;
+                    park();
                     blockedSince = now;
                 }
                 sink.awaitCapacity(fetchWait.toMillis(), TimeUnit.MILLISECONDS);
@@ -367,26 +385,20 @@ final class PullConsumerSubscription implements TransportSubscription {
             if (blockedSince != 0 && sink.remainingCapacity() >= batch) {
                 blockedSince = 0;
             }
-            if (intake == null) {
-                intake = open(context);
-                idleSince = 0;
-            }
+            intake.startPulling();
             if (injectedFailures.get() > 0 && injectedFailures.getAndDecrement() > 0) {
                 throw new IllegalStateException("injected pull failure");
             }
-            Message msg = intake.nextMessage(pollWait);
+            Message msg = intake.next(pollWait);
             if (msg != null) {
                 idleSince = 0;
                 recovered(true);
                 accept(msg);
                 // Hot path: take what the client already buffered without going back through the loop's
                 // pause/held checks, while the sink accepts.
-                while (held.isEmpty() && !paused && !stopped && (msg = intake.nextMessage(NO_WAIT)) != null) {
+                while (held.isEmpty() && !paused && !stopped && (msg = intake.next(NO_WAIT)) != null) {
                     accept(msg);
                 }
-            } else if (intake.isFinished()) {
-                closeQuietly(intake);
-                intake = null;
             } else {
                 recovered(false);
                 long now = System.nanoTime();
@@ -394,9 +406,9 @@ final class PullConsumerSubscription implements TransportSubscription {
                     idleSince = now;
                 } else if (now - idleSince > idleCheckNanos) {
                     idleSince = now;
-                    // jnats re-pulls on its own after disconnections, but it cannot bring back a consumer that is
-                    // gone (lost with a memory stream across a restart; a deletion while pulls are open ends them
-                    // with an error instead): look after a reconnect, else now and then.
+                    // A consumer that is gone (lost with a memory stream across a restart) answers no pull request,
+                    // and a deletion while none is open goes unnoticed: look after the start and each reconnect,
+                    // else now and then.
                     long reconnects = connection.getStatistics().getReconnects();
                     if (connection.getStatus() == Connection.Status.CONNECTED
                             && (reconnects != checkedReconnects || now - lastConsumerCheck > IDLE_RECHECK_NANOS)) {
@@ -405,7 +417,8 @@ final class PullConsumerSubscription implements TransportSubscription {
                         if (consumer.gone()) {
                             closeQuietly(intake);
                             intake = null;
-                            context = consumer.recreate(resumeAt());
+                            consumer.recreate(resumeAt());
+                            intake = open();
                         }
                     }
                 }
@@ -413,12 +426,10 @@ final class PullConsumerSubscription implements TransportSubscription {
         }
     }
 
-    /**
-     * Starts pulling: jnats keeps pull requests of up to {@link #batch} events outstanding, asking for more once a
-     * quarter of them was taken, so at most {@code batch} events are in its buffer or on their way.
-     */
-    private IterableConsumer open(ConsumerContext consumer) throws IOException, JetStreamApiException {
-        return consumer.iterate(ConsumeOptions.builder().batchSize(batch).expiresIn(pullExpiresMs).build());
+    /** Subscribes to the consumer and starts pulling (see {@link PullPipeline}). */
+    private PullPipeline open() throws IOException, JetStreamApiException {
+        return new PullPipeline(js.subscribe(null, PullSubscribeOptions.fastBind(consumer.stream(), consumer.name())),
+                batch, Duration.ofMillis(pullExpiresMs), sink::remainingCapacity);
     }
 
     /** Turns a message into a delivery and offers it; the caller made sure no event is held. */
@@ -445,31 +456,40 @@ final class PullConsumerSubscription implements TransportSubscription {
     }
 
     /**
-     * Stops {@code intake} (no new pull requests) and moves what it buffered or still receives for the outstanding
-     * requests (until they expire) to the held events, where they get in-progress; then closes it.
+     * Stops asking for events and moves what the client buffered or the open pull requests still bring to the held
+     * events, where they get in-progress, until no request can bring more; feeds the sink meanwhile unless paused or
+     * stopped. The subscription stays open: whatever arrives later stays queued for the loop.
      */
-    private void park(IterableConsumer intake) {
+    private void park() {
+        if (intake == null) {
+            return;
+        }
+        intake.stopPulling();
         try {
-            intake.stop();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(pullExpiresMs + 500);
-            while (!intake.isFinished() && System.nanoTime() < deadline) {
-                Message msg = intake.nextMessage(DRAIN_POLL);
+            while (true) {
+                boolean ended = intake.ended();     // then only what is already queued is left to take
+                Message msg;
+                try {
+                    msg = intake.next(ended ? NO_WAIT : DRAIN_POLL);
+                } catch (JetStreamStatusException e) {
+                    // A request ended with an error (the consumer deleted, ...); the others still bring theirs.
+                    LOG.debug("Parking the intake of {}: {}", spec.describe(), e.toString());
+                    continue;
+                }
                 if (msg != null) {
                     takeOver(msg);
+                } else if (ended) {
+                    return;
                 }
                 if (!paused && !stopped) {
                     offerHeld();    // keep the sink fed meanwhile, in order
                 }
             }
-            for (Message msg; (msg = intake.nextMessage(NO_WAIT)) != null; ) {
-                takeOver(msg);
-            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (JetStreamStatusCheckedException | RuntimeException e) {
-            LOG.debug("Stopping the intake of {}: {}", spec.describe(), e.toString());
-        } finally {
-            closeQuietly(intake);
+        } catch (RuntimeException e) {
+            // The subscription or connection is closed: nothing more can be taken from it.
+            LOG.debug("Parking the intake of {}: {}", spec.describe(), e.toString());
         }
     }
 
@@ -488,13 +508,13 @@ final class PullConsumerSubscription implements TransportSubscription {
         held.add(delivery);
     }
 
-    private void closeQuietly(IterableConsumer intake) {
+    private void closeQuietly(PullPipeline intake) {
         if (intake == null) {
             return;
         }
         try {
             intake.close();
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.debug("Closing the intake of {} failed: {}", spec.describe(),
                     e.toString());
         }

@@ -1,5 +1,8 @@
 package io.relaybus.nats;
 
+import io.relaybus.nats.support.HeaderCodec;
+import io.relaybus.nats.support.Names;
+
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -168,6 +168,28 @@ class NatsIntakeRestartTest {
     }
 
     @Test
+    @DisplayName("nats.intake.max.restarts counts failures in a row: a recovery starts the count again")
+    void recoveryResetsTheRestartCount() {
+        NatsTransport t = transport("nats.intake.max.restarts", "2");
+        String topic = unique("in-a-row");
+        RecordingSink sink = new RecordingSink();
+        PullConsumerSubscription s = subscribe(t, topic, sink);
+
+        for (int round = 1; round <= 3; round++) {
+            int recoveries = round;
+            s.failPulls(2);
+            Event e = Event.of(topic, "k", "round " + round);
+            t.publish(e).join();
+            Received.await(TIMEOUT, "recovery " + round + " was reported",
+                    () -> sink.count("recovered") >= recoveries || sink.count("failed") > 0);
+            Received.await(TIMEOUT, "the event of round " + round + " arrived",
+                    () -> sink.received.ids().contains(e.id()) || sink.count("failed") > 0);
+        }
+        assertEquals(0, sink.count("failed"), sink.calls.toString());
+        assertEquals(6, sink.count("degraded"), sink.calls.toString());
+    }
+
+    @Test
     @DisplayName("the stream deleted under a subscription with provisioning off: the subscription fails visibly")
     void streamDeletedWithoutProvisioningFailsTheSubscription() throws Exception {
         String prefix = "gone" + UUID.randomUUID().toString().substring(0, 8);

@@ -129,6 +129,33 @@ public final class BatchQueue<T> {
         }
     }
 
+    /** How many more items fit now, by count (the byte bound may still refuse a large one). */
+    public int remainingCapacity() {
+        lock.lock();
+        try {
+            return capacity - queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits up to {@code timeout} until an item fits by count; returns whether one does. */
+    public boolean awaitRoom(long timeout, TimeUnit unit) throws InterruptedException {
+        long nanos = unit.toNanos(timeout);
+        lock.lockInterruptibly();
+        try {
+            while (queue.size() >= capacity) {
+                if (nanos <= 0) {
+                    return false;
+                }
+                nanos = notFull.awaitNanos(nanos);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Items waiting now. */
     public int size() {
         lock.lock();

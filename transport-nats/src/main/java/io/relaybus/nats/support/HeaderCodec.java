@@ -1,4 +1,4 @@
-package io.relaybus.nats;
+package io.relaybus.nats.support;
 
 import io.nats.client.Message;
 import io.nats.client.impl.Headers;
@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Maps an {@link Event} onto a NATS message's headers and back.
+ * Maps an {@link Event} onto a NATS message's headers and back: the message format of the NATS transport, used by
+ * the transport and by the Connect bridge alike, so a bus subscriber cannot tell which of them wrote a message.
  *
  * <ul>
  *   <li>id: {@code Nats-Msg-Id}, so JetStream de-duplicates re-sends within the stream's duplicate window. A message
@@ -34,11 +35,11 @@ import java.util.UUID;
  * value (its reader stops), so only encoded words carry other bytes.
  * Stateless.
  */
-final class HeaderCodec {
+public final class HeaderCodec {
 
-    static final String MSG_ID = "Nats-Msg-Id";
-    static final String KEY = "Relaybus-Key";
-    static final String TIMESTAMP = "Relaybus-Timestamp";
+    public static final String MSG_ID = "Nats-Msg-Id";
+    public static final String KEY = "Relaybus-Key";
+    public static final String TIMESTAMP = "Relaybus-Timestamp";
 
     private static final String ENCODED_PREFIX = "=?UTF-8?B?";
     private static final String ENCODED_SUFFIX = "?=";
@@ -53,7 +54,7 @@ final class HeaderCodec {
      *
      * @throws IllegalArgumentException naming the header whose name NATS cannot carry
      */
-    static Headers encode(Event event) {
+    public static Headers encode(Event event) {
         Headers h = new Headers();
         for (String name : event.headers().keySet()) {
             if (name.equalsIgnoreCase(MSG_ID) || name.equalsIgnoreCase(KEY) || name.equalsIgnoreCase(TIMESTAMP)) {
@@ -77,7 +78,7 @@ final class HeaderCodec {
      * carry ({@link Event.Builder#key(byte[])}, {@link Event.Builder#header(String, byte[])}); plain values are
      * ASCII.
      */
-    static Event decode(Message msg, String topic, boolean jetStream) {
+    public static Event decode(Message msg, String topic, boolean jetStream) {
         Headers h = msg.getHeaders();
         NatsJetStreamMetaData meta = jetStream && msg.isJetStream() ? msg.metaData() : null;
         Event.Builder b = Event.builder(topic).payload(msg.getData() == null ? new byte[0] : msg.getData());
@@ -163,7 +164,7 @@ final class HeaderCodec {
      * {@link Instant#toString()} without the formatter machinery (it is called once per published event): the same
      * text for years 0 to 9999, else falls back to it.
      */
-    static String formatInstant(Instant instant) {
+    public static String formatInstant(Instant instant) {
         long seconds = instant.getEpochSecond();
         int nanos = instant.getNano();
         long days = Math.floorDiv(seconds, 86_400L);
@@ -217,7 +218,7 @@ final class HeaderCodec {
      * with 0 to 9 fraction digits, without the formatter machinery; null for anything else (the caller then uses
      * {@link Instant#parse}).
      */
-    static Instant parseInstant(String s) {
+    public static Instant parseInstant(String s) {
         int len = s.length();
         if (len < 20 || len > 30 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
                 || s.charAt(13) != ':' || s.charAt(16) != ':' || s.charAt(len - 1) != 'Z') {
@@ -278,7 +279,7 @@ final class HeaderCodec {
     }
 
     /** {@code value} as a NATS header value: {@link #encodeValue(byte[])} of its UTF-8 bytes. */
-    static String encodeValue(String value) {
+    public static String encodeValue(String value) {
         return encodeValue(value.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -290,7 +291,7 @@ final class HeaderCodec {
      * unchanged, also when they are not valid UTF-8 (an event from a client in another language, or from Kafka);
      * {@link #encodedBytes} gives them back.
      */
-    static String encodeValue(byte[] value) {
+    public static String encodeValue(byte[] value) {
         int n = value.length;
         boolean plain = n == 0 || (value[0] > ' ' && value[n - 1] > ' ');
         for (int i = 0; plain && i < n; i++) {
@@ -307,13 +308,13 @@ final class HeaderCodec {
     }
 
     /** A header value as text: an encoded word decoded (its bytes as UTF-8), anything else as it is. */
-    static String decodeValue(String value) {
+    public static String decodeValue(String value) {
         byte[] bytes = encodedBytes(value);
         return bytes == null ? value : new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** The bytes an encoded word {@code =?UTF-8?B?...?=} carries; null when {@code value} is not one. */
-    static byte[] encodedBytes(String value) {
+    public static byte[] encodedBytes(String value) {
         if (value.length() >= ENCODED_PREFIX.length() + ENCODED_SUFFIX.length() && value.startsWith(ENCODED_PREFIX)
                 && value.endsWith(ENCODED_SUFFIX)) {
             try {

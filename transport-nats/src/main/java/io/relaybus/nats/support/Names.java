@@ -1,12 +1,15 @@
-package io.relaybus.nats;
+package io.relaybus.nats.support;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Subject checks and stream/consumer name sanitising. Stateless. */
-final class Names {
+/**
+ * Subject checks, stream and consumer name sanitising, and the removal of user information from server URLs in
+ * messages, shared by the NATS transport and the Connect bridge. Stateless.
+ */
+public final class Names {
 
     /** Stream and consumer names end up as directory names on the server; keep them well below file-name limits. */
     private static final int MAX_NAME = 64;
@@ -19,7 +22,7 @@ final class Names {
      * {@code _}. Names longer than 64 characters keep their first 55 characters plus a hash of the whole, so two
      * long names stay distinct.
      */
-    static String sanitize(String raw) {
+    public static String sanitize(String raw) {
         StringBuilder sb = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -47,7 +50,7 @@ final class Names {
      * Why {@code subject} cannot be a literal NATS subject to publish to, or null when it can: no empty tokens, no
      * wildcards ({@code *}, {@code >}), no whitespace.
      */
-    static String subjectProblem(String subject) {
+    public static String subjectProblem(String subject) {
         if (subject.isEmpty()) {
             return "empty";
         }
@@ -76,7 +79,7 @@ final class Names {
             java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s,]*@(?=[^\\s,@]*(?:[\\s,]|$))");
 
     /** {@code text} with the user information of every URL in it replaced by {@code [hidden]}. */
-    static String redactAll(String text) {
+    public static String redactAll(String text) {
         return text == null ? null : USER_INFO.matcher(text).replaceAll("$1[hidden]@");
     }
 
@@ -84,7 +87,7 @@ final class Names {
      * {@code error} fit to be kept as a cause: when its message (or a cause's) holds a URL with credentials, a copy
      * with them hidden and the same stack trace; otherwise itself.
      */
-    static Throwable redacted(Throwable error) {
+    public static Throwable redacted(Throwable error) {
         if (error == null) {
             return null;
         }
@@ -104,7 +107,7 @@ final class Names {
      * A server URL fit for logs and messages: user information ({@code user:password@}) removed, up to the last
      * {@code @} (a password typed without percent-encoding may contain {@code / @ :}).
      */
-    static String redact(String url) {
+    public static String redact(String url) {
         int scheme = url.indexOf("://");
         int start = scheme < 0 ? 0 : scheme + 3;
         int at = url.lastIndexOf('@');

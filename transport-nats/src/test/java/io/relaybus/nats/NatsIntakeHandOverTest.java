@@ -1,0 +1,175 @@
+package io.relaybus.nats;
+
+import io.nats.client.Connection;
+import io.nats.client.JetStreamManagement;
+import io.nats.client.Nats;
+import io.relaybus.api.Event;
+import io.relaybus.api.StartPosition;
+import io.relaybus.embedded.TestBrokers;
+import io.relaybus.spi.Delivery;
+import io.relaybus.spi.DeliverySink;
+import io.relaybus.spi.SubscriptionSpec;
+import io.relaybus.spi.TransportContext;
+import io.relaybus.tck.Received;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Events the intake pulled but had not handed over yet when it paused or stopped: none may be left to the server's
+ * ack wait. The ack wait here is two minutes, so an event the intake lost would arrive only after the test's
+ * timeouts.
+ */
+@Tag("broker")
+class NatsIntakeHandOverTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final int EVENTS = 100;
+    private static final int BATCH = 20;
+    private static Connection admin;
+    private static JetStreamManagement jsm;
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeAll
+    static void connect() throws Exception {
+        admin = Nats.connect(TestBrokers.nats().address());
+        jsm = admin.jetStreamManagement();
+    }
+
+    @AfterAll
+    static void disconnect() throws InterruptedException {
+        admin.close();
+    }
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    /** Refuses everything until opened, then accepts and acknowledges; reports plenty of room throughout. */
+    private static final class GatedSink implements DeliverySink {
+        final Received received = new Received();
+        private volatile boolean open;
+
+        GatedSink(boolean open) {
+            this.open = open;
+        }
+
+        void open() {
+            open = true;
+        }
+
+        @Override
+        public boolean offer(Delivery delivery) {
+            if (!open) {
+                return false;
+            }
+            received.add(delivery.event());
+            delivery.ack();
+            return true;
+        }
+
+        @Override
+        public int remainingCapacity() {
+            return 1000;
+        }
+
+        @Override
+        public boolean awaitCapacity(long timeout, TimeUnit unit) throws InterruptedException {
+            if (!open) {
+                unit.sleep(timeout);
+            }
+            return open;
+        }
+    }
+
+    private NatsTransport transport() {
+        NatsTransport t = (NatsTransport) new NatsTransportProvider().create(new TransportContext("hand-over-test",
+                NatsConfig.DEFINITION.parse(Map.of("nats.servers", TestBrokers.nats().address(),
+                        "nats.fetch.max.messages", BATCH, "nats.consumer.ack.wait.ms", 120_000L))));
+        toClose.add(t);
+        return t;
+    }
+
+    private PullConsumerSubscription subscribe(NatsTransport t, String topic, DeliverySink sink) {
+        PullConsumerSubscription s = (PullConsumerSubscription) t.subscribe(new SubscriptionSpec(topic, "g",
+                StartPosition.EARLIEST, 100), sink);
+        toClose.add(s::close);
+        s.ready().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        return s;
+    }
+
+    /** Publishes {@link #EVENTS} events of one key; returns their ids in publish (stream) order. */
+    private static List<String> publish(NatsTransport t, String topic) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < EVENTS; i++) {
+            Event e = Event.of(topic, "k", "event " + i);
+            t.publish(e).join();
+            ids.add(e.id());
+        }
+        return ids;
+    }
+
+    /** Waits until the server delivered a whole pull request to the member, which took none of it in yet. */
+    private static void awaitBatchInTheClient(String topic) {
+        Received.await(TIMEOUT, "a pull request's events delivered to the client", () -> {
+            try {
+                return jsm.getConsumerInfo(topic, "g_" + topic).getNumAckPending() >= BATCH;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
+    @Test
+    @DisplayName("paused while pulled events wait in the client: after resume every event arrives once, in order")
+    void pauseKeepsWhatWasPulled() throws Exception {
+        NatsTransport t = transport();
+        String topic = "handover-pause-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = publish(t, topic);
+        GatedSink sink = new GatedSink(false);
+        PullConsumerSubscription s = subscribe(t, topic, sink);
+        awaitBatchInTheClient(topic);
+
+        s.pause();
+        Thread.sleep(3000);     // the intake parks: it stops pulling and takes over what the client holds
+        s.resume();
+        sink.open();
+
+        Received.await(TIMEOUT, "every event arrived after resume",
+                () -> sink.received.containsAll(ids));
+        assertEquals(ids, sink.received.events().stream().map(Event::id).toList(), "events in stream order, once");
+    }
+
+    @Test
+    @DisplayName("stopped while pulled events wait in the client: the group's next member gets all of them at once")
+    void stopHandsBackWhatWasPulled() {
+        NatsTransport t = transport();
+        String topic = "handover-stop-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> ids = publish(t, topic);
+        PullConsumerSubscription first = subscribe(t, topic, new GatedSink(false));
+        awaitBatchInTheClient(topic);
+
+        first.stopIntake();
+        first.close();
+
+        GatedSink next = new GatedSink(true);
+        subscribe(t, topic, next);
+        Received.await(TIMEOUT, "the next member got every event",
+                () -> next.received.containsAll(ids));
+    }
+}

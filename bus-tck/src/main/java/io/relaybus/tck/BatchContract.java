@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -230,28 +229,7 @@ public abstract class BatchContract extends KitContract {
         subscribeBatchReady(openBus(), SubscribeOptions.builder(topic)
                 .group(uniqueName("g")).concurrency(2).startFrom(startForNewGroups()).build(),
                 BatchOptions.of(50).withMaxWait(Duration.ofMillis(10)), events -> events.forEach(received::add));
-        EventBus pub = openBus();
-        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
-        int total = 2000;
-        for (int i = 0; i < total; i++) {
-            futures.add(pub.publish(event(topic, "k" + (i % 8), i)).toCompletableFuture());
-            if (i == total / 3) {
-                Received.await(timeout(), "events flow before the restart", () -> received.total() > 0);
-                restartBroker();
-            }
-            if (i % 100 == 0) {
-                Thread.sleep(5);
-            }
-        }
-        List<String> acknowledged = new ArrayList<>();
-        for (CompletableFuture<PublishReceipt> f : futures) {
-            try {
-                acknowledged.add(f.get(timeout().toMillis(), TimeUnit.MILLISECONDS).eventId());
-            } catch (ExecutionException e) {
-                // failing during the restart is allowed; only acknowledged events must arrive
-            }
-        }
-        assertTrue(acknowledged.size() > total / 2, "acknowledged only " + acknowledged.size() + " of " + total);
+        List<String> acknowledged = publishAcrossRestart(topic, 2000, 8, received);
         Received.await(timeout().multipliedBy(2), "every acknowledged event reached the batch handler",
                 () -> received.containsAll(acknowledged));
     }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -60,14 +59,7 @@ public abstract class CloseUnderLoadContract extends KitContract {
         pool.shutdown();
         assertTrue(pool.awaitTermination(timeout().toSeconds(), TimeUnit.SECONDS));
 
-        List<String> acknowledged = new ArrayList<>();
-        for (CompletableFuture<PublishReceipt> f : List.copyOf(futures)) {
-            try {
-                acknowledged.add(f.get(timeout().toMillis(), TimeUnit.MILLISECONDS).eventId());
-            } catch (ExecutionException failed) {
-                // failing after close is allowed; only successful publishes must be delivered
-            }
-        }
+        List<String> acknowledged = acknowledgedIds(List.copyOf(futures));   // failing after close is allowed
         assertFalse(acknowledged.isEmpty());
         awaitAll(received, acknowledged, "every acknowledged publish was delivered");
     }

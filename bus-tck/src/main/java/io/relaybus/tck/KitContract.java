@@ -15,9 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The base of every contract, one per file. {@link TransportCompatibilityKit} composes each one as a {@code @Nested}
@@ -124,6 +126,50 @@ public abstract class KitContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * Publishes {@code total} events over {@code keys} keys as a steady stream and restarts the broker
+     * ({@link #restartBroker()}) a third of the way through, once {@code received} has seen an event; returns the ids
+     * of the publishes that were acknowledged (publishes may fail across the restart) and prints a summary. Fails
+     * unless more than half were acknowledged.
+     */
+    protected final List<String> publishAcrossRestart(String topic, int total, int keys, Received received)
+            throws Exception {
+        EventBus pub = openBus();
+        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            futures.add(pub.publish(event(topic, "k" + (i % keys), i)).toCompletableFuture());
+            if (i == total / 3) {
+                Received.await(timeout(), "events flow before the restart", () -> received.total() > 0);
+                restartBroker();
+            }
+            if (i % 100 == 0) {
+                Thread.sleep(5);   // a steady stream, not one burst, so the restart lands mid-stream
+            }
+        }
+        List<String> acknowledged = acknowledgedIds(futures);
+        if (acknowledged.size() <= total / 2) {
+            throw new AssertionError("most publishes should succeed across a restart; acknowledged "
+                    + acknowledged.size() + " of " + total);
+        }
+        System.out.printf("[tck] broker restart: %d published, %d acknowledged, %d failed%n", total,
+                acknowledged.size(), total - acknowledged.size());
+        return acknowledged;
+    }
+
+    /** The ids of the publishes among {@code futures} that were acknowledged; failed ones are left out. */
+    protected final List<String> acknowledgedIds(List<CompletableFuture<PublishReceipt>> futures)
+            throws InterruptedException, TimeoutException {
+        List<String> acknowledged = new ArrayList<>();
+        for (CompletableFuture<PublishReceipt> f : futures) {
+            try {
+                acknowledged.add(f.get(timeout().toMillis(), TimeUnit.MILLISECONDS).eventId());
+            } catch (ExecutionException failed) {
+                // failing is allowed here; only acknowledged publishes must be delivered
+            }
+        }
+        return acknowledged;
     }
 
     /** A fresh group name when the transport has consumer groups, else {@code null} (a subscriber of its own). */

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * published again is stored once.
  *
  * <p><b>Commits.</b> {@link #preCommit} returns, per partition, only the contiguous prefix of offsets whose
- * publishes JetStream acknowledged (the shared-core {@link OffsetTracker}); records still in flight are never
+ * publishes JetStream acknowledged (the {@link OffsetTracker}); records still in flight are never
  * committed, so a crash re-publishes them, and the msg-id dedupes them.
  *
  * <p><b>Errors.</b> A retriable publish failure (disconnected, timed out, no stream answering, a stream leader

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Flow.</b> NATS is opened by a {@link NatsOpener} (the transport's connection, with retries while NATS cannot
  * be reached). In JetStream mode each subject is a {@link JetStreamIntake}: the transport's pull consumer offers
  * each message to this task's {@link DeliverySink}, which converts it ({@link RecordConverter}) and queues it in the
- * shared-core {@link BatchQueue} (room for four full batches, by count and by bytes) or refuses it when the queue is
+ * {@link BatchQueue} (room for four full batches, by count and by bytes) or refuses it when the queue is
  * full; the transport then holds it, keeps it alive on the server with in-progress, and offers it again once there is
  * room (backpressure). {@link #poll()} takes what is queued, up to {@code batch.max.records} and
  * {@code batch.max.bytes}, as soon as there is something ({@code batch.linger.ms} can make it wait for more).

@@ -1,8 +1,9 @@
 /**
  * Kafka Connect connectors between NATS and Kafka, running on the NATS transport ({@code transport-nats}: connection,
  * authentication, TLS, message format, JetStream publisher and durable pull consumers, through
- * {@link io.relaybus.nats.support}) and on the Relaybus shared core ({@link io.relaybus.spi.support.BatchQueue} for the
- * source's poll batches, {@link io.relaybus.spi.support.OffsetTracker} for the sink's acknowledged-prefix commits).
+ * {@link io.relaybus.nats.support}) and on the Relaybus transport helpers ({@link io.relaybus.spi.support.BatchQueue}
+ * for the source's poll batches, {@link io.relaybus.spi.support.OffsetTracker} for the sink's acknowledged-prefix
+ * commits).
  *
  * <p>Public: the four Connect entry points, {@link io.relaybus.bridge.NatsSourceConnector} /
  * {@link io.relaybus.bridge.NatsSourceTask} (NATS to Kafka) and {@link io.relaybus.bridge.NatsSinkConnector} /

@@ -33,12 +33,14 @@ import io.relaybus.embedded.EmbeddedNats;
 import io.relaybus.nats.support.HeaderCodec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Faults and bad input through the shared forked Connect worker ({@link BridgeWorker}): what a user sees in the REST
  * status and the worker log, and what is kept.
  */
+@Tag("broker")
 class BridgeFaultsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);

@@ -40,6 +40,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("broker")
 class BridgeIT {
 
     private BrokerHandle kafka;
@@ -81,8 +83,13 @@ class BridgeIT {
         BridgeWorker.createTopic(topic, partitions);
     }
 
-    private static Map<String, String> common(String connectorClass) {
-        return BridgeWorker.common(connectorClass);
+    /** A connector configuration: the class, the NATS servers, then {@code keysAndValues} in pairs. Mutable. */
+    private static Map<String, String> common(String connectorClass, String... keysAndValues) {
+        Map<String, String> c = BridgeWorker.common(connectorClass);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            c.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return c;
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readKafka(List<String> topics, int expected,
@@ -163,11 +170,11 @@ class BridgeIT {
             js.publish(subject, new Headers().add("seq", String.valueOf(i)).add("trace", "t" + i),
                     ("m" + i).getBytes(StandardCharsets.UTF_8));
         }
-        Map<String, String> c = common(SOURCE_CLASS);
-        c.put("nats.subjects", "src.*.*");
-        c.put("kafka.topic.template", "src-{2}");
-        c.put("kafka.key.source", "token");
-        c.put("kafka.key.token", "3");
+        Map<String, String> c = common(SOURCE_CLASS,
+                "nats.subjects", "src.*.*",
+                "kafka.topic.template", "src-{2}",
+                "kafka.key.source", "token",
+                "kafka.key.token", "3");
         createConnector("src-e2e", c);
 
         List<ConsumerRecord<byte[], byte[]>> records = readKafka(List.of("src-eu", "src-us"), n, Duration.ofSeconds(60));
@@ -204,10 +211,10 @@ class BridgeIT {
                 p.send(r);
             }
         }
-        Map<String, String> c = common(SINK_CLASS);
-        c.put("topics", "snk-in");
-        c.put("nats.subject.template", "snk.{topic}.{key}");
-        c.put("nats.publish.max.outstanding", "64");
+        Map<String, String> c = common(SINK_CLASS,
+                "topics", "snk-in",
+                "nats.subject.template", "snk.{topic}.{key}",
+                "nats.publish.max.outstanding", "64");
         createConnector("snk-e2e", c);
 
         List<Message> messages = readStream("SNK", "snk.>", n, Duration.ofSeconds(60));
@@ -242,13 +249,13 @@ class BridgeIT {
     @Order(4)
     @DisplayName("bad configs are rejected by the REST validate endpoint, per field")
     void validateThroughRest() throws Exception {
-        Map<String, String> c = common(SOURCE_CLASS);
-        c.put("name", "bad-source");
-        c.put("nats.subjects", "orders.*");
-        c.put("kafka.topic.template", "x.{3}");
-        c.put("kafka.key.source", "header");
-        c.put("nats.mode", "core");
-        c.put("exactly.once.support", "required");
+        Map<String, String> c = common(SOURCE_CLASS,
+                "name", "bad-source",
+                "nats.subjects", "orders.*",
+                "kafka.topic.template", "x.{3}",
+                "kafka.key.source", "header",
+                "nats.mode", "core",
+                "exactly.once.support", "required");
         Map<String, List<String>> errors = validate(SOURCE_CLASS, c);
         System.out.println("validate errors (source): " + errors);
         assertEquals(List.of("Invalid value x.{3} for configuration kafka.topic.template: {3} refers to token 3 "
@@ -258,11 +265,11 @@ class BridgeIT {
         assertTrue(errors.get("nats.mode").get(0).startsWith("Invalid value core for configuration nats.mode: core "
                 + "NATS is at-most-once"), errors.toString());
 
-        Map<String, String> s = common(SINK_CLASS);
-        s.put("name", "bad-sink");
-        s.put("topics", "x");
-        s.put("nats.subject.template", "out.{value}");
-        s.put("nats.publish.max.outstanding", "0");
+        Map<String, String> s = common(SINK_CLASS,
+                "name", "bad-sink",
+                "topics", "x",
+                "nats.subject.template", "out.{value}",
+                "nats.publish.max.outstanding", "0");
         Map<String, List<String>> sinkErrors = validate(SINK_CLASS, s);
         System.out.println("validate errors (sink): " + sinkErrors);
         assertEquals(List.of("Invalid value out.{value} for configuration nats.subject.template: unknown placeholder "
@@ -278,17 +285,17 @@ class BridgeIT {
     void twoWayDoesNotEcho() throws Exception {
         createStream("LOOP", "loop.>");
         createTopic("loop", 1);
-        Map<String, String> sink = common(SINK_CLASS);
-        sink.put("topics", "loop");
-        sink.put("nats.subject.template", "loop.from-kafka");
-        sink.put("bridge.id", "site-a-sink");
-        sink.put("bridge.origin.skip", "site-a-source");
+        Map<String, String> sink = common(SINK_CLASS,
+                "topics", "loop",
+                "nats.subject.template", "loop.from-kafka",
+                "bridge.id", "site-a-sink",
+                "bridge.origin.skip", "site-a-source");
         createConnector("loop-sink", sink);
-        Map<String, String> source = common(SOURCE_CLASS);
-        source.put("nats.subjects", "loop.>");
-        source.put("kafka.topic.template", "loop");
-        source.put("bridge.id", "site-a-source");
-        source.put("bridge.origin.skip", "site-a-sink");
+        Map<String, String> source = common(SOURCE_CLASS,
+                "nats.subjects", "loop.>",
+                "kafka.topic.template", "loop",
+                "bridge.id", "site-a-source",
+                "bridge.origin.skip", "site-a-sink");
         createConnector("loop-source", source);
 
         int n = 20;
@@ -325,26 +332,26 @@ class BridgeIT {
         createStream("CRASHSINK", "crashsink.>");
         createTopic("crash-in", 1);
         // Exactly-once source: one task, the stored offset is authoritative on restart.
-        Map<String, String> eos = common(SOURCE_CLASS);
-        eos.put("nats.subjects", "crash.>");
-        eos.put("kafka.topic.template", "crash-eos");
-        eos.put("nats.max.ack.pending", String.valueOf(maxAckPending));
-        eos.put("batch.max.records", "100");
-        eos.put("exactly.once.support", "required");
+        Map<String, String> eos = common(SOURCE_CLASS,
+                "nats.subjects", "crash.>",
+                "kafka.topic.template", "crash-eos",
+                "nats.max.ack.pending", String.valueOf(maxAckPending),
+                "batch.max.records", "100",
+                "exactly.once.support", "required");
         createConnector("crash-eos", eos);
         // At-least-once source: two pull members of one durable (no seek, the durable's acks decide).
-        Map<String, String> members = common(SOURCE_CLASS);
-        members.put("nats.subjects", "crash.>");
-        members.put("kafka.topic.template", "crash-members");
-        members.put("nats.max.ack.pending", String.valueOf(maxAckPending));
-        members.put("batch.max.records", "100");
-        members.put("tasks.max", "2");
+        Map<String, String> members = common(SOURCE_CLASS,
+                "nats.subjects", "crash.>",
+                "kafka.topic.template", "crash-members",
+                "nats.max.ack.pending", String.valueOf(maxAckPending),
+                "batch.max.records", "100",
+                "tasks.max", "2");
         members.put("nats.ack.wait.ms", "10000");   // a dead member's unacked messages come back after this
         createConnector("crash-members", members);
-        Map<String, String> sink = common(SINK_CLASS);
-        sink.put("topics", "crash-in");
-        sink.put("nats.subject.template", "crashsink.out");
-        sink.put("nats.publish.max.outstanding", "100");
+        Map<String, String> sink = common(SINK_CLASS,
+                "topics", "crash-in",
+                "nats.subject.template", "crashsink.out",
+                "nats.publish.max.outstanding", "100");
         createConnector("crash-sink", sink);
 
         // A core subscription sees every publish, also those JetStream drops as duplicates (same Nats-Msg-Id).
@@ -429,11 +436,11 @@ class BridgeIT {
                 .jvmArg("-XX:TieredStopAtLevel=1")
                 .expectPlugins(SOURCE_CLASS, SINK_CLASS)
                 .start()) {
-            Map<String, String> source = common(SOURCE_CLASS);
-            source.put("nats.subjects", "alo.>");
-            source.put("kafka.topic.template", "alo-out");
-            source.put("nats.max.ack.pending", String.valueOf(maxAckPending));
-            source.put("batch.max.records", "100");
+            Map<String, String> source = common(SOURCE_CLASS,
+                    "nats.subjects", "alo.>",
+                    "kafka.topic.template", "alo-out",
+                    "nats.max.ack.pending", String.valueOf(maxAckPending),
+                    "batch.max.records", "100");
             plain.rest().createConnector("alo-source", source, RUNNING_TIMEOUT);
 
             AtomicInteger fed = new AtomicInteger();
@@ -488,13 +495,13 @@ class BridgeIT {
             p.send(new ProducerRecord<>("dlq-in", null, "no key: {key} cannot be filled"));
             p.send(new ProducerRecord<>("dlq-in", "b", "third"));
         }
-        Map<String, String> c = common(SINK_CLASS);
-        c.put("topics", "dlq-in");
-        c.put("nats.subject.template", "dlq.{key}");
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", "dlq-dead");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
+        Map<String, String> c = common(SINK_CLASS,
+                "topics", "dlq-in",
+                "nats.subject.template", "dlq.{key}",
+                "errors.tolerance", "all",
+                "errors.deadletterqueue.topic.name", "dlq-dead",
+                "errors.deadletterqueue.topic.replication.factor", "1",
+                "errors.deadletterqueue.context.headers.enable", "true");
         createConnector("dlq-sink", c);
         List<Message> stored = readStream("DLQ", "dlq.>", 2, Duration.ofSeconds(30));
         assertEquals(List.of("dlq.a", "dlq.b"), stored.stream().map(Message::getSubject).toList());
@@ -511,12 +518,12 @@ class BridgeIT {
     @Order(7)
     @DisplayName("core NATS mode (at-most-once) forwards what is published while it runs")
     void coreMode() throws Exception {
-        Map<String, String> c = common(SOURCE_CLASS);
-        c.put("nats.mode", "core");
-        c.put("nats.subjects", "core.>");
-        c.put("kafka.topic.template", "core-out");
-        c.put("kafka.key.source", "header");
-        c.put("kafka.key.header", "id");
+        Map<String, String> c = common(SOURCE_CLASS,
+                "nats.mode", "core",
+                "nats.subjects", "core.>",
+                "kafka.topic.template", "core-out",
+                "kafka.key.source", "header",
+                "kafka.key.header", "id");
         createConnector("core-source", c);
         // Core NATS keeps nothing for a subscriber that is not there yet: publish probes until one comes through,
         // which proves the task's subscription is live, then the 50 that must all arrive.
@@ -552,11 +559,11 @@ class BridgeIT {
         int n = 1000;
         createStream("RESTART", "restart.>");
         createTopic("restart-in", 1);
-        Map<String, String> c = common(SINK_CLASS);
-        c.put("topics", "restart-in");
-        c.put("nats.subject.template", "restart.out");
-        c.put("nats.publish.ack.timeout.ms", "2000");
-        c.put("retry.backoff.ms", "500");
+        Map<String, String> c = common(SINK_CLASS,
+                "topics", "restart-in",
+                "nats.subject.template", "restart.out",
+                "nats.publish.ack.timeout.ms", "2000",
+                "retry.backoff.ms", "500");
         createConnector("restart-sink", c);
         Thread feeder = new Thread(() -> {
             try (KafkaProducer<String, String> p = producer()) {

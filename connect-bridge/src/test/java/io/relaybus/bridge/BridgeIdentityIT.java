@@ -29,6 +29,7 @@ import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import io.relaybus.embedded.TestBrokers;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * wrote on the other (id, key bytes, header bytes, timestamp), including non-ASCII and multi-line header values,
  * binary keys and the bus's own dead letters; an event published twice is stored once.
  */
+@Tag("broker")
 class BridgeIdentityIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);

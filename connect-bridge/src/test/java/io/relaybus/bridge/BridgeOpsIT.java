@@ -37,9 +37,11 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Operations through the shared forked worker: the offsets API (gap 8) and the connector metrics over JMX (gap 9). */
+@Tag("broker")
 class BridgeOpsIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);

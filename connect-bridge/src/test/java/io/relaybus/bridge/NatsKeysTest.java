@@ -12,6 +12,7 @@ import java.util.Map;
 import io.relaybus.nats.NatsConfig;
 import org.apache.kafka.common.config.Config;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The transport's keys in the connectors: same names and checks, deprecated names translated. */
@@ -93,6 +94,7 @@ class NatsKeysTest {
     }
 
     @Test
+    @Tag("broker")
     @DisplayName("nats.validate.online: an unreachable server and a subject no stream stores are field errors")
     void validateOnline() throws Exception {
         String url = io.relaybus.embedded.TestBrokers.nats().address();

@@ -6,6 +6,7 @@ import io.relaybus.api.StartPosition;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportContext;
 import io.relaybus.spi.TransportSubscription;
+import io.relaybus.tck.RecordingSink;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -95,7 +96,7 @@ class KafkaIntakeFailureTest {
         awaitAll(sink, ids);
         assertTrue(consumers.allThrown(), "the injected failures happened");
         assertOnce(sink);
-        assertEquals(List.of(), sink.health, "a retried lookup is not a restart");
+        assertEquals(List.of(), sink.health(), "a retried lookup is not a restart");
         assertEquals(1, consumers.created.get());
     }
 
@@ -111,10 +112,11 @@ class KafkaIntakeFailureTest {
         consumers.breakConsumersSoFar("poll", () -> new IllegalStateException("injected: this consumer is broken"));
         ids.addAll(publish(t, topic, 20, 20));
         awaitAll(sink, ids);
-        KafkaTestSupport.await("recovery is reported", () -> sink.health.contains("recovered"));
-        assertEquals(2, sink.health.size(), sink.health.toString());
-        assertTrue(sink.health.get(0).startsWith("degraded: the Kafka consumer failed (java.lang.IllegalStateException: "
-                + "injected: this consumer is broken); restarting it in 500 ms (attempt 1 of 8)"), sink.health.get(0));
+        KafkaTestSupport.await("recovery is reported", () -> sink.health().contains("recovered"));
+        assertEquals(2, sink.health().size(), sink.health().toString());
+        String first = sink.health().get(0);
+        assertTrue(first.startsWith("degraded: the Kafka consumer failed (java.lang.IllegalStateException: "
+                + "injected: this consumer is broken); restarting it in 500 ms (attempt 1 of 8)"), first);
         assertEquals(2, consumers.created.get());
         assertOnce(sink);
     }
@@ -132,7 +134,7 @@ class KafkaIntakeFailureTest {
         consumers.breakConsumersSoFar("poll", () -> new IllegalStateException("injected"));
         ids.addAll(publish(t, topic, 15, 10));
         awaitAll(sink, ids);
-        KafkaTestSupport.await("recovery is reported", () -> sink.health.contains("recovered"));
+        KafkaTestSupport.await("recovery is reported", () -> sink.health().contains("recovered"));
         assertTrue(sink.ids().stream().noneMatch(before::contains), "replayed from the start: " + sink.ids());
         assertOnce(sink);
     }
@@ -145,13 +147,13 @@ class KafkaIntakeFailureTest {
         RecordingSink sink = new RecordingSink();
         subscribe(t, topic, KafkaTestSupport.unique("g"), StartPosition.EARLIEST, sink);
         consumers.failNext("poll", 1_000, () -> new KafkaException("injected: poll failed"));
-        KafkaTestSupport.await("the intake failed", () -> sink.failure != null);
-        BusFatalException f = assertInstanceOf(BusFatalException.class, sink.failure);
+        KafkaTestSupport.await("the intake failed", () -> sink.failure() != null);
+        BusFatalException f = assertInstanceOf(BusFatalException.class, sink.failure());
         assertTrue(f.getMessage().contains("failed 3 times in a row"), f.getMessage());
-        assertEquals(3, sink.health.size(), sink.health.toString());
-        assertTrue(sink.health.get(0).startsWith("degraded: "), sink.health.toString());
-        assertTrue(sink.health.get(1).startsWith("degraded: "), sink.health.toString());
-        assertTrue(sink.health.get(2).startsWith("failed: "), sink.health.toString());
+        assertEquals(3, sink.health().size(), sink.health().toString());
+        assertTrue(sink.health().get(0).startsWith("degraded: "), sink.health().toString());
+        assertTrue(sink.health().get(1).startsWith("degraded: "), sink.health().toString());
+        assertTrue(sink.health().get(2).startsWith("failed: "), sink.health().toString());
         assertEquals(3, consumers.created.get());
     }
 
@@ -163,10 +165,10 @@ class KafkaIntakeFailureTest {
         RecordingSink sink = new RecordingSink();
         subscribe(t, topic, KafkaTestSupport.unique("g"), StartPosition.EARLIEST, sink);
         consumers.failNext("poll", 1, () -> new TopicAuthorizationException(Set.of(topic)));
-        KafkaTestSupport.await("the intake failed", () -> sink.failure != null);
-        assertInstanceOf(BusFatalException.class, sink.failure);
-        assertTrue(sink.failure.getMessage().contains("refused by the Kafka brokers"), sink.failure.getMessage());
-        assertEquals(1, sink.health.size(), sink.health.toString());
+        KafkaTestSupport.await("the intake failed", () -> sink.failure() != null);
+        assertInstanceOf(BusFatalException.class, sink.failure());
+        assertTrue(sink.failure().getMessage().contains("refused by the Kafka brokers"), sink.failure().getMessage());
+        assertEquals(1, sink.health().size(), sink.health().toString());
         assertEquals(1, consumers.created.get());
     }
 }

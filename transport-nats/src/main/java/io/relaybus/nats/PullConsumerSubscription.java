@@ -17,10 +17,10 @@ import io.relaybus.api.Event;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportSubscription;
+import io.relaybus.spi.support.IntakeQueue;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
@@ -121,7 +121,8 @@ final class PullConsumerSubscription implements TransportSubscription {
     private final int maxRestarts;
     private final long recoveredAfterNanos;
     private final Set<NatsDelivery> outstanding = ConcurrentHashMap.newKeySet();
-    private final ArrayDeque<NatsDelivery> held = new ArrayDeque<>();
+    /** Deliveries taken from the client and not accepted by the sink yet, in order (the loop thread's own). */
+    private final IntakeQueue<NatsDelivery> held;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread loop;
     private final ScheduledFuture<?> keepAlive;
@@ -157,6 +158,7 @@ final class PullConsumerSubscription implements TransportSubscription {
         this.connection = connection;
         this.spec = spec;
         this.sink = sink;
+        this.held = new IntakeQueue<>(sink);
         this.consumer = consumer;
         this.fetchWait = config.values().getDuration(NatsConfig.FETCH_MAX_WAIT_CONFIG);
         int fetchMax = config.values().getInt(NatsConfig.FETCH_MAX_MESSAGES_CONFIG);
@@ -369,7 +371,7 @@ final class PullConsumerSubscription implements TransportSubscription {
                 awaitResume();
                 continue;
             }
-            if (!offerHeld()) {
+            if (!held.offerHeld()) {
                 long now = System.nanoTime();
                 if (blockedSince == 0) {
                     blockedSince = now;
@@ -379,7 +381,7 @@ final class PullConsumerSubscription implements TransportSubscription {
                     park();
                     blockedSince = now;
                 }
-                sink.awaitCapacity(fetchWait.toMillis(), TimeUnit.MILLISECONDS);
+                held.awaitRoom(fetchWait.toMillis(), TimeUnit.MILLISECONDS);
                 continue;
             }
             if (blockedSince != 0 && sink.remainingCapacity() >= batch) {
@@ -396,7 +398,7 @@ final class PullConsumerSubscription implements TransportSubscription {
                 accept(msg);
                 // Hot path: take what the client already buffered without going back through the loop's
                 // pause/held checks, while the sink accepts.
-                while (held.isEmpty() && !paused && !stopped && (msg = intake.next(NO_WAIT)) != null) {
+                while (!held.isHolding() && !paused && !stopped && (msg = intake.next(NO_WAIT)) != null) {
                     accept(msg);
                 }
             } else {
@@ -450,8 +452,10 @@ final class PullConsumerSubscription implements TransportSubscription {
         }
         if (stopped) {
             delivery.handBack();
-        } else if (paused || !held.isEmpty() || !sink.offer(delivery)) {
-            held.add(delivery);
+        } else if (paused) {
+            held.hold(delivery);
+        } else {
+            held.offer(delivery);   // held behind what is held already, or when refused
         }
     }
 
@@ -482,7 +486,7 @@ final class PullConsumerSubscription implements TransportSubscription {
                     return;
                 }
                 if (!paused && !stopped) {
-                    offerHeld();    // keep the sink fed meanwhile, in order
+                    held.offerHeld();    // keep the sink fed meanwhile, in order
                 }
             }
         } catch (InterruptedException e) {
@@ -505,7 +509,7 @@ final class PullConsumerSubscription implements TransportSubscription {
             return;
         }
         lastSeenSequence = Math.max(lastSeenSequence, delivery.streamSequence());
-        held.add(delivery);
+        held.hold(delivery);
     }
 
     private void closeQuietly(PullPipeline intake) {
@@ -520,17 +524,6 @@ final class PullConsumerSubscription implements TransportSubscription {
         }
     }
 
-    /** Offers held events in order; returns false when one was refused again. */
-    private boolean offerHeld() {
-        while (!held.isEmpty()) {
-            if (!sink.offer(held.peek())) {
-                return false;
-            }
-            held.poll();
-        }
-        return true;
-    }
-
     private void awaitResume() throws InterruptedException {
         synchronized (pauseLock) {
             while (paused && !stopped) {
@@ -540,9 +533,7 @@ final class PullConsumerSubscription implements TransportSubscription {
     }
 
     private void handBackHeld() {
-        for (NatsDelivery d; (d = held.poll()) != null; ) {
-            d.handBack();
-        }
+        held.handBack(NatsDelivery::handBack);
     }
 
     private void keepAlive() {

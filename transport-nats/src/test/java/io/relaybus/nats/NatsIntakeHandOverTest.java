@@ -1,23 +1,16 @@
 package io.relaybus.nats;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
 import io.relaybus.api.Event;
 import io.relaybus.api.StartPosition;
 import io.relaybus.embedded.TestBrokers;
-import io.relaybus.spi.Delivery;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportContext;
 import io.relaybus.tck.Received;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.relaybus.tck.RecordingSink;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,69 +24,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * ack wait. The ack wait here is two minutes, so an event the intake lost would arrive only after the test's
  * timeouts.
  */
-class NatsIntakeHandOverTest {
+class NatsIntakeHandOverTest extends NatsBrokerTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final int EVENTS = 100;
     private static final int BATCH = 20;
-    private static Connection admin;
-    private static JetStreamManagement jsm;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() throws Exception {
-        admin = Nats.connect(TestBrokers.nats().address());
-        jsm = admin.jetStreamManagement();
-    }
-
-    @AfterAll
-    static void disconnect() throws InterruptedException {
-        admin.close();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    /** Refuses everything until opened, then accepts and acknowledges; reports plenty of room throughout. */
-    private static final class GatedSink implements DeliverySink {
-        final Received received = new Received();
-        private volatile boolean open;
-
-        GatedSink(boolean open) {
-            this.open = open;
-        }
-
-        void open() {
-            open = true;
-        }
-
-        @Override
-        public boolean offer(Delivery delivery) {
-            if (!open) {
-                return false;
-            }
-            received.add(delivery.event());
-            delivery.ack();
-            return true;
-        }
-
-        @Override
-        public int remainingCapacity() {
-            return 1000;
-        }
-
-        @Override
-        public boolean awaitCapacity(long timeout, TimeUnit unit) throws InterruptedException {
-            if (!open) {
-                unit.sleep(timeout);
-            }
-            return open;
-        }
-    }
 
     private NatsTransport transport() {
         NatsTransport t = (NatsTransport) new NatsTransportProvider().create(new TransportContext("hand-over-test",
@@ -139,7 +73,7 @@ class NatsIntakeHandOverTest {
         NatsTransport t = transport();
         String topic = "handover-pause-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> ids = publish(t, topic);
-        GatedSink sink = new GatedSink(false);
+        RecordingSink sink = RecordingSink.refusingUntilOpened();
         PullConsumerSubscription s = subscribe(t, topic, sink);
         awaitBatchInTheClient(topic);
 
@@ -149,8 +83,8 @@ class NatsIntakeHandOverTest {
         sink.open();
 
         Received.await(TIMEOUT, "every event arrived after resume",
-                () -> sink.received.containsAll(ids));
-        assertEquals(ids, sink.received.events().stream().map(Event::id).toList(), "events in stream order, once");
+                () -> sink.received().containsAll(ids));
+        assertEquals(ids, sink.received().events().stream().map(Event::id).toList(), "events in stream order, once");
     }
 
     @Test
@@ -159,15 +93,15 @@ class NatsIntakeHandOverTest {
         NatsTransport t = transport();
         String topic = "handover-stop-" + UUID.randomUUID().toString().substring(0, 8);
         List<String> ids = publish(t, topic);
-        PullConsumerSubscription first = subscribe(t, topic, new GatedSink(false));
+        PullConsumerSubscription first = subscribe(t, topic, RecordingSink.refusingUntilOpened());
         awaitBatchInTheClient(topic);
 
         first.stopIntake();
         first.close();
 
-        GatedSink next = new GatedSink(true);
+        RecordingSink next = new RecordingSink();
         subscribe(t, topic, next);
         Received.await(TIMEOUT, "the next member got every event",
-                () -> next.received.containsAll(ids));
+                () -> next.received().containsAll(ids));
     }
 }

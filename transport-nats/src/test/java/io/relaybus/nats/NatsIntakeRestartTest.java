@@ -1,8 +1,5 @@
 package io.relaybus.nats;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStreamManagement;
-import io.nats.client.Nats;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.relaybus.api.BusFatalException;
@@ -13,26 +10,17 @@ import io.relaybus.api.StartPosition;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import io.relaybus.embedded.TestBrokers;
-import io.relaybus.spi.Delivery;
-import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportContext;
 import io.relaybus.tck.Received;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.relaybus.tck.RecordingSink;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,73 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A pull loop that fails after ready() restarts, reports its health, and gives up visibly (issue 10, item 8). */
-@Tag("broker")
-class NatsIntakeRestartTest {
+class NatsIntakeRestartTest extends NatsBrokerTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static Connection admin;
-    private static JetStreamManagement jsm;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    static void connect() throws Exception {
-        admin = Nats.connect(TestBrokers.nats().address());
-        jsm = admin.jetStreamManagement();
-    }
-
-    @AfterAll
-    static void disconnect() throws InterruptedException {
-        admin.close();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    /** What the runtime would see: deliveries (acknowledged at once) and the intake's health reports, in order. */
-    private static final class RecordingSink implements DeliverySink {
-        final List<String> calls = new CopyOnWriteArrayList<>();
-        final Received received = new Received();
-
-        @Override
-        public boolean offer(Delivery delivery) {
-            received.add(delivery.event());
-            delivery.ack();
-            return true;
-        }
-
-        @Override
-        public int remainingCapacity() {
-            return 1000;
-        }
-
-        @Override
-        public boolean awaitCapacity(long timeout, TimeUnit unit) {
-            return true;
-        }
-
-        @Override
-        public void intakeDegraded(String reason) {
-            calls.add("degraded: " + reason);
-        }
-
-        @Override
-        public void intakeRecovered() {
-            calls.add("recovered");
-        }
-
-        @Override
-        public void intakeFailed(Throwable cause) {
-            calls.add("failed: " + cause.getMessage());
-        }
-
-        long count(String prefix) {
-            return calls.stream().filter(c -> c.startsWith(prefix)).count();
-        }
-    }
 
     private NatsTransport transport(Object... keyValues) {
         Map<String, Object> config = new HashMap<>(Map.of("nats.servers", TestBrokers.nats().address(),
@@ -145,13 +68,14 @@ class NatsIntakeRestartTest {
         Event during = Event.of(topic, "k", "during");
         t.publish(during).join();
         Received.await(TIMEOUT, "the restarts were reported", () -> sink.count("degraded") >= 1);
-        Received.await(TIMEOUT, "the intake recovered", () -> sink.calls.contains("recovered"));
-        Received.await(TIMEOUT, "the event published meanwhile arrived", () -> sink.received.ids()
+        Received.await(TIMEOUT, "the intake recovered", () -> sink.health().contains("recovered"));
+        Received.await(TIMEOUT, "the event published meanwhile arrived", () -> sink.received().ids()
                 .contains(during.id()));
-        assertEquals(0, sink.count("failed"), sink.calls.toString());
-        assertTrue(sink.calls.get(0).contains("injected pull failure") && sink.calls.get(0).contains("restart 1 of "
-                + "nats.intake.max.restarts=5"), sink.calls.get(0));
-        assertEquals("recovered", sink.calls.get(sink.calls.size() - 1));
+        assertEquals(0, sink.count("failed"), sink.health().toString());
+        String first = sink.health().get(0);
+        assertTrue(first.contains("injected pull failure") && first.contains("restart 1 of nats.intake.max.restarts=5"),
+                first);
+        assertEquals("recovered", sink.health().get(sink.health().size() - 1));
     }
 
     @Test
@@ -163,8 +87,8 @@ class NatsIntakeRestartTest {
 
         s.failPulls(100);
         Received.await(TIMEOUT, "the intake failed", () -> sink.count("failed") == 1);
-        assertEquals(2, sink.count("degraded"), sink.calls.toString());
-        assertTrue(sink.calls.get(2).contains("injected pull failure"), sink.calls.get(2));
+        assertEquals(2, sink.count("degraded"), sink.health().toString());
+        assertTrue(sink.health().get(2).contains("injected pull failure"), sink.health().get(2));
     }
 
     @Test
@@ -183,10 +107,10 @@ class NatsIntakeRestartTest {
             Received.await(TIMEOUT, "recovery " + round + " was reported",
                     () -> sink.count("recovered") >= recoveries || sink.count("failed") > 0);
             Received.await(TIMEOUT, "the event of round " + round + " arrived",
-                    () -> sink.received.ids().contains(e.id()) || sink.count("failed") > 0);
+                    () -> sink.received().ids().contains(e.id()) || sink.count("failed") > 0);
         }
-        assertEquals(0, sink.count("failed"), sink.calls.toString());
-        assertEquals(6, sink.count("degraded"), sink.calls.toString());
+        assertEquals(0, sink.count("failed"), sink.health().toString());
+        assertEquals(6, sink.count("degraded"), sink.health().toString());
     }
 
     @Test
@@ -243,9 +167,9 @@ class NatsIntakeRestartTest {
         Event after = Event.of(topic, "k", "after");
         t.publish(after).join();
         Received.await(TIMEOUT, "the event published after the deletion arrived",
-                () -> sink.received.ids().contains(after.id()));
-        Received.await(TIMEOUT, "the recovery was reported", () -> sink.calls.contains("recovered"));
-        assertTrue(sink.count("degraded") >= 1, sink.calls.toString());
-        assertEquals(0, sink.count("failed"), sink.calls.toString());
+                () -> sink.received().ids().contains(after.id()));
+        Received.await(TIMEOUT, "the recovery was reported", () -> sink.health().contains("recovered"));
+        assertTrue(sink.count("degraded") >= 1, sink.health().toString());
+        assertEquals(0, sink.count("failed"), sink.health().toString());
     }
 }

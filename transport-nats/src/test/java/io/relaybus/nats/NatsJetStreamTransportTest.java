@@ -1,8 +1,6 @@
 package io.relaybus.nats;
 
-import io.nats.client.Connection;
 import io.nats.client.JetStream;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.JetStreamSubscription;
 import io.nats.client.Message;
 import io.nats.client.Nats;
@@ -23,18 +21,13 @@ import io.relaybus.api.Subscription;
 import io.relaybus.embedded.TestBrokers;
 import io.relaybus.spi.TransportContext;
 import io.relaybus.tck.Received;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,48 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** JetStream behaviour a user of the NATS transport relies on, against a real nats-server. */
-@Tag("broker")
-class NatsJetStreamTransportTest {
+class NatsJetStreamTransportTest extends NatsBrokerTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static Connection plain;
-    private static JetStreamManagement jsm;
-    private static JetStream js;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    static void connectPlainClient() throws Exception {
-        plain = Nats.connect(TestBrokers.nats().address());
-        jsm = plain.jetStreamManagement();
-        js = plain.jetStream();
-    }
-
-    @AfterAll
-    static void closePlainClient() throws InterruptedException {
-        plain.close();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private EventBus bus(Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(Map.of("bus.transport", "nats",
-                "nats.servers", TestBrokers.nats().address()));
-        config.putAll(extra);
-        EventBus bus = EventBus.open(config);
-        toClose.add(bus);
-        return bus;
-    }
-
-    private Subscription subscribeReady(EventBus bus, SubscribeOptions options, io.relaybus.api.EventHandler h) {
-        Subscription s = bus.subscribe(options, h);
-        s.ready().toCompletableFuture().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
-        return s;
-    }
 
     private static String unique(String base) {
         return base + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,8 +1,5 @@
 package io.relaybus.nats;
 
-import io.nats.client.Connection;
-import io.nats.client.JetStream;
-import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.AckPolicy;
 import io.nats.client.api.ConsumerConfiguration;
@@ -15,24 +12,16 @@ import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
-import io.relaybus.api.EventHandler;
 import io.relaybus.api.RetryPolicy;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
-import io.relaybus.embedded.TestBrokers;
 import io.relaybus.tck.Received;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -46,50 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Dead letters, exact bytes and retry budgets against a real nats-server (issue 10). */
-@Tag("broker")
-class NatsReliabilityTest {
+class NatsReliabilityTest extends NatsBrokerTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static Connection plain;
-    private static JetStreamManagement jsm;
-    private static JetStream js;
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    static void connectPlainClient() throws Exception {
-        plain = Nats.connect(TestBrokers.nats().address());
-        jsm = plain.jetStreamManagement();
-        js = plain.jetStream();
-    }
-
-    @AfterAll
-    static void closePlainClient() throws InterruptedException {
-        plain.close();
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private EventBus bus(Object... keyValues) {
-        Map<String, Object> config = new HashMap<>(Map.of("bus.transport", "nats",
-                "nats.servers", TestBrokers.nats().address()));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            config.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        EventBus bus = EventBus.open(config);
-        toClose.add(bus);
-        return bus;
-    }
-
-    private static Subscription subscribeReady(EventBus bus, SubscribeOptions options, EventHandler handler) {
-        Subscription s = bus.subscribe(options, handler);
-        s.ready().toCompletableFuture().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
-        return s;
-    }
 
     private static String unique(String base) {
         return base + "-" + UUID.randomUUID().toString().substring(0, 8);

@@ -379,4 +379,73 @@ class MemoryBusTest {
         assertTrue(java.util.Arrays.equals(header, letter.headerBytes("bin")), "dead letter header changed");
         assertEquals(handled.id(), letter.headers().get("relaybus.dlq.original.id"));
     }
+
+    @Test
+    @DisplayName("a handler closing its own subscription while the application closes the bus: both return, nothing is lost")
+    void handlerCloseRacesBusClose() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            EventBus bus = open("bus.close.timeout.ms", "5000");
+            SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").build();
+            CompletableFuture<Subscription> self = new CompletableFuture<>();
+            CountDownLatch inHandler = new CountDownLatch(1);
+            Subscription sub = subscribe(bus, options, e -> {
+                inHandler.countDown();
+                self.join().close();
+            });
+            self.complete(sub);
+            publish(bus, event("orders", "r" + round));
+            assertTrue(inHandler.await(WAIT_SECONDS, TimeUnit.SECONDS), "the handler never ran");
+            CompletableFuture.runAsync(bus::close).get(WAIT_SECONDS, TimeUnit.SECONDS);
+            sub.completion().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        // every handler returned normally, so every event is acknowledged: a new member receives none of them
+        EventBus next = open();
+        BlockingQueue<String> redelivered = new LinkedBlockingQueue<>();
+        subscribe(next, SubscribeOptions.builder("orders").group("billing").build(), e -> redelivered.add(e.id()));
+        publish(next, event("orders", "marker"));
+        assertEquals("marker", redelivered.poll(WAIT_SECONDS, TimeUnit.SECONDS),
+                "an event whose handler succeeded was redelivered: " + redelivered);
+    }
+
+    @Test
+    @DisplayName("a fatal dead-letter failure while other workers are mid-handler: their outcomes are kept, nothing is lost")
+    void fatalDeadLetterWhileOthersHandle() throws Exception {
+        EventBus bus = open("memory.max.event.bytes", "400");
+        SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").concurrency(4)
+                .orderedByKey(false).retry(RetryPolicy.none()).build();
+        CountDownLatch othersInside = new CountDownLatch(3);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> succeeded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Subscription sub = subscribe(bus, options, e -> {
+            if (e.id().equals("big")) {
+                throw new IllegalStateException("x".repeat(300));   // its dead letter exceeds the broker's limit
+            }
+            othersInside.countDown();
+            assertTrue(release.await(WAIT_SECONDS, TimeUnit.SECONDS));
+            succeeded.add(e.id());
+        });
+        for (int i = 0; i < 3; i++) {
+            publish(bus, Event.builder("orders").id("ok" + i).key("k" + i).payload("p").build());
+        }
+        assertTrue(othersInside.await(WAIT_SECONDS, TimeUnit.SECONDS), "three handlers are in flight");
+        publish(bus, Event.builder("orders").id("big").key("kb").payload("p".repeat(100)).build());
+        waitUntil(() -> sub.health().status() == BusHealth.Status.DOWN, "the subscription reported the failure");
+        release.countDown();   // the stop waits for the handlers in flight; their outcomes still count
+        CompletionException stopped = assertThrows(CompletionException.class,
+                () -> sub.completion().toCompletableFuture().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join());
+        assertInstanceOf(BusFatalException.class, stopped.getCause());
+        sub.close();
+
+        EventBus next = open();
+        List<String> second = new java.util.concurrent.CopyOnWriteArrayList<>();
+        subscribe(next, SubscribeOptions.builder("orders").group("billing").build(), e -> second.add(e.id()));
+        publish(next, event("orders", "marker"));
+        waitUntil(() -> second.contains("marker"), "the marker arrived");
+        assertTrue(second.contains("big"), "the event whose dead letter failed was lost: " + second);
+        for (int i = 0; i < 3; i++) {
+            String id = "ok" + i;
+            assertTrue(succeeded.contains(id) || second.contains(id),
+                    id + " was neither handled to success nor redelivered (first: " + succeeded + ", second: " + second + ")");
+        }
+    }
 }

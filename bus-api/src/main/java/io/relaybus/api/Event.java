@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Event {
 
+    private static final byte[] NO_PAYLOAD = new byte[0];
+
     private final String id;
     private final String topic;
     private final String key;
@@ -47,7 +49,8 @@ public final class Event {
         this.id = b.id != null ? b.id : Ids.next();
         this.key = b.key;
         this.rawKey = b.rawKey;
-        this.headers = b.headers.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
+        this.headers = b.headers == null || b.headers.isEmpty() ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
         this.rawHeaders = b.rawHeaders == null || b.rawHeaders.isEmpty() ? Map.of() : Map.copyOf(b.rawHeaders);
         this.payload = Objects.requireNonNull(b.payload, "payload");
         this.timestamp = b.timestamp != null ? b.timestamp : Instant.now();
@@ -97,6 +100,14 @@ public final class Event {
         return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The length of {@link #keyBytes()}, 0 for a keyless event; computed without encoding the key. */
+    public int keyByteLength() {
+        if (rawKey != null) {
+            return rawKey.length;
+        }
+        return key == null ? 0 : utf8Length(key);
+    }
+
     /** Headers in insertion order, values as strings (see the class comment); never null, unmodifiable. */
     public Map<String, String> headers() {
         return headers;
@@ -113,6 +124,42 @@ public final class Event {
         }
         String value = headers.get(name);
         return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The length of {@link #headerBytes(String)}, or -1 when the event has no header {@code name}; computed without
+     * encoding the value.
+     */
+    public int headerByteLength(String name) {
+        byte[] raw = rawHeaders.get(name);
+        if (raw != null) {
+            return raw.length;
+        }
+        String value = headers.get(name);
+        return value == null ? -1 : utf8Length(value);
+    }
+
+    /** The number of bytes {@code s} takes in UTF-8 (an unpaired surrogate is encoded as '?', one byte). */
+    static int utf8Length(String s) {
+        int n = s.length();
+        int bytes = n;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                continue;
+            }
+            if (c < 0x800) {
+                bytes += 1;
+            } else if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 2;   // the pair: 4 bytes for 2 chars
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                // unpaired: String.getBytes writes '?'
+            } else {
+                bytes += 2;
+            }
+        }
+        return bytes;
     }
 
     /** The payload, not copied (see the class comment). */
@@ -134,7 +181,9 @@ public final class Event {
     public Builder toBuilder() {
         Builder b = new Builder(topic).id(id).key(key).payload(payload).timestamp(timestamp);
         b.rawKey = rawKey;
-        b.headers.putAll(headers);
+        if (!headers.isEmpty()) {
+            b.headers = new LinkedHashMap<>(headers);
+        }
         if (!rawHeaders.isEmpty()) {
             b.rawHeaders = new LinkedHashMap<>(rawHeaders);
         }
@@ -208,9 +257,10 @@ public final class Event {
         private String id;
         private String key;
         private byte[] rawKey;
-        private final Map<String, String> headers = new LinkedHashMap<>();
+        /** Created with the first header: most events have none. */
+        private Map<String, String> headers;
         private Map<String, byte[]> rawHeaders;
-        private byte[] payload = new byte[0];
+        private byte[] payload = NO_PAYLOAD;
         private Instant timestamp;
 
         private Builder(String topic) {
@@ -246,7 +296,7 @@ public final class Event {
         }
 
         public Builder header(String name, String value) {
-            headers.put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
+            headerMap().put(Objects.requireNonNull(name, "header name"), Objects.requireNonNull(value, "header value"));
             if (rawHeaders != null) {
                 rawHeaders.remove(name);
             }
@@ -259,12 +309,19 @@ public final class Event {
          */
         public Builder header(String name, byte[] value) {
             Objects.requireNonNull(value, "header value");
-            headers.put(Objects.requireNonNull(name, "header name"), new String(value, StandardCharsets.UTF_8));
+            headerMap().put(Objects.requireNonNull(name, "header name"), new String(value, StandardCharsets.UTF_8));
             if (rawHeaders == null) {
                 rawHeaders = new LinkedHashMap<>();
             }
             rawHeaders.put(name, value);
             return this;
+        }
+
+        private Map<String, String> headerMap() {
+            if (headers == null) {
+                headers = new LinkedHashMap<>();
+            }
+            return headers;
         }
 
         public Builder headers(Map<String, String> all) {

@@ -6,17 +6,20 @@ import io.relaybus.spi.Delivery;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /** A delivery from a memory topic; settled at most once. */
 final class MemoryDelivery implements Delivery {
+
+    private static final AtomicIntegerFieldUpdater<MemoryDelivery> SETTLED =
+            AtomicIntegerFieldUpdater.newUpdater(MemoryDelivery.class, "settled");
 
     private final MemoryTopic topic;
     private final MemoryTopic.Group group;
     private final Event event;
     private final long offset;
     private final int attempt;
-    private final AtomicBoolean settled = new AtomicBoolean();
+    private volatile int settled;   // 0, then 1 once settled: a field, not an AtomicBoolean per delivery
     private volatile Set<MemoryDelivery> outstanding;
 
     MemoryDelivery(MemoryTopic topic, MemoryTopic.Group group, Event event, long offset, int attempt) {
@@ -48,7 +51,7 @@ final class MemoryDelivery implements Delivery {
     }
 
     private boolean settle() {
-        if (!settled.compareAndSet(false, true)) {
+        if (!SETTLED.compareAndSet(this, 0, 1)) {
             return false;
         }
         Set<MemoryDelivery> set = outstanding;

@@ -38,14 +38,13 @@ final class MemoryTransport implements Transport {
                 false));
     }
 
+    /** Payload, key and header bytes, counted without encoding anything (this runs on every publish). */
     private static long sizeOf(Event event) {
-        long size = event.payload().length;
-        byte[] key = event.keyBytes();
-        if (key != null) {
-            size += key.length;
-        }
-        for (String name : event.headers().keySet()) {
-            size += name.length() + event.headerBytes(name).length;
+        long size = event.payload().length + (long) event.keyByteLength();
+        if (!event.headers().isEmpty()) {
+            for (String name : event.headers().keySet()) {
+                size += name.length() + event.headerByteLength(name);
+            }
         }
         return size;
     }

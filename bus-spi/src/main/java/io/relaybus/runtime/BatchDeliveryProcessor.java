@@ -69,9 +69,7 @@ final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
         if (health.failed()) {
             return;   // the subscription stopped: leave everything to the broker, in order
         }
-        for (int i = 0; i < batch.size(); i++) {
-            metrics.consumed();
-        }
+        metrics.consumed(batch.size());
         int from = 0;          // batch[from..] is pending
         int attempt = 1;       // of batch[from]
         boolean oneByOne = false;

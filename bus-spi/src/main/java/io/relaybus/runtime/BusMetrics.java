@@ -46,6 +46,11 @@ final class BusMetrics {
         consumed.increment();
     }
 
+    /** {@code count} events were consumed at once (a batch): one update instead of one per event. */
+    public void consumed(int count) {
+        consumed.add(count);
+    }
+
     public void handled(long eventTimestampMicros, long nowMicros) {
         handled.increment();
         endToEndLatency.recordValue(clamp(nowMicros - eventTimestampMicros));

@@ -347,6 +347,23 @@ class MemoryBusTest {
     }
 
     @Test
+    @DisplayName("the size limit counts key and header values in UTF-8 bytes, and exact bytes as they are")
+    void sizeLimitCountsBytes() {
+        // 100 payload + key "\u20ac\u20ac" (6 bytes) + header "h" (1) + "\u00e9" x 10 (20 bytes) + "r" (1) + 3 raw = 131
+        EventBus bus = open("memory.max.event.bytes", "131");
+        Event.Builder fits = Event.builder("orders").key("\u20ac\u20ac").payload(new byte[100])
+                .header("h", "\u00e9".repeat(10)).header("r", new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
+        publish(bus, fits.build());
+        CompletionException over = assertThrows(CompletionException.class, () -> publish(bus,
+                fits.header("h", "\u00e9".repeat(10) + "x").build()));
+        assertInstanceOf(BusFatalException.class, over.getCause());
+        assertTrue(over.getCause().getMessage().contains("is 132 bytes, over memory.max.event.bytes=131"),
+                over.getCause().getMessage());
+        assertEquals(1, bus.metrics().acknowledged());
+        assertEquals(1, bus.metrics().publishFailed());
+    }
+
+    @Test
     @DisplayName("an invalid dead-letter topic fails at subscribe, naming the option, the value and the rule")
     void invalidDeadLetterTopicAtSubscribe() {
         EventBus bus = open();

@@ -72,6 +72,7 @@ class BatchDeliveryProcessorTest {
         assertEquals(1, metrics.snapshot().batches().count());
         assertEquals(3, metrics.snapshot().batches().maxSize());
         assertEquals(3, metrics.snapshot().handled());
+        assertEquals(3, metrics.snapshot().consumed());
     }
 
     @Test

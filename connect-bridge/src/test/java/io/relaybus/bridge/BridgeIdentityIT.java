@@ -2,6 +2,7 @@ package io.relaybus.bridge;
 
 import static io.relaybus.bridge.BridgeWorker.SINK_CLASS;
 import static io.relaybus.bridge.BridgeWorker.SOURCE_CLASS;
+import static io.relaybus.bridge.BridgeWorker.await;
 import static io.relaybus.bridge.BridgeWorker.common;
 import static io.relaybus.bridge.BridgeWorker.createStream;
 import static io.relaybus.bridge.BridgeWorker.createTopic;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
@@ -62,16 +62,6 @@ class BridgeIdentityIT {
         assertArrayEquals(sent.payload(), got.payload());
     }
 
-    private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
     @Test
     @DisplayName("Kafka bus to NATS bus: same id, key, headers and timestamp; a bus dead letter with a multi-line "
             + "error crosses too; an event published twice is stored once")
@@ -106,7 +96,7 @@ class BridgeIdentityIT {
             failing.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
             kafkaBus.publish(poison).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
-            await("the event and the dead letter on the NATS bus", () -> received.size() >= 2);
+            await("the event and the dead letter on the NATS bus", () -> received.size() >= 2, TIMEOUT);
             Thread.sleep(3_000);   // a duplicate, if stored, would arrive meanwhile
             List<Event> events = List.copyOf(received);
             assertEquals(2, events.size(), "the re-sent event must be stored once: " + events);
@@ -143,7 +133,7 @@ class BridgeIdentityIT {
             Subscription s = kafkaBus.subscribe(SubscribeOptions.builder("idn-out").group("identity")
                     .startFrom(StartPosition.EARLIEST).build(), received::add);
             s.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
-            await("the event on the Kafka bus", () -> !received.isEmpty());
+            await("the event on the Kafka bus", () -> !received.isEmpty(), TIMEOUT);
             Thread.sleep(3_000);
             assertEquals(1, received.size(), received.toString());
             Event got = received.peek();

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -187,6 +188,17 @@ final class BridgeWorker {
             Thread.sleep(200);
         }
         throw new AssertionError("task 0 of " + name + " not " + state + " within " + timeout + ": " + last);
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds; fails naming {@code what} after {@code timeout}. */
+    static void await(String what, BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** One REST call that must succeed (2xx); returns the body. */

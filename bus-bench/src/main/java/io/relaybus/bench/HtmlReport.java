@@ -72,7 +72,13 @@ final class HtmlReport {
 
     private static String comparisonTable(BenchReport report) {
         StringBuilder sb = new StringBuilder("<table><tr><th>metric</th><th>unit</th>");
-        report.runs().forEach(r -> sb.append("<th>").append(r.kind()).append("</th>"));
+        boolean withRounds = report.hasRounds();
+        report.runs().forEach(r -> {
+            sb.append("<th>").append(r.kind()).append("</th>");
+            if (withRounds) {
+                sb.append("<th>").append(r.kind()).append(" rounds min&ndash;max</th>");
+            }
+        });
         boolean ratios = !report.ratios().isEmpty();
         if (ratios) {
             sb.append("<th>").append(report.ratioLabel()).append("</th>");
@@ -82,6 +88,9 @@ final class HtmlReport {
             sb.append("<tr><td>").append(Svg.escape(m.label())).append("</td><td>").append(m.unit()).append("</td>");
             for (RunResult r : report.runs()) {
                 sb.append("<td class=\"n\">").append(Stats.fmt(m.value().apply(r), m.decimals())).append("</td>");
+                if (withRounds) {
+                    sb.append("<td class=\"n\">").append(BenchReport.spread(r, m, "&ndash;")).append("</td>");
+                }
             }
             if (ratios) {
                 Double v = report.ratios().get(m.key());

@@ -27,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark's entry point: {@code java -jar bus-bench.jar [flags]} (see {@link BenchOptions#USAGE}).
+ * The benchmark's entry point: {@code java -jar bus-bench.jar [flags]} (see {@link BenchOptions#usage()}).
  *
  * <p>One invocation measures one transport: the bus over it, then (unless {@code --no-raw}) the raw client doing
  * the same workload against the same broker, each on its own fresh topic and group. It prints a table, and writes

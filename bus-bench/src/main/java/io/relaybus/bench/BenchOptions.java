@@ -343,6 +343,10 @@ final class BenchOptions {
         if (e instanceof CommandLine.UnmatchedArgumentException u) {
             List<String> out = new ArrayList<>();
             for (String arg : u.getUnmatched()) {
+                if (!arg.startsWith("-")) {
+                    out.add(arg + ": not a flag, and no flag before it takes a value");
+                    continue;
+                }
                 List<String> similar = u.getSuggestions();
                 out.add(arg + ": unknown flag" + (similar.isEmpty() ? "" : " (did you mean "
                         + String.join(" or ", similar) + "?)"));

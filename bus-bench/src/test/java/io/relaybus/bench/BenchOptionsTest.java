@@ -208,6 +208,7 @@ class BenchOptionsTest {
                 e.problems);
         e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--event", "5"));
         assertTrue(e.problems.get(0).startsWith("--event: unknown flag (did you mean --events"), e.problems.toString());
+        assertEquals("5: not a flag, and no flag before it takes a value", e.problems.get(1));
         e = assertThrows(BenchOptions.UsageException.class,
                 () -> BenchOptions.parse("--compare", "no-such-report.json"));
         assertEquals(java.util.List.of("--compare no-such-report.json: no such file (the JSON report of an earlier "

@@ -201,8 +201,8 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
         for (Metric m : METRICS) {
             List<String> row = new ArrayList<>(List.of(m.label, m.unit));
             for (RunResult[] p : pairs) {
-                Double now = value(m, p[0]);
-                Double then = value(m, p[1]);
+                Double now = m.value.apply(p[0]);
+                Double then = m.value.apply(p[1]);
                 Double ratio = Stats.ratio(now, then);
                 row.addAll(List.of(Stats.fmt(then, m.decimals), Stats.fmt(now, m.decimals),
                         ratio == null ? "" : String.format(Locale.ROOT, "%.2fx", ratio)));
@@ -210,15 +210,6 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
             rows.add(row.toArray(String[]::new));
         }
         return sb.append(table(rows)).toString();
-    }
-
-    /** {@code m} of {@code r}, or null when an older report lacks what it needs. */
-    private static Double value(Metric m, RunResult r) {
-        try {
-            return m.value.apply(r);
-        } catch (NullPointerException e) {
-            return null;
-        }
     }
 
     private static String rate(RunResult r) {

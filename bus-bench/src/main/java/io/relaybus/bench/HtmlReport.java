@@ -45,7 +45,9 @@ final class HtmlReport {
         sb.append(report.runs().isEmpty() || !report.runs().get(0).mode().equals("rate") ? " (closed loop: the actual "
                 + "send time)." : " (fixed rate: the INTENDED send time, so a publisher that falls behind counts as "
                 + "latency).");
-        sb.append("</p>\n");
+        sb.append(report.hasRounds() ? " Each run is the median of its rounds; the rounds columns give the lowest "
+                + "and highest value of each metric over them." : "");
+        sb.append(" Heap allocation and GC are those of the benchmark JVM during the measured phase.</p>\n");
         for (RunResult r : report.runs()) {
             for (String note : r.notes()) {
                 sb.append("<p class=\"note\">").append(r.kind()).append(": ").append(Svg.escape(note)).append("</p>\n");

@@ -24,12 +24,12 @@ import java.util.function.LongSupplier;
  *   <li><b>subscribe</b>, blocking until the subscription is live (the time is reported, not counted as latency);</li>
  *   <li><b>first event</b>: one publish after ready, timed until its handler runs;</li>
  *   <li><b>warm-up</b>: {@code --warmup} events published and handled, not measured (JIT, connections, batches);</li>
- *   <li><b>measured</b>: {@code --events} events, closed loop (at most {@code --window} publishes outstanding, as
+ *   <li><b>measured</b>: {@code --events} events (or as many as {@code --duration} allows), closed loop (at most {@code --window} publishes outstanding, as
  *       fast as acknowledgements allow) or open loop at {@code --rate} (each event has an intended send time
  *       {@code start + i / rate}; its latencies are measured from that time, so a publisher that falls behind, for
  *       example because the window is full, shows up as latency instead of being hidden: no coordinated omission);
  *       then waiting for every acknowledgement and every delivery, giving up after {@code --drain-timeout} seconds
- *       without progress.</li>
+ *       without progress. CPU time, heap allocation and GC ({@link JvmMeter}) are measured over this phase.</li>
  *   <li><b>idle probes</b>: single events on the now warm and idle subscription, a pause before each; their median
  *       is the latency of a lone event without first-use costs.</li>
  * </ol>
@@ -118,7 +118,7 @@ final class Runner {
         JvmMeter.Snapshot memoryStart = JvmMeter.snapshot();
         long start = System.nanoTime();
         long end = options.duration == null ? Long.MAX_VALUE : start + options.duration.toNanos();
-        long[] published = {0};
+        long published = 0;
         ScheduledExecutorService sampler = startSampler(label, rec, start, samples);
         java.util.function.BooleanSupplier thirdThrough = options.duration == null
                 ? () -> rec.acked() + rec.failed() >= options.events / 3
@@ -126,14 +126,14 @@ final class Runner {
         FailoverThread fault = failover == null ? null : new FailoverThread(failover, target, thirdThrough, start);
         try {
             long limit = options.duration == null ? options.events : BenchOptions.MAX_EVENTS;
-            published[0] = options.mode == BenchOptions.Mode.CLOSED ? publishClosedLoop(target, rec, start, end, limit)
+            published = options.mode == BenchOptions.Mode.CLOSED ? publishClosedLoop(target, rec, start, end, limit)
                     : publishAtRate(target, rec, start, end, limit);
-            if (!awaitProgress(() -> rec.acked() + rec.failed(), published[0])) {
-                notes.add("acknowledgements stalled: " + (published[0] - rec.acked() - rec.failed())
+            if (!awaitProgress(() -> rec.acked() + rec.failed(), published)) {
+                notes.add("acknowledgements stalled: " + (published - rec.acked() - rec.failed())
                         + " publishes never completed");
             }
-            if (!awaitProgress(rec::unique, published[0])) {
-                notes.add("deliveries stalled: " + (published[0] - rec.unique()) + " events were not handled within "
+            if (!awaitProgress(rec::unique, published)) {
+                notes.add("deliveries stalled: " + (published - rec.unique()) + " events were not handled within "
                         + options.drainTimeoutSeconds + " s of the last progress");
             }
         } finally {
@@ -161,7 +161,7 @@ final class Runner {
         }
         RunResult.Sample last = sample(rec, start);
         samples.add(last);
-        progress.draw(label, last.acked(), last.handled(), published[0],
+        progress.draw(label, last.acked(), last.handled(), published,
                 last.millis() == 0 ? 0 : last.handled() * 1000.0 / last.millis());
         progress.done();
         Double idleMillis = idleEventLatency(target, rec, label, notes);
@@ -176,7 +176,7 @@ final class Runner {
         long e2eElapsed = rec.lastHandledNanos() == Long.MIN_VALUE ? 0 : rec.lastHandledNanos() - start;
         Double ackThroughput = Stats.perSecond(rec.acked(), publishElapsed);
         Double e2eThroughput = Stats.perSecond(rec.unique(), e2eElapsed);
-        long events = published[0];
+        long events = published;
         double success = events == 0 ? 0 : (double) rec.unique() / events;
         Double perCpuSecond = Stats.perSecond(rec.unique(), cpuNanos);
         var e2e = rec.endToEnd();

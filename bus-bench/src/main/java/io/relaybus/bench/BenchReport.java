@@ -20,6 +20,15 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
 
     /** One row of the comparison: a label, a unit and how to read the value off a run. */
     record Metric(String key, String label, String unit, int decimals, Function<RunResult, Double> value) {
+
+        /**
+         * {@code a / b}, or null when either is missing, or when {@code b} is a time below the timer's meaningful
+         * resolution (the memory baseline connects and subscribes in no time): a ratio over it would be noise, e.g.
+         * "55399x".
+         */
+        Double ratio(Double a, Double b) {
+            return b != null && unit.equals("ms") && b < 0.01 ? null : Stats.ratio(a, b);
+        }
     }
 
     static final List<Metric> METRICS = List.of(
@@ -73,13 +82,7 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
                     || m.key.equals("brokerCpuSeconds") || m.key.equals("gcCount") || m.key.equals("gcTime")) {
                 continue;
             }
-            Double rawValue = m.value.apply(raw);
-            if (rawValue != null && m.unit.equals("ms") && rawValue < 0.01) {
-                // Below the timer's meaningful resolution (the memory baseline connects and subscribes in no time):
-                // a ratio over it would be noise, e.g. "55399x".
-                continue;
-            }
-            Double r = Stats.ratio(m.value.apply(bus), rawValue);
+            Double r = m.ratio(m.value.apply(bus), m.value.apply(raw));
             if (r != null) {
                 out.put(m.key, r);
             }
@@ -203,7 +206,7 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
             for (RunResult[] p : pairs) {
                 Double now = m.value.apply(p[0]);
                 Double then = m.value.apply(p[1]);
-                Double ratio = Stats.ratio(now, then);
+                Double ratio = m.ratio(now, then);
                 row.addAll(List.of(Stats.fmt(then, m.decimals), Stats.fmt(now, m.decimals),
                         ratio == null ? "" : String.format(Locale.ROOT, "%.2fx", ratio)));
             }

@@ -91,4 +91,15 @@ class CompareTest {
         assertTrue(out.lines().anyMatch(l -> l.matches("end-to-end \\(handled\\)\\s+events/s(\\s+[\\d,]+){2}\\s+"
                 + "[\\d.]+x(\\s+[\\d,]+){2}\\s+[\\d.]+x")), out);
     }
+
+    @Test
+    void timesBelowTheTimersResolutionGetNoRatio() {
+        BenchReport.Metric connect = BenchReport.METRICS.stream().filter(m -> m.key().equals("open")).findFirst()
+                .orElseThrow();
+        assertNull(connect.ratio(0.004, 0.003), "a memory baseline's 0.0 ms");
+        assertEquals(2.0, connect.ratio(0.04, 0.02), 1e-9);
+        BenchReport.Metric bytes = BenchReport.METRICS.stream().filter(m -> m.key().equals("allocatedPerEvent"))
+                .findFirst().orElseThrow();
+        assertEquals(0.5, bytes.ratio(0.002, 0.004), 1e-9);
+    }
 }

@@ -2,10 +2,8 @@ package io.relaybus.bench;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,15 +14,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The command line of {@link BenchMain}, parsed by picocli ({@link Cli}, which also generates {@code --help}) and
  * checked across flags. Immutable.
  *
  * <p>Every invalid flag is reported at once ({@link UsageException} lists them all), in the form
- * {@code --flag value: reason}, the reason saying what is allowed. Kafka-only flags ({@code --acks}, {@code --compression}, ...) left unset mean "what the
+ * {@code --flag value: reason}, the reason saying what is allowed. Kafka-only flags ({@code --acks},
+ * {@code --compression}, ...) left unset mean "what the
  * chosen profile says", so a run with only {@code --profile} measures the profile as users get it.
  */
 final class BenchOptions {
@@ -120,7 +117,8 @@ final class BenchOptions {
         this.out = Path.of(c.out != null ? c.out : "bench-results");
         this.compare = c.compare;
         this.warmup = c.warmup != null ? c.warmup
-                : Math.min((duration != null ? defaultEvents : events) / 10, transport == Transport.MEMORY ? 20_000 : 5_000);
+                : Math.min((duration != null ? defaultEvents : events) / 10,
+                        transport == Transport.MEMORY ? 20_000 : 5_000);
         this.drainTimeoutSeconds = c.drainTimeout != null ? c.drainTimeout : 30;
         this.progress = !c.noProgress;
         this.help = given.isUsageHelpRequested();
@@ -153,52 +151,53 @@ final class BenchOptions {
             footer = {"", "Exit code 0 when every event was acknowledged and handled, 1 when a run was incomplete, 2 "
                     + "for a bad command line."})
     static final class Cli {
-        @Option(names = "--transport", paramLabel = "memory|kafka|nats|bridge", converter = TransportConverter.class,
+        @Option(names = "--transport", paramLabel = "memory|kafka|nats|bridge",
+                converter = OptionValues.TransportConverter.class,
                 description = "What to measure (default memory); bridge: the connect-bridge connectors mirroring "
                         + "between NATS JetStream and Kafka in a Connect worker.")
         Transport transport;
 
-        @Option(names = "--events", paramLabel = "N", converter = PositiveLong.class,
+        @Option(names = "--events", paramLabel = "N", converter = OptionValues.PositiveLong.class,
                 description = "Measured events per run (default 200000 memory, 100000 brokers; 50k and 1m work).")
         Long events;
 
-        @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+        @Option(names = "--duration", paramLabel = "TIME", converter = OptionValues.DurationConverter.class,
                 description = "Instead of --events: publish for this long after the warm-up (e.g. 10s, 500ms, 2m), "
                         + "to measure the steady state rather than the ramp-up.")
         Duration duration;
 
-        @Option(names = "--size", paramLabel = "BYTES", converter = SizeConverter.class,
+        @Option(names = "--size", paramLabel = "BYTES", converter = OptionValues.SizeConverter.class,
                 description = "Event payload size (default 1024, at least " + MIN_SIZE + ").")
         Integer size;
 
-        @Option(names = "--mode", paramLabel = "closed|rate", converter = ModeConverter.class,
+        @Option(names = "--mode", paramLabel = "closed|rate", converter = OptionValues.ModeConverter.class,
                 description = "closed: max throughput with --window publishes outstanding (default); rate: open loop "
                         + "at --rate, latency from the INTENDED send time.")
         Mode mode;
 
-        @Option(names = "--rate", paramLabel = "N", converter = RateConverter.class,
+        @Option(names = "--rate", paramLabel = "N", converter = OptionValues.RateConverter.class,
                 description = "Events per second for --mode rate (setting it implies --mode rate; 5000 or 5000/s).")
         Double rate;
 
-        @Option(names = "--window", paramLabel = "N", converter = AtLeastOne.class,
+        @Option(names = "--window", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
                 description = "Publishes outstanding at most (default 1000).")
         Integer window;
 
-        @Option(names = "--concurrency", paramLabel = "N", converter = Concurrency.class,
+        @Option(names = "--concurrency", paramLabel = "N", converter = OptionValues.Concurrency.class,
                 description = "Subscriber handler threads of the bus (default 1, at most 1024).")
         Integer concurrency;
 
-        @Option(names = "--batch", paramLabel = "N", converter = BatchConverter.class,
+        @Option(names = "--batch", paramLabel = "N", converter = OptionValues.BatchConverter.class,
                 description = "The bus subscribes a batch handler (subscribeBatch, up to N events, no linger) and the "
                         + "raw client consumes in batches of up to N (Kafka max.poll.records, JetStream fetch); "
                         + "default 0: one event at a time.")
         Integer batch;
 
-        @Option(names = "--keys", paramLabel = "N", converter = AtLeastZero.class,
+        @Option(names = "--keys", paramLabel = "N", converter = OptionValues.AtLeastZero.class,
                 description = "Distinct event keys, 0 for keyless events (default 0).")
         Integer keys;
 
-        @Option(names = "--warmup", paramLabel = "N", converter = AtLeastZero.class,
+        @Option(names = "--warmup", paramLabel = "N", converter = OptionValues.AtLeastZero.class,
                 description = "Events published and handled before measuring (default min(events/10, 20000 memory "
                         + "| 5000 brokers)).")
         Integer warmup;
@@ -210,62 +209,63 @@ final class BenchOptions {
                 + "(default: bus first).")
         boolean rawFirst;
 
-        @Option(names = "--rounds", paramLabel = "N", converter = AtLeastOne.class,
+        @Option(names = "--rounds", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
                 description = "Measure bus and raw N times each, alternating which goes first, and report the median "
                         + "run of each with the spread of the rounds (default 3 with a broker, 1 for memory).")
         Integer rounds;
 
-        @Option(names = "--out", paramLabel = "DIR", converter = NonBlank.class,
+        @Option(names = "--out", paramLabel = "DIR", converter = OptionValues.NonBlank.class,
                 description = "Where <transport>-<mode>-<time>.json and .html go (default bench-results).")
         String out;
 
-        @Option(names = "--compare", paramLabel = "FILE.json", converter = JsonFile.class,
+        @Option(names = "--compare", paramLabel = "FILE.json", converter = OptionValues.JsonFile.class,
                 description = "After the run, print this run's figures over those of an earlier JSON report of the "
                         + "same transport, per metric (this/earlier).")
         Path compare;
 
-        @Option(names = "--drain-timeout", paramLabel = "S", converter = AtLeastOne.class,
+        @Option(names = "--drain-timeout", paramLabel = "S", converter = OptionValues.AtLeastOne.class,
                 description = "Give up waiting for events after S seconds without progress (default 30).")
         Integer drainTimeout;
 
         @Option(names = "--no-progress", description = "No progress bar on stderr.")
         boolean noProgress;
 
-        @Option(names = "--bus-property", paramLabel = "KEY=VALUE", converter = BusProperty.class,
+        @Option(names = "--bus-property", paramLabel = "KEY=VALUE", converter = OptionValues.BusProperty.class,
                 description = "An extra bus configuration key, bus side only (repeatable), e.g. "
                         + "bus.dispatch.queue.capacity=1024 or nats.fetch.max.messages=256.")
-        List<KeyValue> busProperties = new ArrayList<>();
+        List<OptionValues.KeyValue> busProperties = new ArrayList<>();
 
-        @Option(names = "--profile", paramLabel = "throughput|latency|durable", converter = ProfileConverter.class,
+        @Option(names = "--profile", paramLabel = "throughput|latency|durable",
+                converter = OptionValues.ProfileConverter.class,
                 description = "Kafka: the transport's kafka.profile (default durable). Kafka flags left unset mean "
                         + "the profile's value; every effective client setting is printed.")
         String profile;
 
-        @Option(names = "--acks", paramLabel = "all|1|0", converter = AcksConverter.class,
+        @Option(names = "--acks", paramLabel = "all|1|0", converter = OptionValues.AcksConverter.class,
                 description = "Kafka: producer acks (1 or 0 also turn idempotence off, for both clients).")
         String acks;
 
         @Option(names = "--compression", paramLabel = "lz4|snappy|zstd|gzip|none",
-                converter = CompressionConverter.class, description = "Kafka: producer compression.")
+                converter = OptionValues.CompressionConverter.class, description = "Kafka: producer compression.")
         String compression;
 
-        @Option(names = "--linger-ms", paramLabel = "N", converter = AtLeastZero.class,
+        @Option(names = "--linger-ms", paramLabel = "N", converter = OptionValues.AtLeastZero.class,
                 description = "Kafka: producer linger.ms.")
         Integer lingerMs;
 
-        @Option(names = "--batch-bytes", paramLabel = "N", converter = AtLeastOne.class,
+        @Option(names = "--batch-bytes", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
                 description = "Kafka: producer batch.size.")
         Integer batchBytes;
 
-        @Option(names = "--partitions", paramLabel = "N", converter = AtLeastOne.class,
+        @Option(names = "--partitions", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
                 description = "Kafka: partitions of the topics the bench creates (default 6).")
         Integer partitions;
 
-        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = NonBlank.class,
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = OptionValues.NonBlank.class,
                 description = "Kafka: an external broker.")
         String bootstrap;
 
-        @Option(names = "--nats-url", paramLabel = "nats://HOST:PORT", converter = NonBlank.class,
+        @Option(names = "--nats-url", paramLabel = "nats://HOST:PORT", converter = OptionValues.NonBlank.class,
                 description = "NATS: an external server.")
         String natsUrl;
 
@@ -284,19 +284,21 @@ final class BenchOptions {
         boolean failover;
 
         @Option(names = "--direction", paramLabel = "nats-to-kafka|kafka-to-nats|both",
-                converter = DirectionConverter.class, description = "Bridge: which way to mirror (default both, NATS "
+                converter = OptionValues.DirectionConverter.class,
+                description = "Bridge: which way to mirror (default both, NATS "
                 + "to Kafka first).")
-        Directions directions;
+        OptionValues.Directions directions;
 
-        @Option(names = "--connect-url", paramLabel = "URL", converter = HttpUrl.class,
+        @Option(names = "--connect-url", paramLabel = "URL", converter = OptionValues.HttpUrl.class,
                 description = "Bridge: an external Connect worker's REST API (plugin installed, reaching --bootstrap "
                         + "and --nats-url); default: a worker forked from this jar's connect-worker-lib directory.")
         String connectUrl;
 
-        @Option(names = "--connector-property", paramLabel = "KEY=VALUE", converter = ConnectorProperty.class,
+        @Option(names = "--connector-property", paramLabel = "KEY=VALUE",
+                converter = OptionValues.ConnectorProperty.class,
                 description = "Bridge: an extra connector config key, both connectors and the raw mirror's "
                         + "producer.override.* / consumer.override.* (repeatable), e.g. tasks.max=2.")
-        List<KeyValue> connectorProperties = new ArrayList<>();
+        List<OptionValues.KeyValue> connectorProperties = new ArrayList<>();
 
         @Option(names = {"--help", "-h"}, usageHelp = true, description = "This list.")
         boolean help;
@@ -441,338 +443,6 @@ final class BenchOptions {
         if (c.failover && !c.cluster) {
             problems.add("--failover: needs --cluster (a single broker has no leader to fail over to)");
         }
-    }
-
-    /** A converter whose message is the reason alone; {@link #problems} adds the flag and the value. */
-    private abstract static class Checked<T> implements ITypeConverter<T> {
-        @Override
-        public final T convert(String value) {
-            try {
-                return check(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-
-        abstract T check(String value);
-    }
-
-    static final class TransportConverter extends Checked<Transport> {
-        @Override
-        Transport check(String v) {
-            return oneOf(Transport.class, v);
-        }
-    }
-
-    static final class ModeConverter extends Checked<Mode> {
-        @Override
-        Mode check(String v) {
-            return oneOf(Mode.class, v);
-        }
-    }
-
-    static final class PositiveLong extends Checked<Long> {
-        @Override
-        Long check(String v) {
-            long n = parseLong(v);
-            if (n < 1) {
-                throw new IllegalArgumentException("must be at least 1");
-            }
-            if (n > MAX_EVENTS) {
-                throw new IllegalArgumentException("must be at most " + MAX_EVENTS + " (or use --duration)");
-            }
-            return n;
-        }
-    }
-
-    static final class SizeConverter extends Checked<Integer> {
-        @Override
-        Integer check(String v) {
-            return atLeast(v, MIN_SIZE);
-        }
-    }
-
-    static final class AtLeastZero extends Checked<Integer> {
-        @Override
-        Integer check(String v) {
-            return atLeast(v, 0);
-        }
-    }
-
-    static final class AtLeastOne extends Checked<Integer> {
-        @Override
-        Integer check(String v) {
-            return atLeast(v, 1);
-        }
-    }
-
-    static final class Concurrency extends Checked<Integer> {
-        @Override
-        Integer check(String v) {
-            return between(v, 1, 1024);
-        }
-    }
-
-    static final class BatchConverter extends Checked<Integer> {
-        @Override
-        Integer check(String v) {
-            return between(v, 1, 100_000);
-        }
-    }
-
-    static final class RateConverter extends Checked<Double> {
-        @Override
-        Double check(String v) {
-            return positiveRate(v);
-        }
-    }
-
-    static final class DurationConverter extends Checked<Duration> {
-        @Override
-        Duration check(String v) {
-            return duration(v);
-        }
-    }
-
-    static final class ProfileConverter extends Checked<String> {
-        @Override
-        String check(String v) {
-            return choice(v, "throughput", "latency", "durable");
-        }
-    }
-
-    static final class AcksConverter extends Checked<String> {
-        @Override
-        String check(String v) {
-            String acks = choice(v, "all", "-1", "1", "0");
-            return acks.equals("-1") ? "all" : acks;
-        }
-    }
-
-    static final class CompressionConverter extends Checked<String> {
-        @Override
-        String check(String v) {
-            return choice(v, "lz4", "snappy", "zstd", "gzip", "none");
-        }
-    }
-
-    static final class NonBlank extends Checked<String> {
-        @Override
-        String check(String v) {
-            return nonBlank(v);
-        }
-    }
-
-    static final class JsonFile extends Checked<Path> {
-        @Override
-        Path check(String v) {
-            Path p = Path.of(nonBlank(v));
-            if (!Files.isRegularFile(p)) {
-                throw new IllegalArgumentException("no such file (the JSON report of an earlier run, e.g. "
-                        + "bench-results/kafka-closed-20261130-2100.json)");
-            }
-            return p;
-        }
-    }
-
-    static final class HttpUrl extends Checked<String> {
-        @Override
-        String check(String v) {
-            return httpUrl(v);
-        }
-    }
-
-    static final class DirectionConverter extends Checked<Directions> {
-        @Override
-        Directions check(String v) {
-            return new Directions(v.equalsIgnoreCase("both") ? List.of(Direction.values()) : List.of(direction(v)));
-        }
-    }
-
-    static final class BusProperty extends Checked<KeyValue> {
-        @Override
-        KeyValue check(String v) {
-            return keyValue(v, "bus.dispatch.queue.capacity=1024");
-        }
-    }
-
-    static final class ConnectorProperty extends Checked<KeyValue> {
-        @Override
-        KeyValue check(String v) {
-            KeyValue kv = keyValue(v, "tasks.max=2 or batch.linger.ms=5");
-            String key = kv.key();
-            if (BridgeSettings.FIXED.contains(key)) {
-                throw new IllegalArgumentException(key + " is set by the bench (it names what is mirrored "
-                        + "where); the fixed keys are " + String.join(", ", BridgeSettings.FIXED));
-            }
-            if (BridgeSettings.RAW_MIRROR_READS.contains(key)) {
-                // The raw mirror sizes its own fetches and window from these, before the connector sees them.
-                try {
-                    if (Long.parseLong(kv.value()) < 1) {
-                        throw new NumberFormatException();
-                    }
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException(key + " must be a whole number of at least 1");
-                }
-            }
-            return kv;
-        }
-    }
-
-    /** One {@code KEY=VALUE} of a repeatable property flag, trimmed. */
-    record KeyValue(String key, String value) {
-    }
-
-    /** The directions {@code --direction} names. */
-    record Directions(List<Direction> list) {
-    }
-
-    private static KeyValue keyValue(String v, String example) {
-        int eq = v.indexOf('=');
-        if (eq <= 0) {
-            throw new IllegalArgumentException("must be KEY=VALUE, e.g. " + example);
-        }
-        return new KeyValue(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
-    }
-
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
-
-    /** "10s", "500ms", "2m", "1m30s", "1.5s" or ISO-8601 ("PT10S"); more than 0. */
-    static Duration duration(String v) {
-        String s = v.trim().toLowerCase(Locale.ROOT);
-        Duration d = null;
-        if (s.startsWith("pt")) {
-            try {
-                d = Duration.parse(s);
-            } catch (java.time.format.DateTimeParseException e) {
-                d = null;
-            }
-        } else if (!s.isEmpty()) {
-            Matcher m = DURATION_PART.matcher(s);
-            int at = 0;
-            d = Duration.ZERO;
-            while (d != null && at < s.length() && m.find(at) && m.start() == at) {
-                double n = Double.parseDouble(m.group(1));
-                long unitMillis = switch (m.group(2)) {
-                    case "ms" -> 1;
-                    case "s" -> 1_000;
-                    case "m" -> 60_000;
-                    default -> 3_600_000;
-                };
-                d = d.plusMillis(Math.round(n * unitMillis));
-                at = m.end();
-            }
-            if (at != s.length()) {
-                d = null;
-            }
-        }
-        if (d == null) {
-            throw new IllegalArgumentException("not a duration: a number with a unit, ms, s, m or h (e.g. 10s, "
-                    + "500ms, 2m, 1m30s)");
-        }
-        if (d.isZero() || d.isNegative() || d.compareTo(Duration.ofHours(24)) > 0) {
-            throw new IllegalArgumentException("must be more than 0 and at most 24h");
-        }
-        return d;
-    }
-
-    private static <E extends Enum<E>> E oneOf(Class<E> type, String v) {
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(v)) {
-                return e;
-            }
-        }
-        List<String> names = new ArrayList<>();
-        for (E e : type.getEnumConstants()) {
-            names.add(e.name().toLowerCase(Locale.ROOT));
-        }
-        throw new IllegalArgumentException("must be one of " + String.join(", ", names));
-    }
-
-    private static Direction direction(String v) {
-        for (Direction d : Direction.values()) {
-            if (d.flag.equalsIgnoreCase(v)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("must be one of nats-to-kafka, kafka-to-nats, both");
-    }
-
-    private static String httpUrl(String v) {
-        String url = nonBlank(v);
-        try {
-            java.net.URI uri = new java.net.URI(url);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return url;
-            }
-        } catch (java.net.URISyntaxException e) {
-            // reported below
-        }
-        throw new IllegalArgumentException("must be the worker's REST URL, e.g. http://connect-1:8083");
-    }
-
-    private static String choice(String v, String... allowed) {
-        String lower = v.toLowerCase(Locale.ROOT);
-        for (String a : allowed) {
-            if (a.equals(lower)) {
-                return a;
-            }
-        }
-        throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
-    }
-
-    private static int atLeast(String v, int min) {
-        long n = parseLong(v);
-        if (n < min || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("must be between " + min + " and " + Integer.MAX_VALUE);
-        }
-        return (int) n;
-    }
-
-    private static int between(String v, int min, int max) {
-        long n = parseLong(v);
-        if (n < min || n > max) {
-            throw new IllegalArgumentException("must be between " + min + " and " + max);
-        }
-        return (int) n;
-    }
-
-    private static double positiveRate(String v) {
-        String s = v.endsWith("/s") ? v.substring(0, v.length() - 2) : v;
-        double d;
-        try {
-            d = Double.parseDouble(s.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a number (events per second, e.g. 5000 or 5000/s)");
-        }
-        if (!(d > 0) || Double.isInfinite(d) || d > 10_000_000) {
-            throw new IllegalArgumentException("must be more than 0 and at most 10000000 events per second");
-        }
-        return d;
-    }
-
-    private static long parseLong(String v) {
-        try {
-            String s = v.replace("_", "").replace(",", "").toLowerCase(Locale.ROOT);
-            long mult = 1;
-            if (s.endsWith("k")) {
-                mult = 1_000;
-                s = s.substring(0, s.length() - 1);
-            } else if (s.endsWith("m")) {
-                mult = 1_000_000;
-                s = s.substring(0, s.length() - 1);
-            }
-            return Math.multiplyExact(Long.parseLong(s), mult);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("not a whole number");
-        }
-    }
-
-    private static String nonBlank(String v) {
-        if (v.isBlank()) {
-            throw new IllegalArgumentException("must not be blank");
-        }
-        return v.trim();
     }
 
     String transportName() {

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Counts and times one run's events. Thread safe: acknowledgements and deliveries arrive on client threads.
  *
  * <p>Duplicates are detected per sequence number with a bitmap (allocated in chunks as sequence numbers arrive, so a
- * {@code --duration} run, whose count is not known in advance, costs what it publishes), so "handled" always means unique events, and a
- * redelivered event is counted once as a duplicate, never as throughput. Latencies are kept in nanoseconds in
- * HdrHistograms with 3 significant digits.
+ * {@code --duration} run, whose count is not known in advance, costs what it publishes), so "handled" always means
+ * unique events, and a redelivered event is counted once as a duplicate, never as throughput. Latencies are kept in
+ * nanoseconds in HdrHistograms with 3 significant digits.
  */
 final class Recorder {
 

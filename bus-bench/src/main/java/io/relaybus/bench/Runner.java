@@ -24,8 +24,8 @@ import java.util.function.LongSupplier;
  *   <li><b>subscribe</b>, blocking until the subscription is live (the time is reported, not counted as latency);</li>
  *   <li><b>first event</b>: one publish after ready, timed until its handler runs;</li>
  *   <li><b>warm-up</b>: {@code --warmup} events published and handled, not measured (JIT, connections, batches);</li>
- *   <li><b>measured</b>: {@code --events} events (or as many as {@code --duration} allows), closed loop (at most {@code --window} publishes outstanding, as
- *       fast as acknowledgements allow) or open loop at {@code --rate} (each event has an intended send time
+ *   <li><b>measured</b>: {@code --events} events (or as many as {@code --duration} allows), closed loop (at most
+ *       {@code --window} publishes outstanding, as fast as acknowledgements allow) or open loop at {@code --rate} (each event has an intended send time
  *       {@code start + i / rate}; its latencies are measured from that time, so a publisher that falls behind, for
  *       example because the window is full, shows up as latency instead of being hidden: no coordinated omission);
  *       then waiting for every acknowledgement and every delivery, giving up after {@code --drain-timeout} seconds

@@ -27,7 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark's entry point: {@code java -jar bus-bench.jar [flags]} (see {@link BenchOptions#USAGE}).
+ * The benchmark's entry point: {@code java -jar bus-bench.jar [flags]} (see {@link BenchOptions#usage()}).
  *
  * <p>One invocation measures one transport: the bus over it, then (unless {@code --no-raw}) the raw client doing
  * the same workload against the same broker, each on its own fresh topic and group. It prints a table, and writes
@@ -36,6 +36,9 @@ import java.util.concurrent.TimeUnit;
  * every event was acknowledged and handled, 1 when a run was incomplete, 2 for a bad command line.
  */
 public final class BenchMain {
+
+    /** The memory transport's retention for a {@code --duration} run, in events (with 1 KiB events: 0.5 GiB). */
+    static final long DURATION_RETENTION = 500_000;
 
     private BenchMain() {
     }
@@ -53,7 +56,7 @@ public final class BenchMain {
             return 2;
         }
         if (o.help) {
-            out.print(BenchOptions.USAGE);
+            out.print(BenchOptions.usage());
             return 0;
         }
         try {
@@ -77,8 +80,10 @@ public final class BenchMain {
         Progress progress = new Progress(err, o.progress);
         Runner runner = new Runner(o, progress);
         List<RunResult> runs = new ArrayList<>();
-        out.printf(Locale.ROOT, "bus-bench: %s, %,d events of %,d bytes, %s%s, window %d, warm-up %,d%n",
-                o.transportName(), o.events, o.size, o.mode.name().toLowerCase(Locale.ROOT),
+        out.printf(Locale.ROOT, "bus-bench: %s, %s of %,d bytes, %s%s, window %d, warm-up %,d%n",
+                o.transportName(), o.duration == null ? String.format(Locale.ROOT, "%,d events", o.events)
+                        : "events for " + Stats.fmt(o.duration.toMillis() / 1000.0, 1) + " s", o.size,
+                o.mode.name().toLowerCase(Locale.ROOT),
                 o.mode == BenchOptions.Mode.RATE ? String.format(Locale.ROOT, " at %,.0f/s", o.rate) : "",
                 o.window, o.warmup);
         if (loadAtStart > Runtime.getRuntime().availableProcessors()) {
@@ -99,6 +104,15 @@ public final class BenchMain {
         Map<String, String> env = environment();
         env.put("load average (1 min) at start / end", String.format(Locale.ROOT, "%.2f / %.2f", loadAtStart,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        BenchReport earlier = null;
+        if (o.compare != null) {
+            try {
+                earlier = Json.readReport(o.compare);
+            } catch (IOException e) {
+                err.println("--compare " + o.compare + ": cannot read it as a bus-bench JSON report (" + e.getMessage()
+                        + "); the run is not compared");
+            }
+        }
         boolean complete = true;
         for (Section section : sections) {
             BenchReport report = new BenchReport("Relaybus benchmark: " + section.name() + ", "
@@ -113,6 +127,10 @@ public final class BenchMain {
             out.print(report.consoleTable());
             printNotes(out, o, section.runs());
             writeFiles(o, section.name(), report, out);
+            if (earlier != null && (sections.size() == 1 || section.name().equals(earlier.transport()))) {
+                out.println();
+                out.print(report.compareWith(earlier, o.compare.toString()));
+            }
             complete &= section.runs().stream().allMatch(r -> r.unique() == r.events() && r.publishFailed() == 0);
         }
         return complete ? 0 : 1;
@@ -131,8 +149,9 @@ public final class BenchMain {
         config.put("bus.transport", "memory");
         config.put("bus.client.id", "bench-" + runId);
         config.put("memory.broker", "bench-" + runId);
-        // The log must hold the whole run: publishing never waits for the subscriber here.
-        config.put("memory.retention.events", o.events + o.warmup + 16);
+        // The log must hold the whole run: publishing never waits for the subscriber here. A --duration run's count is
+        // not known in advance: a subscriber more than DURATION_RETENTION behind loses events, which the run reports.
+        config.put("memory.retention.events", (o.duration == null ? o.events : DURATION_RETENTION) + o.warmup + 16);
         config.putAll(o.busProperties);
         runBoth(o, runner, runs, round -> new BusTarget(config, "bench-bus-" + runId + "-" + round, "bench",
                 o.concurrency, Map.of()).batch(o.batch), "bus memory", round -> new QueueTarget(o.window), "raw queue");
@@ -309,12 +328,13 @@ public final class BenchMain {
                         : Stats.fmt(r.endToEnd().p99() / 1e3, 3)).collect(java.util.stream.Collectors.joining(", "))
                 : "; end-to-end events/s per round: " + rounds.stream().map(r -> Stats.fmt(r.endToEndThroughput(), 0))
                         .collect(java.util.stream.Collectors.joining(", "))));
-        return new RunResult(m.kind(), m.description(), m.settings(), m.mode(), m.targetRate(), m.events(), m.size(),
-                m.warmup(), m.openMillis(), m.subscribeReadyMillis(), m.firstEventMillis(), m.idleEventMillis(),
-                m.acked(), m.publishFailed(), m.unique(), m.duplicates(), m.foreign(), m.publishElapsedNanos(),
-                m.endToEndElapsedNanos(), m.ackThroughput(), m.endToEndThroughput(), m.successRate(), m.endToEnd(),
-                m.ack(), m.endToEndHistogram(), m.ackHistogram(), m.timeline(), m.cpuNanos(), m.eventsPerCpuSecond(),
-                m.brokerCpuNanos(), m.eventsPerBrokerCpuSecond(), List.copyOf(notes), m.marks());
+        Map<String, List<Double>> perRound = new LinkedHashMap<>();
+        for (BenchReport.Metric metric : BenchReport.METRICS) {
+            List<Double> values = new ArrayList<>();
+            rounds.forEach(r -> values.add(metric.value().apply(r)));
+            perRound.put(metric.key(), java.util.Collections.unmodifiableList(values));
+        }
+        return m.withRounds(java.util.Collections.unmodifiableMap(perRound), List.copyOf(notes));
     }
 
     private static void printNotes(PrintStream out, BenchOptions o, List<RunResult> runs) {

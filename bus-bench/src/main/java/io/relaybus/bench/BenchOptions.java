@@ -1,18 +1,27 @@
 package io.relaybus.bench;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The command line of {@link BenchMain}, parsed and checked. Immutable.
+ * The command line of {@link BenchMain}, parsed by picocli ({@link Cli}, which also generates {@code --help}) and
+ * checked across flags. Immutable.
  *
  * <p>Every invalid flag is reported at once ({@link UsageException} lists them all), in the form
- * {@code --flag value: reason}. Kafka-only flags ({@code --acks}, {@code --compression}, ...) left unset mean "what the
+ * {@code --flag value: reason}, the reason saying what is allowed. Kafka-only flags ({@code --acks},
+ * {@code --compression}, ...) left unset mean "what the
  * chosen profile says", so a run with only {@code --profile} measures the profile as users get it.
  */
 final class BenchOptions {
@@ -34,8 +43,14 @@ final class BenchOptions {
 
     static final int MIN_SIZE = Payload.HEADER_BYTES;
 
+    /** The most events one measured run may publish: the recorder's sequence numbers are ints. */
+    static final long MAX_EVENTS = Integer.MAX_VALUE - 1;
+
     final Transport transport;
+    /** Measured events per run; with {@link #duration}, 0 (the run publishes until the time is up). */
     final long events;
+    /** How long each measured run publishes, after the warm-up; null to publish {@link #events} events. */
+    final Duration duration;
     final int size;
     final Mode mode;
     final double rate;
@@ -61,6 +76,8 @@ final class BenchOptions {
     final boolean rawFirst;
     final int rounds;
     final Path out;
+    /** An earlier JSON report to compare this run with; null for none. */
+    final Path compare;
     final long warmup;
     final long drainTimeoutSeconds;
     final boolean progress;
@@ -71,39 +88,48 @@ final class BenchOptions {
     final String connectUrl;
     final Map<String, String> connectorProperties;
 
-    private BenchOptions(Builder b) {
-        this.transport = b.transport;
-        this.events = b.events != null ? b.events : (b.transport == Transport.MEMORY ? 200_000 : 100_000);
-        this.size = b.size;
-        this.mode = b.mode != null ? b.mode : (b.rate != null ? Mode.RATE : Mode.CLOSED);
-        this.rate = b.rate != null ? b.rate : 0;
-        this.profile = b.profile;
-        this.acks = b.acks;
-        this.compression = b.compression;
-        this.lingerMs = b.lingerMs;
-        this.batchBytes = b.batchBytes;
-        this.partitions = b.partitions;
-        this.window = b.window;
-        this.concurrency = b.concurrency;
-        this.batch = b.batch;
-        this.keys = b.keys;
-        this.bootstrap = b.bootstrap;
-        this.natsUrl = b.natsUrl;
-        this.embedded = b.embedded;
-        this.cluster = b.cluster;
-        this.failover = b.failover;
-        this.raw = b.raw;
-        this.rawFirst = b.rawFirst;
-        this.rounds = b.rounds != null ? b.rounds : (b.transport == Transport.MEMORY ? 1 : 3);
-        this.out = b.out;
-        this.warmup = b.warmup != null ? b.warmup : Math.min(this.events / 10, b.transport == Transport.MEMORY ? 20_000 : 5_000);
-        this.drainTimeoutSeconds = b.drainTimeoutSeconds;
-        this.progress = b.progress;
-        this.help = b.help;
-        this.busProperties = Map.copyOf(b.busProperties);
-        this.directions = b.directions != null ? b.directions : List.of(Direction.values());
-        this.connectUrl = b.connectUrl;
-        this.connectorProperties = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.connectorProperties));
+    private BenchOptions(Cli c, CommandLine.ParseResult given) {
+        this.transport = c.transport != null ? c.transport : Transport.MEMORY;
+        long defaultEvents = transport == Transport.MEMORY ? 200_000 : 100_000;
+        this.duration = c.duration;
+        this.events = duration != null ? 0 : c.events != null ? c.events : defaultEvents;
+        this.size = c.size != null ? c.size : 1024;
+        this.mode = c.mode != null ? c.mode : (c.rate != null ? Mode.RATE : Mode.CLOSED);
+        this.rate = c.rate != null ? c.rate : 0;
+        this.profile = c.profile;
+        this.acks = c.acks;
+        this.compression = c.compression;
+        this.lingerMs = c.lingerMs;
+        this.batchBytes = c.batchBytes;
+        this.partitions = c.partitions != null ? c.partitions : 6;
+        this.window = c.window != null ? c.window : 1000;
+        this.concurrency = c.concurrency != null ? c.concurrency : 1;
+        this.batch = c.batch != null ? c.batch : 0;
+        this.keys = c.keys != null ? c.keys : 0;
+        this.bootstrap = c.bootstrap;
+        this.natsUrl = c.natsUrl;
+        this.embedded = c.embedded;
+        this.cluster = c.cluster;
+        this.failover = c.failover;
+        this.raw = !c.noRaw;
+        this.rawFirst = c.rawFirst;
+        this.rounds = c.rounds != null ? c.rounds : (transport == Transport.MEMORY ? 1 : 3);
+        this.out = Path.of(c.out != null ? c.out : "bench-results");
+        this.compare = c.compare;
+        this.warmup = c.warmup != null ? c.warmup
+                : Math.min((duration != null ? defaultEvents : events) / 10,
+                        transport == Transport.MEMORY ? 20_000 : 5_000);
+        this.drainTimeoutSeconds = c.drainTimeout != null ? c.drainTimeout : 30;
+        this.progress = !c.noProgress;
+        this.help = given.isUsageHelpRequested();
+        Map<String, String> bus = new LinkedHashMap<>();
+        c.busProperties.forEach(kv -> bus.put(kv.key(), kv.value()));
+        this.busProperties = Collections.unmodifiableMap(bus);
+        this.directions = c.directions != null ? c.directions.list() : List.of(Direction.values());
+        this.connectUrl = c.connectUrl;
+        Map<String, String> connector = new LinkedHashMap<>();
+        c.connectorProperties.forEach(kv -> connector.put(kv.key(), kv.value()));
+        this.connectorProperties = Collections.unmodifiableMap(connector);
     }
 
     /** Thrown for a bad command line; the message lists every problem and ends with a hint. */
@@ -117,403 +143,306 @@ final class BenchOptions {
         }
     }
 
-    static final String USAGE = String.join("\n",
-            "usage: java -jar bus-bench.jar [flags]",
-            "",
-            "Without flags: the memory transport (no broker), which measures the runtime alone.",
-            "",
-            "  --transport memory|kafka|nats|bridge   what to measure (default memory); bridge: the connect-bridge",
-            "                      connectors mirroring between NATS JetStream and Kafka in a Connect worker",
-            "  --events N          measured events (default 200000 memory, 100000 brokers)",
-            "  --size BYTES        event payload size (default 1024, at least " + MIN_SIZE + ")",
-            "  --mode closed|rate  closed: max throughput with --window publishes outstanding (default);",
-            "                      rate: open loop at --rate, latency from the INTENDED send time",
-            "  --rate N            events per second for --mode rate (setting it implies --mode rate)",
-            "  --window N          publishes outstanding at most (default 1000)",
-            "  --concurrency N     subscriber handler threads of the bus (default 1)",
-            "  --batch N           the bus subscribes a batch handler (subscribeBatch, up to N events, no linger) and",
-            "                      the raw client consumes in batches of up to N (Kafka max.poll.records, JetStream",
-            "                      fetch); default 0: one event at a time",
-            "  --keys N            distinct event keys, 0 for keyless events (default 0)",
-            "  --warmup N          events published and handled before measuring (default min(events/10, 20000|5000))",
-            "  --no-raw            skip the raw-client baseline",
-            "  --raw-first         run the raw client before the bus in the first round (default: bus first)",
-            "  --rounds N          measure bus and raw N times each, alternating which goes first, and report the",
-            "                      median run of each (default 3 with a broker, 1 for memory): whichever runs second",
-            "                      finds the broker warmed up, which alone moved the ratio by 2x here",
-            "  --out DIR           where <transport>-<mode>-<time>.json and .html go (default bench-results)",
-            "  --drain-timeout S   give up waiting for events after S seconds without progress (default 30)",
-            "  --no-progress       no progress bar on stderr",
-            "  --bus-property K=V  an extra bus configuration key, bus side only (repeatable), e.g.",
-            "                      bus.dispatch.queue.capacity=1024 or nats.fetch.max.messages=256",
-            "",
-            "  Kafka (unset = the profile's value; every effective client setting is printed):",
-            "  --profile throughput|latency|durable   the transport's kafka.profile (default durable)",
-            "  --acks all|1|0      (1 or 0 also turn idempotence off, for both clients)",
-            "  --compression lz4|snappy|zstd|gzip|none",
-            "  --linger-ms N       --batch-bytes N     --partitions N (default 6)",
-            "  --bootstrap HOST:PORT   an external broker",
-            "  NATS:",
-            "  --nats-url nats://HOST:PORT   an external server",
-            "  --embedded          start a local KRaft broker (from this jar) or nats-server (from PATH) and stop it after",
-            "                      (bridge: both, and a Connect worker)",
-            "  --cluster           with --embedded: a 3-node KRaft cluster (each node broker and controller) or a",
-            "                      3-node nats-server cluster, topics with 3 replicas (min.insync.replicas 2) and R3",
-            "                      streams, for bus and raw alike",
-            "  --failover          with --cluster: in every measured run, kill -9 the leader of the run's partition 0",
-            "                      (Kafka) or stream (NATS) a third of the way through, restart it, and chart the",
-            "                      throughput around the kill",
-            "  Bridge (--transport bridge; Kafka flags apply to the bench's own producer and reader):",
-            "  --direction nats-to-kafka|kafka-to-nats|both   which way to mirror (default both, NATS to Kafka first)",
-            "  --connect-url URL   an external Connect worker's REST API (plugin installed, reaching --bootstrap and",
-            "                      --nats-url); default: a worker forked from this jar's connect-worker-lib directory",
-            "  --connector-property K=V  an extra connector config key, both connectors and the raw mirror's",
-            "                      producer.override.* / consumer.override.* (repeatable), e.g. tasks.max=2",
-            "");
+    /** The flags as picocli sees them: typed, each value checked by its converter; null or false = not given. */
+    @Command(name = "java -jar bus-bench.jar", sortOptions = false, usageHelpAutoWidth = false, usageHelpWidth = 110,
+            headerHeading = "", synopsisHeading = "usage: ", customSynopsis = "java -jar bus-bench.jar [flags]",
+            description = {"", "Measures the bus end to end against the raw client in the same run. Without flags: the "
+                    + "memory transport (no broker), which measures the runtime alone.", ""},
+            footer = {"", "Exit code 0 when every event was acknowledged and handled, 1 when a run was incomplete, 2 "
+                    + "for a bad command line."})
+    static final class Cli {
+        @Option(names = "--transport", paramLabel = "memory|kafka|nats|bridge",
+                converter = OptionValues.TransportConverter.class,
+                description = "What to measure (default memory); bridge: the connect-bridge connectors mirroring "
+                        + "between NATS JetStream and Kafka in a Connect worker.")
+        Transport transport;
+
+        @Option(names = "--events", paramLabel = "N", converter = OptionValues.PositiveLong.class,
+                description = "Measured events per run (default 200000 memory, 100000 brokers; 50k and 1m work).")
+        Long events;
+
+        @Option(names = "--duration", paramLabel = "TIME", converter = OptionValues.DurationConverter.class,
+                description = "Instead of --events: publish for this long after the warm-up (e.g. 10s, 500ms, 2m), "
+                        + "to measure the steady state rather than the ramp-up.")
+        Duration duration;
+
+        @Option(names = "--size", paramLabel = "BYTES", converter = OptionValues.SizeConverter.class,
+                description = "Event payload size (default 1024, at least " + MIN_SIZE + ").")
+        Integer size;
+
+        @Option(names = "--mode", paramLabel = "closed|rate", converter = OptionValues.ModeConverter.class,
+                description = "closed: max throughput with --window publishes outstanding (default); rate: open loop "
+                        + "at --rate, latency from the INTENDED send time.")
+        Mode mode;
+
+        @Option(names = "--rate", paramLabel = "N", converter = OptionValues.RateConverter.class,
+                description = "Events per second for --mode rate (setting it implies --mode rate; 5000 or 5000/s).")
+        Double rate;
+
+        @Option(names = "--window", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
+                description = "Publishes outstanding at most (default 1000).")
+        Integer window;
+
+        @Option(names = "--concurrency", paramLabel = "N", converter = OptionValues.Concurrency.class,
+                description = "Subscriber handler threads of the bus (default 1, at most 1024).")
+        Integer concurrency;
+
+        @Option(names = "--batch", paramLabel = "N", converter = OptionValues.BatchConverter.class,
+                description = "The bus subscribes a batch handler (subscribeBatch, up to N events, no linger) and the "
+                        + "raw client consumes in batches of up to N (Kafka max.poll.records, JetStream fetch); "
+                        + "default 0: one event at a time.")
+        Integer batch;
+
+        @Option(names = "--keys", paramLabel = "N", converter = OptionValues.AtLeastZero.class,
+                description = "Distinct event keys, 0 for keyless events (default 0).")
+        Integer keys;
+
+        @Option(names = "--warmup", paramLabel = "N", converter = OptionValues.AtLeastZero.class,
+                description = "Events published and handled before measuring (default min(events/10, 20000 memory "
+                        + "| 5000 brokers)).")
+        Integer warmup;
+
+        @Option(names = "--no-raw", description = "Skip the raw-client baseline.")
+        boolean noRaw;
+
+        @Option(names = "--raw-first", description = "Run the raw client before the bus in the first round "
+                + "(default: bus first).")
+        boolean rawFirst;
+
+        @Option(names = "--rounds", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
+                description = "Measure bus and raw N times each, alternating which goes first, and report the median "
+                        + "run of each with the spread of the rounds (default 3 with a broker, 1 for memory).")
+        Integer rounds;
+
+        @Option(names = "--out", paramLabel = "DIR", converter = OptionValues.NonBlank.class,
+                description = "Where <transport>-<mode>-<time>.json and .html go (default bench-results).")
+        String out;
+
+        @Option(names = "--compare", paramLabel = "FILE.json", converter = OptionValues.JsonFile.class,
+                description = "After the run, print this run's figures over those of an earlier JSON report of the "
+                        + "same transport, per metric (this/earlier).")
+        Path compare;
+
+        @Option(names = "--drain-timeout", paramLabel = "S", converter = OptionValues.AtLeastOne.class,
+                description = "Give up waiting for events after S seconds without progress (default 30).")
+        Integer drainTimeout;
+
+        @Option(names = "--no-progress", description = "No progress bar on stderr.")
+        boolean noProgress;
+
+        @Option(names = "--bus-property", paramLabel = "KEY=VALUE", converter = OptionValues.BusProperty.class,
+                description = "An extra bus configuration key, bus side only (repeatable), e.g. "
+                        + "bus.dispatch.queue.capacity=1024 or nats.fetch.max.messages=256.")
+        List<OptionValues.KeyValue> busProperties = new ArrayList<>();
+
+        @Option(names = "--profile", paramLabel = "throughput|latency|durable",
+                converter = OptionValues.ProfileConverter.class,
+                description = "Kafka: the transport's kafka.profile (default durable). Kafka flags left unset mean "
+                        + "the profile's value; every effective client setting is printed.")
+        String profile;
+
+        @Option(names = "--acks", paramLabel = "all|1|0", converter = OptionValues.AcksConverter.class,
+                description = "Kafka: producer acks (1 or 0 also turn idempotence off, for both clients).")
+        String acks;
+
+        @Option(names = "--compression", paramLabel = "lz4|snappy|zstd|gzip|none",
+                converter = OptionValues.CompressionConverter.class, description = "Kafka: producer compression.")
+        String compression;
+
+        @Option(names = "--linger-ms", paramLabel = "N", converter = OptionValues.AtLeastZero.class,
+                description = "Kafka: producer linger.ms.")
+        Integer lingerMs;
+
+        @Option(names = "--batch-bytes", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
+                description = "Kafka: producer batch.size.")
+        Integer batchBytes;
+
+        @Option(names = "--partitions", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
+                description = "Kafka: partitions of the topics the bench creates (default 6).")
+        Integer partitions;
+
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", converter = OptionValues.NonBlank.class,
+                description = "Kafka: an external broker.")
+        String bootstrap;
+
+        @Option(names = "--nats-url", paramLabel = "nats://HOST:PORT", converter = OptionValues.NonBlank.class,
+                description = "NATS: an external server.")
+        String natsUrl;
+
+        @Option(names = "--embedded", description = "Start a local KRaft broker (from this jar) or nats-server (from "
+                + "PATH) and stop it after (bridge: both, and a Connect worker).")
+        boolean embedded;
+
+        @Option(names = "--cluster", description = "With --embedded: a 3-node KRaft cluster (each node broker and "
+                + "controller) or a 3-node nats-server cluster, topics with 3 replicas (min.insync.replicas 2) and R3 "
+                + "streams, for bus and raw alike.")
+        boolean cluster;
+
+        @Option(names = "--failover", description = "With --cluster: in every measured run, kill -9 the leader of the "
+                + "run's partition 0 (Kafka) or stream (NATS) a third of the way through, restart it, and chart the "
+                + "throughput around the kill.")
+        boolean failover;
+
+        @Option(names = "--direction", paramLabel = "nats-to-kafka|kafka-to-nats|both",
+                converter = OptionValues.DirectionConverter.class,
+                description = "Bridge: which way to mirror (default both, NATS "
+                + "to Kafka first).")
+        OptionValues.Directions directions;
+
+        @Option(names = "--connect-url", paramLabel = "URL", converter = OptionValues.HttpUrl.class,
+                description = "Bridge: an external Connect worker's REST API (plugin installed, reaching --bootstrap "
+                        + "and --nats-url); default: a worker forked from this jar's connect-worker-lib directory.")
+        String connectUrl;
+
+        @Option(names = "--connector-property", paramLabel = "KEY=VALUE",
+                converter = OptionValues.ConnectorProperty.class,
+                description = "Bridge: an extra connector config key, both connectors and the raw mirror's "
+                        + "producer.override.* / consumer.override.* (repeatable), e.g. tasks.max=2.")
+        List<OptionValues.KeyValue> connectorProperties = new ArrayList<>();
+
+        @Option(names = {"--help", "-h"}, usageHelp = true, description = "This list.")
+        boolean help;
+    }
+
+    /** The flags that only apply to some transports, checked against the flags as given (in their order). */
+    private static final Set<String> KAFKA_ONLY = Set.of("--profile", "--acks", "--compression", "--linger-ms",
+            "--batch-bytes", "--partitions", "--bootstrap");
+    private static final Set<String> BRIDGE_ONLY = Set.of("--direction", "--connect-url", "--connector-property");
+    private static final Set<String> NOT_FOR_BRIDGE = Set.of("--concurrency", "--bus-property");
+
+    static CommandLine commandLine(Cli cli) {
+        CommandLine cl = new CommandLine(cli);
+        cl.setOverwrittenOptionsAllowed(true);
+        cl.setUnmatchedOptionsArePositionalParams(false);
+        cl.getCommandSpec().parser().collectErrors(true);
+        return cl;
+    }
+
+    /** The --help text, generated by picocli from the options above. */
+    static String usage() {
+        return commandLine(new Cli()).getUsageMessage(CommandLine.Help.Ansi.OFF);
+    }
 
     static BenchOptions parse(String... args) {
-        Builder b = new Builder();
+        Cli cli = new Cli();
+        CommandLine.ParseResult result = commandLine(cli).parseArgs(args);
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            String value = null;
-            int eq = flag.indexOf('=');
-            if (flag.startsWith("--") && eq > 0) {
-                value = flag.substring(eq + 1);
-                flag = flag.substring(0, eq);
-            }
-            if (FLAGS_WITHOUT_VALUE.contains(flag)) {
-                switch (flag) {
-                    case "--embedded" -> b.embedded = true;
-                    case "--cluster" -> b.cluster = true;
-                    case "--failover" -> b.failover = true;
-                    case "--no-raw" -> b.raw = false;
-                    case "--no-progress" -> b.progress = false;
-                    case "--raw-first" -> b.rawFirst = true;
-                    default -> b.help = true;
-                }
-                continue;
-            }
-            if (!FLAGS_WITH_VALUE.contains(flag)) {
-                problems.add(flag + ": unknown flag");
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    problems.add(flag + ": needs a value");
-                    continue;
-                }
-                value = args[++i];
-            }
-            try {
-                b.set(flag, value);
-            } catch (IllegalArgumentException e) {
-                problems.add(flag + " " + value + ": " + e.getMessage());
-            }
+        for (Exception e : result.errors()) {
+            problems.addAll(problems(e));
         }
-        b.check(problems);
+        if (cli.help) {
+            return new BenchOptions(cli, result);
+        }
+        check(cli, result, problems);
         if (!problems.isEmpty()) {
             throw new UsageException(problems);
         }
-        return new BenchOptions(b);
+        return new BenchOptions(cli, result);
     }
 
-    private static final Set<String> FLAGS_WITHOUT_VALUE = Set.of("--embedded", "--cluster", "--failover", "--no-raw", "--raw-first",
-            "--no-progress", "--help", "-h");
-    private static final Set<String> FLAGS_WITH_VALUE = Set.of("--transport", "--events", "--size", "--mode", "--rate",
-            "--profile", "--acks", "--compression", "--linger-ms", "--batch-bytes", "--partitions", "--window",
-            "--concurrency", "--batch", "--keys", "--bootstrap", "--nats-url", "--out", "--warmup", "--drain-timeout", "--rounds",
-            "--bus-property", "--direction", "--connect-url", "--connector-property");
-
-    private static final class Builder {
-        Transport transport = Transport.MEMORY;
-        Long events;
-        int size = 1024;
-        Mode mode;
-        Double rate;
-        String profile;
-        String acks;
-        String compression;
-        Integer lingerMs;
-        Integer batchBytes;
-        int partitions = 6;
-        int window = 1000;
-        int concurrency = 1;
-        int batch;
-        int keys;
-        String bootstrap;
-        String natsUrl;
-        boolean embedded;
-        boolean cluster;
-        boolean failover;
-        boolean raw = true;
-        boolean rawFirst;
-        Integer rounds;
-        Path out = Path.of("bench-results");
-        Long warmup;
-        long drainTimeoutSeconds = 30;
-        boolean progress = true;
-        boolean help;
-        final Map<String, String> busProperties = new LinkedHashMap<>();
-        final List<String> kafkaOnly = new ArrayList<>();
-        List<Direction> directions;
-        String connectUrl;
-        final Map<String, String> connectorProperties = new LinkedHashMap<>();
-        final List<String> bridgeOnly = new ArrayList<>();
-        final List<String> notForBridge = new ArrayList<>();
-
-        void set(String flag, String v) {
-            switch (flag) {
-                case "--transport" -> transport = oneOf(Transport.class, v);
-                case "--events" -> events = positiveLong(v);
-                case "--size" -> size = atLeast(v, MIN_SIZE);
-                case "--mode" -> mode = oneOf(Mode.class, v);
-                case "--rate" -> rate = positiveRate(v);
-                case "--profile" -> {
-                    profile = choice(v, "throughput", "latency", "durable");
-                    kafkaOnly.add(flag);
+    /** What picocli found wrong, as {@code --flag value: reason}. */
+    private static List<String> problems(Exception e) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> out = new ArrayList<>();
+            for (String arg : u.getUnmatched()) {
+                if (!arg.startsWith("-")) {
+                    out.add(arg + ": not a flag, and no flag before it takes a value");
+                    continue;
                 }
-                case "--acks" -> {
-                    acks = choice(v, "all", "-1", "1", "0");
-                    acks = acks.equals("-1") ? "all" : acks;
-                    kafkaOnly.add(flag);
-                }
-                case "--compression" -> {
-                    compression = choice(v, "lz4", "snappy", "zstd", "gzip", "none");
-                    kafkaOnly.add(flag);
-                }
-                case "--linger-ms" -> {
-                    lingerMs = atLeast(v, 0);
-                    kafkaOnly.add(flag);
-                }
-                case "--batch-bytes" -> {
-                    batchBytes = atLeast(v, 1);
-                    kafkaOnly.add(flag);
-                }
-                case "--partitions" -> {
-                    partitions = atLeast(v, 1);
-                    kafkaOnly.add(flag);
-                }
-                case "--window" -> window = atLeast(v, 1);
-                case "--rounds" -> rounds = atLeast(v, 1);
-                case "--concurrency" -> {
-                    concurrency = between(v, 1, 1024);
-                    notForBridge.add(flag);
-                }
-                case "--batch" -> batch = between(v, 1, 100_000);
-                case "--keys" -> keys = atLeast(v, 0);
-                case "--bootstrap" -> {
-                    bootstrap = nonBlank(v);
-                    kafkaOnly.add(flag);
-                }
-                case "--nats-url" -> natsUrl = nonBlank(v);
-                case "--out" -> out = Path.of(nonBlank(v));
-                case "--warmup" -> warmup = atLeast(v, 0) * 1L;
-                case "--drain-timeout" -> drainTimeoutSeconds = atLeast(v, 1);
-                case "--bus-property" -> {
-                    int eq = v.indexOf('=');
-                    if (eq <= 0) {
-                        throw new IllegalArgumentException("must be KEY=VALUE, e.g. bus.dispatch.queue.capacity=1024");
-                    }
-                    busProperties.put(v.substring(0, eq).trim(), v.substring(eq + 1).trim());
-                    notForBridge.add(flag);
-                }
-                case "--direction" -> {
-                    directions = v.equalsIgnoreCase("both") ? List.of(Direction.values()) : List.of(direction(v));
-                    bridgeOnly.add(flag);
-                }
-                case "--connect-url" -> {
-                    connectUrl = httpUrl(v);
-                    bridgeOnly.add(flag);
-                }
-                case "--connector-property" -> {
-                    int eq = v.indexOf('=');
-                    if (eq <= 0) {
-                        throw new IllegalArgumentException("must be KEY=VALUE, e.g. tasks.max=2 or batch.linger.ms=5");
-                    }
-                    String key = v.substring(0, eq).trim();
-                    if (BridgeSettings.FIXED.contains(key)) {
-                        throw new IllegalArgumentException(key + " is set by the bench (it names what is mirrored "
-                                + "where); the fixed keys are " + String.join(", ", BridgeSettings.FIXED));
-                    }
-                    String value = v.substring(eq + 1).trim();
-                    if (BridgeSettings.RAW_MIRROR_READS.contains(key)) {
-                        // The raw mirror sizes its own fetches and window from these, before the connector sees them.
-                        try {
-                            if (Long.parseLong(value) < 1) {
-                                throw new NumberFormatException();
-                            }
-                        } catch (NumberFormatException e) {
-                            throw new IllegalArgumentException(key + " must be a whole number of at least 1");
-                        }
-                    }
-                    connectorProperties.put(key, value);
-                    bridgeOnly.add(flag);
-                }
-                default -> throw new IllegalStateException(flag);
+                List<String> similar = u.getSuggestions();
+                out.add(arg + ": unknown flag" + (similar.isEmpty() ? "" : " (did you mean "
+                        + String.join(" or ", similar) + "?)"));
             }
+            return out;
         }
-
-        void check(List<String> problems) {
-            if (mode == Mode.RATE && rate == null) {
-                problems.add("--mode rate: needs --rate N (events per second)");
-            }
-            if (mode == Mode.CLOSED && rate != null) {
-                problems.add("--rate " + rate + ": contradicts --mode closed; drop one of them");
-            }
-            if (transport != Transport.KAFKA && transport != Transport.BRIDGE && !kafkaOnly.isEmpty()) {
-                problems.add(String.join(", ", kafkaOnly) + ": Kafka only, but the transport is "
-                        + transport.name().toLowerCase(Locale.ROOT));
-            }
-            if (transport != Transport.NATS && transport != Transport.BRIDGE && natsUrl != null) {
-                problems.add("--nats-url: only applies to --transport nats or bridge");
-            }
-            if (transport != Transport.BRIDGE && !bridgeOnly.isEmpty()) {
-                problems.add(String.join(", ", new java.util.LinkedHashSet<>(bridgeOnly))
-                        + ": only applies to --transport bridge, but the transport is "
-                        + transport.name().toLowerCase(Locale.ROOT));
-            }
-            if (transport == Transport.BRIDGE && !notForBridge.isEmpty()) {
-                problems.add(String.join(", ", new java.util.LinkedHashSet<>(notForBridge))
-                        + ": the bus's settings, not used by --transport bridge (use --connector-property)");
-            }
-            if (transport == Transport.BRIDGE && embedded && connectUrl != null) {
-                problems.add("--connect-url: contradicts --embedded, which starts its own Connect worker; drop one");
-            }
-            if (transport == Transport.BRIDGE && !embedded && (bootstrap == null || natsUrl == null)) {
-                problems.add("--transport bridge: needs --embedded, or both --bootstrap HOST:PORT and --nats-url "
-                        + "nats://HOST:PORT (and optionally --connect-url)");
-            }
-            if (transport == Transport.MEMORY && embedded) {
-                problems.add("--embedded: the memory transport needs no broker");
-            }
-            if (embedded && (bootstrap != null || natsUrl != null)) {
-                problems.add("--embedded: contradicts --bootstrap/--nats-url; use an external broker or an embedded one");
-            }
-            if (transport == Transport.KAFKA && !embedded && bootstrap == null) {
-                problems.add("--transport kafka: needs --bootstrap HOST:PORT or --embedded");
-            }
-            if (transport == Transport.NATS && !embedded && natsUrl == null) {
-                problems.add("--transport nats: needs --nats-url nats://HOST:PORT or --embedded");
-            }
-            if (cluster && (!embedded || (transport != Transport.KAFKA && transport != Transport.NATS))) {
-                problems.add("--cluster: needs --embedded and --transport kafka or nats (the bench starts the "
-                        + "cluster, so it can kill its nodes)");
-            }
-            if (failover && !cluster) {
-                problems.add("--failover: needs --cluster (a single broker has no leader to fail over to)");
-            }
-            if (events != null && events > Integer.MAX_VALUE - 1) {
-                problems.add("--events " + events + ": at most " + (Integer.MAX_VALUE - 1));
-            }
+        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().get(0) instanceof CommandLine.Model.OptionSpec opt) {
+            return List.of(opt.longestName() + ": needs a value (" + opt.paramLabel() + ")");
         }
+        if (e instanceof CommandLine.ParameterException p && p.getArgSpec() instanceof CommandLine.Model.OptionSpec opt
+                && rootCause(p) instanceof CommandLine.TypeConversionException t) {
+            return List.of(opt.longestName() + " " + p.getValue() + ": " + t.getMessage());
+        }
+        return List.of(e.getMessage());
     }
 
-    private static <E extends Enum<E>> E oneOf(Class<E> type, String v) {
-        for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(v)) {
-                return e;
+    private static Throwable rootCause(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /** The checks across flags. */
+    private static void check(Cli c, CommandLine.ParseResult given, List<String> problems) {
+        Transport transport = c.transport == null ? Transport.MEMORY : c.transport;
+        String name = transport.name().toLowerCase(Locale.ROOT);
+        Set<String> kafkaOnly = new LinkedHashSet<>();
+        Set<String> bridgeOnly = new LinkedHashSet<>();
+        Set<String> notForBridge = new LinkedHashSet<>();
+        for (CommandLine.Model.OptionSpec o : given.matchedOptions()) {
+            String flag = o.longestName();
+            if (KAFKA_ONLY.contains(flag)) {
+                kafkaOnly.add(flag);
+            }
+            if (BRIDGE_ONLY.contains(flag)) {
+                bridgeOnly.add(flag);
+            }
+            if (NOT_FOR_BRIDGE.contains(flag)) {
+                notForBridge.add(flag);
             }
         }
-        List<String> names = new ArrayList<>();
-        for (E e : type.getEnumConstants()) {
-            names.add(e.name().toLowerCase(Locale.ROOT));
+        if (c.mode == Mode.RATE && c.rate == null) {
+            problems.add("--mode rate: needs --rate N (events per second)");
         }
-        throw new IllegalArgumentException("must be one of " + String.join(", ", names));
-    }
-
-    private static Direction direction(String v) {
-        for (Direction d : Direction.values()) {
-            if (d.flag.equalsIgnoreCase(v)) {
-                return d;
-            }
+        if (c.mode == Mode.CLOSED && c.rate != null) {
+            problems.add("--rate " + c.rate + ": contradicts --mode closed; drop one of them");
         }
-        throw new IllegalArgumentException("must be one of nats-to-kafka, kafka-to-nats, both");
-    }
-
-    private static String httpUrl(String v) {
-        String url = nonBlank(v);
-        try {
-            java.net.URI uri = new java.net.URI(url);
-            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
-                return url;
-            }
-        } catch (java.net.URISyntaxException e) {
-            // reported below
+        if (c.duration != null && c.events != null) {
+            problems.add("--duration " + c.duration.toMillis() / 1000.0 + "s: contradicts --events " + c.events
+                    + "; a run is either a number of events or a time, drop one of them");
         }
-        throw new IllegalArgumentException("must be the worker's REST URL, e.g. http://connect-1:8083");
-    }
-
-    private static String choice(String v, String... allowed) {
-        String lower = v.toLowerCase(Locale.ROOT);
-        for (String a : allowed) {
-            if (a.equals(lower)) {
-                return a;
-            }
+        if (transport != Transport.KAFKA && transport != Transport.BRIDGE && !kafkaOnly.isEmpty()) {
+            problems.add(String.join(", ", kafkaOnly) + ": Kafka only, but the transport is " + name);
         }
-        throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
-    }
-
-    private static long positiveLong(String v) {
-        long n = parseLong(v);
-        if (n < 1) {
-            throw new IllegalArgumentException("must be at least 1");
+        if (transport != Transport.NATS && transport != Transport.BRIDGE && c.natsUrl != null) {
+            problems.add("--nats-url: only applies to --transport nats or bridge");
         }
-        return n;
-    }
-
-    private static int atLeast(String v, int min) {
-        long n = parseLong(v);
-        if (n < min || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("must be between " + min + " and " + Integer.MAX_VALUE);
+        if (transport != Transport.BRIDGE && !bridgeOnly.isEmpty()) {
+            problems.add(String.join(", ", bridgeOnly) + ": only applies to --transport bridge, but the transport is "
+                    + name);
         }
-        return (int) n;
-    }
-
-    private static int between(String v, int min, int max) {
-        long n = parseLong(v);
-        if (n < min || n > max) {
-            throw new IllegalArgumentException("must be between " + min + " and " + max);
+        if (transport == Transport.BRIDGE && !notForBridge.isEmpty()) {
+            problems.add(String.join(", ", notForBridge)
+                    + ": the bus's settings, not used by --transport bridge (use --connector-property)");
         }
-        return (int) n;
-    }
-
-    private static double positiveRate(String v) {
-        String s = v.endsWith("/s") ? v.substring(0, v.length() - 2) : v;
-        double d;
-        try {
-            d = Double.parseDouble(s.replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a number (events per second, e.g. 5000 or 5000/s)");
+        if (transport == Transport.BRIDGE && c.embedded && c.connectUrl != null) {
+            problems.add("--connect-url: contradicts --embedded, which starts its own Connect worker; drop one");
         }
-        if (!(d > 0) || Double.isInfinite(d) || d > 10_000_000) {
-            throw new IllegalArgumentException("must be more than 0 and at most 10000000 events per second");
+        if (transport == Transport.BRIDGE && !c.embedded && (c.bootstrap == null || c.natsUrl == null)) {
+            problems.add("--transport bridge: needs --embedded, or both --bootstrap HOST:PORT and --nats-url "
+                    + "nats://HOST:PORT (and optionally --connect-url)");
         }
-        return d;
-    }
-
-    private static long parseLong(String v) {
-        try {
-            String s = v.replace("_", "").replace(",", "").toLowerCase(Locale.ROOT);
-            long mult = 1;
-            if (s.endsWith("k")) {
-                mult = 1_000;
-                s = s.substring(0, s.length() - 1);
-            } else if (s.endsWith("m")) {
-                mult = 1_000_000;
-                s = s.substring(0, s.length() - 1);
-            }
-            return Math.multiplyExact(Long.parseLong(s), mult);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("not a whole number");
+        if (transport == Transport.MEMORY && c.embedded) {
+            problems.add("--embedded: the memory transport needs no broker");
         }
-    }
-
-    private static String nonBlank(String v) {
-        if (v.isBlank()) {
-            throw new IllegalArgumentException("must not be blank");
+        if (c.embedded && (c.bootstrap != null || c.natsUrl != null)) {
+            problems.add("--embedded: contradicts --bootstrap/--nats-url; use an external broker or an embedded one");
         }
-        return v.trim();
+        if (transport == Transport.KAFKA && !c.embedded && c.bootstrap == null) {
+            problems.add("--transport kafka: needs --bootstrap HOST:PORT or --embedded");
+        }
+        if (transport == Transport.NATS && !c.embedded && c.natsUrl == null) {
+            problems.add("--transport nats: needs --nats-url nats://HOST:PORT or --embedded");
+        }
+        if (c.cluster && (!c.embedded || (transport != Transport.KAFKA && transport != Transport.NATS))) {
+            problems.add("--cluster: needs --embedded and --transport kafka or nats (the bench starts the "
+                    + "cluster, so it can kill its nodes)");
+        }
+        if (c.failover && !c.cluster) {
+            problems.add("--failover: needs --cluster (a single broker has no leader to fail over to)");
+        }
     }
 
     String transportName() {

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One {@code --failover} fault during a measured phase: a thread that waits until a third of the events was
- * acknowledged, kills the leader ({@link Runner.Failover#kill}), records when, heals it and records when the cluster
+ * One {@code --failover} fault during a measured phase: a thread that waits until the run is a third through (a third
+ * of the events acknowledged, or of {@code --duration} elapsed), kills the leader ({@link Runner.Failover#kill}), records when, heals it and records when the cluster
  * was whole again. The run goes on meanwhile; {@link #finish} waits for the heal before the next run starts.
  */
 final class FailoverThread {
@@ -18,10 +18,11 @@ final class FailoverThread {
     private final List<RunResult.Mark> marks = new ArrayList<>();
     private volatile String error;
 
-    FailoverThread(Runner.Failover failover, Target target, Recorder rec, long events, long start) {
+    FailoverThread(Runner.Failover failover, Target target, java.util.function.BooleanSupplier thirdThrough,
+                   long start) {
         this.thread = new Thread(() -> {
             try {
-                while (rec.acked() + rec.failed() < events / 3) {
+                while (!thirdThrough.getAsBoolean()) {
                     Thread.sleep(5);
                 }
                 String killed = failover.kill(target);

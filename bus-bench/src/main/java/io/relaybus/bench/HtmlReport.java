@@ -45,7 +45,9 @@ final class HtmlReport {
         sb.append(report.runs().isEmpty() || !report.runs().get(0).mode().equals("rate") ? " (closed loop: the actual "
                 + "send time)." : " (fixed rate: the INTENDED send time, so a publisher that falls behind counts as "
                 + "latency).");
-        sb.append("</p>\n");
+        sb.append(report.hasRounds() ? " Each run is the median of its rounds; the rounds columns give the lowest "
+                + "and highest value of each metric over them." : "");
+        sb.append(" Heap allocation and GC are those of the benchmark JVM during the measured phase.</p>\n");
         for (RunResult r : report.runs()) {
             for (String note : r.notes()) {
                 sb.append("<p class=\"note\">").append(r.kind()).append(": ").append(Svg.escape(note)).append("</p>\n");
@@ -72,7 +74,13 @@ final class HtmlReport {
 
     private static String comparisonTable(BenchReport report) {
         StringBuilder sb = new StringBuilder("<table><tr><th>metric</th><th>unit</th>");
-        report.runs().forEach(r -> sb.append("<th>").append(r.kind()).append("</th>"));
+        boolean withRounds = report.hasRounds();
+        report.runs().forEach(r -> {
+            sb.append("<th>").append(r.kind()).append("</th>");
+            if (withRounds) {
+                sb.append("<th>").append(r.kind()).append(" rounds min&ndash;max</th>");
+            }
+        });
         boolean ratios = !report.ratios().isEmpty();
         if (ratios) {
             sb.append("<th>").append(report.ratioLabel()).append("</th>");
@@ -82,6 +90,9 @@ final class HtmlReport {
             sb.append("<tr><td>").append(Svg.escape(m.label())).append("</td><td>").append(m.unit()).append("</td>");
             for (RunResult r : report.runs()) {
                 sb.append("<td class=\"n\">").append(Stats.fmt(m.value().apply(r), m.decimals())).append("</td>");
+                if (withRounds) {
+                    sb.append("<td class=\"n\">").append(BenchReport.spread(r, m, "&ndash;")).append("</td>");
+                }
             }
             if (ratios) {
                 Double v = report.ratios().get(m.key());

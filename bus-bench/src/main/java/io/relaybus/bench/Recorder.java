@@ -6,18 +6,23 @@ import org.HdrHistogram.Histogram;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * Counts and times one run's events. Thread safe: acknowledgements and deliveries arrive on client threads.
  *
- * <p>Duplicates are detected per sequence number with a bitmap, so "handled" always means unique events, and a
- * redelivered event is counted once as a duplicate, never as throughput. Latencies are kept in nanoseconds in
- * HdrHistograms with 3 significant digits.
+ * <p>Duplicates are detected per sequence number with a bitmap (allocated in chunks as sequence numbers arrive, so a
+ * {@code --duration} run, whose count is not known in advance, costs what it publishes), so "handled" always means
+ * unique events, and a redelivered event is counted once as a duplicate, never as throughput. Latencies are kept in
+ * nanoseconds in HdrHistograms with 3 significant digits.
  */
 final class Recorder {
 
+    /** Sequence numbers per bitmap chunk (a chunk is 16 KiB). */
+    private static final int CHUNK_BITS = 1 << 17;
+
     private final long events;
-    private final AtomicLongArray seen;
+    private final AtomicReferenceArray<AtomicLongArray> seen;
     private final AtomicLong unique = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong foreign = new AtomicLong();
@@ -37,7 +42,7 @@ final class Recorder {
 
     Recorder(long events) {
         this.events = events;
-        this.seen = new AtomicLongArray((int) ((events + 63) / 64));
+        this.seen = new AtomicReferenceArray<>((int) ((events + CHUNK_BITS - 1) / CHUNK_BITS));
     }
 
     /** A delivered payload; called by the target's receiver threads. */
@@ -86,19 +91,29 @@ final class Recorder {
             foreign.incrementAndGet();
             return;
         }
-        int word = (int) (seq >>> 6);
+        AtomicLongArray chunk = chunk((int) (seq / CHUNK_BITS));
+        int word = (int) ((seq % CHUNK_BITS) >>> 6);
         long bit = 1L << (seq & 63);
         long old;
         do {
-            old = seen.get(word);
+            old = chunk.get(word);
             if ((old & bit) != 0) {
                 duplicates.incrementAndGet();
                 return;
             }
-        } while (!seen.compareAndSet(word, old, old | bit));
+        } while (!chunk.compareAndSet(word, old, old | bit));
         endToEnd.recordValue(Math.max(0, now - Payload.sendNanos(payload)));
         unique.incrementAndGet();
         lastHandledNanos.accumulateAndGet(now, Math::max);
+    }
+
+    private AtomicLongArray chunk(int index) {
+        AtomicLongArray chunk = seen.get(index);
+        if (chunk == null) {
+            seen.compareAndSet(index, null, new AtomicLongArray(CHUNK_BITS / 64));
+            chunk = seen.get(index);
+        }
+        return chunk;
     }
 
     /** The acknowledgement (or failure) of a measured publish sent at {@code sendNanos}. */

@@ -26,6 +26,10 @@ import java.util.Map;
  * @param timeline              acknowledged and handled counts sampled every 100 ms
  * @param marks                 what happened to the brokers during the measured phase ({@code --failover}: the kill
  *                              and the node's return), drawn on the throughput chart; empty otherwise
+ * @param memory                heap allocation and garbage collection of this JVM during the measured phase
+ * @param rounds                with several {@code --rounds}, each round's value of each metric (by
+ *                              {@link BenchReport.Metric#key()}, in the order the rounds ran) of which this run is the
+ *                              median; empty for a single round
  */
 record RunResult(String kind, String description, Map<String, String> settings, String mode, double targetRate,
                  long events, int size, long warmup, double openMillis, double subscribeReadyMillis, Double firstEventMillis,
@@ -34,7 +38,24 @@ record RunResult(String kind, String description, Map<String, String> settings, 
                  long publishElapsedNanos, long endToEndElapsedNanos, Double ackThroughput, Double endToEndThroughput,
                  double successRate, Latency endToEnd, Latency ack, List<Bucket> endToEndHistogram,
                  List<Bucket> ackHistogram, List<Sample> timeline, long cpuNanos, Double eventsPerCpuSecond,
-                 long brokerCpuNanos, Double eventsPerBrokerCpuSecond, List<String> notes, List<Mark> marks) {
+                 long brokerCpuNanos, Double eventsPerBrokerCpuSecond, List<String> notes, List<Mark> marks,
+                 Memory memory, Map<String, List<Double>> rounds) {
+
+    /**
+     * Heap allocation (all threads of this JVM; -1 when the JVM does not count it) and garbage collections (all
+     * collectors) over the measured phase; {@code allocatedBytesPerEvent} is over the unique events handled.
+     */
+    record Memory(long allocatedBytes, Double allocatedBytesPerEvent, long gcCount, long gcMillis) {
+    }
+
+    /** This run with {@code rounds} and {@code notes} replaced. */
+    RunResult withRounds(Map<String, List<Double>> perRound, List<String> newNotes) {
+        return new RunResult(kind, description, settings, mode, targetRate, events, size, warmup, openMillis,
+                subscribeReadyMillis, firstEventMillis, idleEventMillis, acked, publishFailed, unique, duplicates,
+                foreign, publishElapsedNanos, endToEndElapsedNanos, ackThroughput, endToEndThroughput, successRate,
+                endToEnd, ack, endToEndHistogram, ackHistogram, timeline, cpuNanos, eventsPerCpuSecond, brokerCpuNanos,
+                eventsPerBrokerCpuSecond, newNotes, marks, memory, perRound);
+    }
 
     /** A latency distribution in microseconds; all zero when {@code count} is 0. */
     record Latency(long count, double p50, double p90, double p99, double p999, double max, double mean) {

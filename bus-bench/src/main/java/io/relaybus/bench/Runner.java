@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -23,12 +24,12 @@ import java.util.function.LongSupplier;
  *   <li><b>subscribe</b>, blocking until the subscription is live (the time is reported, not counted as latency);</li>
  *   <li><b>first event</b>: one publish after ready, timed until its handler runs;</li>
  *   <li><b>warm-up</b>: {@code --warmup} events published and handled, not measured (JIT, connections, batches);</li>
- *   <li><b>measured</b>: {@code --events} events, closed loop (at most {@code --window} publishes outstanding, as
- *       fast as acknowledgements allow) or open loop at {@code --rate} (each event has an intended send time
+ *   <li><b>measured</b>: {@code --events} events (or as many as {@code --duration} allows), closed loop (at most
+ *       {@code --window} publishes outstanding, as fast as acknowledgements allow) or open loop at {@code --rate} (each event has an intended send time
  *       {@code start + i / rate}; its latencies are measured from that time, so a publisher that falls behind, for
  *       example because the window is full, shows up as latency instead of being hidden: no coordinated omission);
  *       then waiting for every acknowledgement and every delivery, giving up after {@code --drain-timeout} seconds
- *       without progress.</li>
+ *       without progress. CPU time, heap allocation and GC ({@link JvmMeter}) are measured over this phase.</li>
  *   <li><b>idle probes</b>: single events on the now warm and idle subscription, a pause before each; their median
  *       is the latency of a lone event without first-use costs.</li>
  * </ol>
@@ -69,7 +70,7 @@ final class Runner {
     }
 
     private RunResult measure(Target target, String label) throws Exception {
-        Recorder rec = new Recorder(options.events);
+        Recorder rec = new Recorder(options.duration == null ? options.events : BenchOptions.MAX_EVENTS);
         List<String> notes = new ArrayList<>();
 
         progress.message(label + ": connecting ...");
@@ -114,22 +115,25 @@ final class Runner {
         long cpuStart = processCpuNanos();
         long brokerCpuStart = brokerCpuNanos();
         long helperCpuStart = target.helperCpuNanos();
+        JvmMeter.Snapshot memoryStart = JvmMeter.snapshot();
         long start = System.nanoTime();
+        long end = options.duration == null ? Long.MAX_VALUE : start + options.duration.toNanos();
+        long published = 0;
         ScheduledExecutorService sampler = startSampler(label, rec, start, samples);
-        FailoverThread fault = failover == null ? null : new FailoverThread(failover, target, rec, options.events,
-                start);
+        java.util.function.BooleanSupplier thirdThrough = options.duration == null
+                ? () -> rec.acked() + rec.failed() >= options.events / 3
+                : () -> System.nanoTime() - start >= options.duration.toNanos() / 3;
+        FailoverThread fault = failover == null ? null : new FailoverThread(failover, target, thirdThrough, start);
         try {
-            if (options.mode == BenchOptions.Mode.CLOSED) {
-                publishClosedLoop(target, rec, start);
-            } else {
-                publishAtRate(target, rec, start);
-            }
-            if (!awaitProgress(() -> rec.acked() + rec.failed(), options.events)) {
-                notes.add("acknowledgements stalled: " + (options.events - rec.acked() - rec.failed())
+            long limit = options.duration == null ? options.events : BenchOptions.MAX_EVENTS;
+            published = options.mode == BenchOptions.Mode.CLOSED ? publishClosedLoop(target, rec, start, end, limit)
+                    : publishAtRate(target, rec, start, end, limit);
+            if (!awaitProgress(() -> rec.acked() + rec.failed(), published)) {
+                notes.add("acknowledgements stalled: " + (published - rec.acked() - rec.failed())
                         + " publishes never completed");
             }
-            if (!awaitProgress(rec::unique, options.events)) {
-                notes.add("deliveries stalled: " + (options.events - rec.unique()) + " events were not handled within "
+            if (!awaitProgress(rec::unique, published)) {
+                notes.add("deliveries stalled: " + (published - rec.unique()) + " events were not handled within "
                         + options.drainTimeoutSeconds + " s of the last progress");
             }
         } finally {
@@ -140,6 +144,7 @@ final class Runner {
                 fault.finish(notes);
             }
         }
+        JvmMeter.Snapshot memoryEnd = JvmMeter.snapshot();
         long cpuEnd = processCpuNanos();
         long cpuNanos = cpuStart < 0 || cpuEnd < 0 ? -1 : cpuEnd - cpuStart;
         long brokerCpuEnd = brokerCpuNanos();
@@ -156,7 +161,7 @@ final class Runner {
         }
         RunResult.Sample last = sample(rec, start);
         samples.add(last);
-        progress.draw(label, last.acked(), last.handled(), options.events,
+        progress.draw(label, last.acked(), last.handled(), published,
                 last.millis() == 0 ? 0 : last.handled() * 1000.0 / last.millis());
         progress.done();
         Double idleMillis = idleEventLatency(target, rec, label, notes);
@@ -171,7 +176,8 @@ final class Runner {
         long e2eElapsed = rec.lastHandledNanos() == Long.MIN_VALUE ? 0 : rec.lastHandledNanos() - start;
         Double ackThroughput = Stats.perSecond(rec.acked(), publishElapsed);
         Double e2eThroughput = Stats.perSecond(rec.unique(), e2eElapsed);
-        double success = options.events == 0 ? 0 : (double) rec.unique() / options.events;
+        long events = published;
+        double success = events == 0 ? 0 : (double) rec.unique() / events;
         Double perCpuSecond = Stats.perSecond(rec.unique(), cpuNanos);
         var e2e = rec.endToEnd();
         var ack = rec.ackLatency();
@@ -184,12 +190,12 @@ final class Runner {
             notes.add(FailoverThread.describe(marks, timeline, rec.duplicates()));
         }
         return new RunResult(target.kind(), target.description(), target.settings(),
-                options.mode.name().toLowerCase(Locale.ROOT), options.rate, options.events, options.size,
+                options.mode.name().toLowerCase(Locale.ROOT), options.rate, events, options.size,
                 options.warmup, openMillis, readyMillis, firstMillis, idleMillis, rec.acked(), rec.failed(), rec.unique(), rec.duplicates(),
                 rec.foreign(), publishElapsed, e2eElapsed, ackThroughput, e2eThroughput, success,
                 Stats.latency(e2e), Stats.latency(ack), Stats.buckets(e2e), Stats.buckets(ack), timeline, cpuNanos,
                 perCpuSecond, brokerCpu, brokerCpu < 0 ? null : Stats.perSecond(rec.unique(), brokerCpu),
-                List.copyOf(notes), marks);
+                List.copyOf(notes), marks, memoryStart.until(memoryEnd, rec.unique()), Map.of());
     }
 
     /**
@@ -217,16 +223,24 @@ final class Runner {
         return nanos[PROBES / 2] / 1e6;
     }
 
-    private void publishClosedLoop(Target target, Recorder rec, long start) throws InterruptedException {
+    /** Publishes {@code limit} events, or fewer when {@code end} (System.nanoTime()) comes first; returns how many. */
+    private long publishClosedLoop(Target target, Recorder rec, long start, long end, long limit)
+            throws InterruptedException {
         Semaphore window = new Semaphore(options.window);
-        for (long i = 0; i < options.events; i++) {
+        long i = 0;
+        for (; i < limit; i++) {
             window.acquire();
             long send = i == 0 ? start : System.nanoTime();
+            if (send >= end) {
+                window.release();
+                break;
+            }
             target.publish(Payload.encode(i, send, Payload.MEASURED, options.size), key(i), error -> {
                 window.release();
                 rec.onAck(send, error);
             });
         }
+        return i;
     }
 
     /**
@@ -235,11 +249,16 @@ final class Runner {
      * about 0.1 ms late, and when it is later still (a full window, a slow client call) it sends the overdue events at
      * once. Either way their latency counts from the due time.
      */
-    private void publishAtRate(Target target, Recorder rec, long start) throws InterruptedException {
+    private long publishAtRate(Target target, Recorder rec, long start, long end, long limit)
+            throws InterruptedException {
         Semaphore window = new Semaphore(options.window);
         double periodNanos = 1e9 / options.rate;
-        for (long i = 0; i < options.events; i++) {
+        long i = 0;
+        for (; i < limit; i++) {
             long due = start + (long) (i * periodNanos);
+            if (due >= end) {
+                break;
+            }
             long wait;
             while ((wait = due - System.nanoTime()) > 0) {
                 LockSupport.parkNanos(wait);
@@ -251,6 +270,7 @@ final class Runner {
                         rec.onAck(due, error);
                     });
         }
+        return i;
     }
 
     private String key(long seq) {
@@ -290,7 +310,9 @@ final class Runner {
                 double rate = s.millis() == previous[0] ? 0 : (s.handled() - previous[1]) * 1000.0 / (s.millis() - previous[0]);
                 previous[0] = s.millis();
                 previous[1] = s.handled();
-                progress.draw(label, s.acked(), s.handled(), options.events, rate);
+                // With --duration the total is not known in advance: the bar shows handled of published so far.
+                long total = options.duration == null ? options.events : Math.max(s.acked(), s.handled());
+                progress.draw(label, s.acked(), s.handled(), total, rate);
             }
         }, 100, 100, TimeUnit.MILLISECONDS);
         return sampler;

@@ -158,7 +158,7 @@ class BenchOptionsTest {
     /** Every flag the usage text offers is one the parser knows (--rounds was once listed but refused). */
     @Test
     void everyFlagInTheUsageIsAccepted() {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)(?:^|\\s)(--[a-z-]+)").matcher(BenchOptions.USAGE);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)(?:^|\\s)(--[a-z-]+)").matcher(BenchOptions.usage());
         java.util.Set<String> flags = new java.util.TreeSet<>();
         while (m.find()) {
             flags.add(m.group(1));
@@ -171,5 +171,64 @@ class BenchOptionsTest {
                 assertFalse(e.getMessage().contains(flag + ": unknown flag"), e.getMessage());
             }
         }
+    }
+
+    @Test
+    void durationReplacesTheEventCount() {
+        BenchOptions o = BenchOptions.parse("--transport", "kafka", "--embedded", "--duration", "10s");
+        assertEquals(java.time.Duration.ofSeconds(10), o.duration);
+        assertEquals(0, o.events);
+        assertEquals(5_000, o.warmup, "the warm-up of the default event count");
+        assertEquals(java.time.Duration.ofSeconds(90), BenchOptions.parse("--duration", "1m30s").duration);
+        assertEquals(java.time.Duration.ofMillis(1500), BenchOptions.parse("--duration=1.5s").duration);
+        assertEquals(java.time.Duration.ofMillis(500), BenchOptions.parse("--duration", "500ms").duration);
+        assertEquals(java.time.Duration.ofSeconds(2), BenchOptions.parse("--duration", "PT2S").duration);
+        assertNull(BenchOptions.parse().duration);
+    }
+
+    @Test
+    void badDurationsNameTheFlagTheValueAndWhatIsAllowed() {
+        BenchOptions.UsageException e = assertThrows(BenchOptions.UsageException.class,
+                () -> BenchOptions.parse("--duration", "10", "--rounds", "0"));
+        assertEquals(java.util.List.of("--duration 10: not a duration: a number with a unit, ms, s, m or h (e.g. 10s, "
+                + "500ms, 2m, 1m30s)", "--rounds 0: must be between 1 and 2147483647"), e.problems);
+        e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--duration", "0s"));
+        assertEquals(java.util.List.of("--duration 0s: must be more than 0 and at most 24h"), e.problems);
+        e = assertThrows(BenchOptions.UsageException.class,
+                () -> BenchOptions.parse("--duration", "5s", "--events", "1000"));
+        assertEquals(java.util.List.of("--duration 5.0s: contradicts --events 1000; a run is either a number of "
+                + "events or a time, drop one of them"), e.problems);
+    }
+
+    @Test
+    void picocliErrorsNameTheFlagAndTheValue() {
+        BenchOptions.UsageException e = assertThrows(BenchOptions.UsageException.class,
+                () -> BenchOptions.parse("--events", "lots", "--window"));
+        assertEquals(java.util.List.of("--events lots: not a whole number", "--window: needs a value (N)"),
+                e.problems);
+        e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--event", "5"));
+        assertTrue(e.problems.get(0).startsWith("--event: unknown flag (did you mean --events"), e.problems.toString());
+        assertEquals("5: not a flag, and no flag before it takes a value", e.problems.get(1));
+        e = assertThrows(BenchOptions.UsageException.class,
+                () -> BenchOptions.parse("--compare", "no-such-report.json"));
+        assertEquals(java.util.List.of("--compare no-such-report.json: no such file (the JSON report of an earlier "
+                + "run, e.g. bench-results/kafka-closed-20261130-2100.json)"), e.problems);
+        e = assertThrows(BenchOptions.UsageException.class, () -> BenchOptions.parse("--events", "3000000000"));
+        assertEquals(java.util.List.of("--events 3000000000: must be at most 2147483646 (or use --duration)"),
+                e.problems);
+    }
+
+    @Test
+    void theHelpIsGeneratedFromTheOptions() {
+        String usage = BenchOptions.usage();
+        assertTrue(usage.startsWith("usage: java -jar bus-bench.jar [flags]"), usage);
+        for (String flag : java.util.List.of("--duration=TIME", "--compare=FILE.json", "--transport=memory|kafka|nats|bridge",
+                "--connector-property=KEY=VALUE", "-h, --help")) {
+            assertTrue(usage.contains(flag), flag + " in\n" + usage);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        assertEquals(0, BenchMain.run(new String[] {"--help"}, new java.io.PrintStream(bytes, true,
+                java.nio.charset.StandardCharsets.UTF_8), System.err));
+        assertEquals(usage, bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

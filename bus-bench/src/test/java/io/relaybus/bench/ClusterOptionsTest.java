@@ -54,7 +54,7 @@ class ClusterOptionsTest {
                 r.publishElapsedNanos(), r.endToEndElapsedNanos(), r.ackThroughput(), r.endToEndThroughput(),
                 r.successRate(), r.endToEnd(), r.ack(), r.endToEndHistogram(), r.ackHistogram(), r.timeline(),
                 r.cpuNanos(), r.eventsPerCpuSecond(), r.brokerCpuNanos(), r.eventsPerBrokerCpuSecond(), r.notes(),
-                List.of(new RunResult.Mark(100, "kill -9 node 2")));
+                List.of(new RunResult.Mark(100, "kill -9 node 2")), r.memory(), r.rounds());
         BenchReport report = new BenchReport("t", "java -jar bus-bench.jar", "2026-01-01T00:00Z", Map.of(), "kafka",
                 "embedded", List.of(marked), Map.of());
         String html = HtmlReport.render(report, Json.write(report));

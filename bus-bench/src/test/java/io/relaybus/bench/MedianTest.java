@@ -16,7 +16,8 @@ class MedianTest {
                 5.0, 10.0, 2.5, 1.5, 1000, 0, 1000, 0, 0, 1_000_000, 2_000_000, throughput, throughput, 1.0,
                 new RunResult.Latency(1000, 100, 200, p99Micros, p99Micros, p99Micros, 100),
                 new RunResult.Latency(1000, 10, 20, 30, 40, 50, 12), List.of(), List.of(), List.of(),
-                1_000_000_000L, 1000.0, -1, null, List.of(), List.of());
+                1_000_000_000L, 1000.0, -1, null, List.of(), List.of(),
+                new RunResult.Memory(4_096_000, 4096.0, 2, 15), Map.of());
     }
 
     @Test

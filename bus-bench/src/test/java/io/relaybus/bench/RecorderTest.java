@@ -42,4 +42,18 @@ class RecorderTest {
         assertEquals(1, r.failed());
         assertEquals(1, r.ackLatency().getTotalCount());
     }
+
+    @Test
+    void sequenceNumbersFarApartAreTrackedAcrossBitmapChunks() {
+        Recorder r = new Recorder(BenchOptions.MAX_EVENTS);
+        long now = System.nanoTime();
+        for (long seq : new long[] {0, 131_071, 131_072, 1_000_000_000L, BenchOptions.MAX_EVENTS - 1}) {
+            r.onEvent(Payload.encode(seq, now, Payload.MEASURED, 64));
+            r.onEvent(Payload.encode(seq, now, Payload.MEASURED, 64));
+        }
+        r.onEvent(Payload.encode(BenchOptions.MAX_EVENTS, now, Payload.MEASURED, 64));
+        assertEquals(5, r.unique());
+        assertEquals(5, r.duplicates());
+        assertEquals(1, r.foreign());
+    }
 }

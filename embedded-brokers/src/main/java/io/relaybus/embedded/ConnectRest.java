@@ -1,5 +1,9 @@
 package io.relaybus.embedded;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,23 +14,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A minimal client of the Kafka Connect REST API, for an {@link EmbeddedConnect} worker or an external Connect
  * cluster: list plugins, create a connector and wait until it and all its tasks run, delete it.
  *
- * <p>It reads only the few fields it needs from the responses (states and plugin classes), so this module needs no
- * JSON library; callers that want more parse {@link #request}'s body themselves.
+ * <p>It reads only the few fields it needs from the responses (states, plugin classes, the version), with Jackson;
+ * callers that want more parse {@link #request}'s body themselves.
  *
  * <p>Immutable and thread-safe; it holds no connection between calls.
  */
 public final class ConnectRest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final Pattern STATE = Pattern.compile("\"state\"\\s*:\\s*\"(\\w+)\"");
-    private static final Pattern PLUGIN_CLASS = Pattern.compile("\"class\"\\s*:\\s*\"([^\"]+)\"");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String baseUrl;
 
@@ -61,8 +62,7 @@ public final class ConnectRest {
     /** The worker's Kafka version, from {@code GET /}; "unknown" when it does not say. */
     public String workerVersion() throws IOException {
         HttpResponse<String> r = request("GET", "/", null);
-        Matcher m = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-        return r.statusCode() == 200 && m.find() ? m.group(1) : "unknown";
+        return r.statusCode() == 200 ? parse(r.body()).path("version").asText("unknown") : "unknown";
     }
 
     /** The classes {@code GET /connector-plugins} lists (connectors only, as the worker reports them). */
@@ -77,9 +77,10 @@ public final class ConnectRest {
 
     static List<String> pluginClasses(String body) {
         List<String> classes = new ArrayList<>();
-        Matcher m = PLUGIN_CLASS.matcher(body);
-        while (m.find()) {
-            classes.add(m.group(1));
+        for (JsonNode plugin : parse(body)) {
+            if (plugin.hasNonNull("class")) {
+                classes.add(plugin.get("class").asText());
+            }
         }
         return classes;
     }
@@ -137,52 +138,30 @@ public final class ConnectRest {
     }
 
     static Status status(String body) {
-        int tasksAt = body.indexOf("\"tasks\"");
-        String head = tasksAt < 0 ? body : body.substring(0, tasksAt);
-        Matcher m = STATE.matcher(head);
-        String connector = m.find() ? m.group(1) : null;
+        JsonNode root = parse(body);
+        JsonNode connector = root.path("connector").path("state");
         List<String> tasks = new ArrayList<>();
-        if (tasksAt >= 0) {
-            Matcher t = STATE.matcher(body.substring(tasksAt));
-            while (t.find()) {
-                tasks.add(t.group(1));
-            }
+        for (JsonNode task : root.path("tasks")) {
+            tasks.add(task.path("state").asText(null));
         }
-        return new Status(connector, tasks);
+        return new Status(connector.isTextual() ? connector.asText() : null, tasks);
     }
 
     /** A JSON object of string values. */
     static String json(Map<String, String> map) {
-        StringBuilder sb = new StringBuilder("{");
-        map.forEach((k, v) -> {
-            if (sb.length() > 1) {
-                sb.append(',');
-            }
-            quote(sb, k).append(':');
-            quote(sb, v);
-        });
-        return sb.append('}').toString();
+        try {
+            return JSON.writeValueAsString(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + map.keySet() + " as JSON", e);
+        }
     }
 
-    private static StringBuilder quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
+    /** A worker's answer; one that is not JSON (a proxy's error page) is reported with its text. */
+    private static JsonNode parse(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the Connect worker's answer is not JSON: " + body, e);
         }
-        return sb.append('"');
     }
 }

@@ -51,17 +51,9 @@ final class NatsDelivery implements JetStreamDelivery {
     NatsDelivery(Message message, Event event, Set<NatsDelivery> outstanding, long arrivalTick) {
         this.message = message;
         this.event = event;
-        long[] numbers = ackNumbers(message.getReplyTo());
-        long delivered;
-        if (numbers != null) {
-            delivered = numbers[0];
-            this.streamSequence = numbers[1];
-        } else {
-            NatsJetStreamMetaData meta = message.metaData();     // throws for what is not a JetStream message
-            delivered = meta.deliveredCount();
-            this.streamSequence = meta.streamSequence();
-        }
-        this.attempt = (int) Math.min(Integer.MAX_VALUE, Math.max(1, delivered));
+        NatsJetStreamMetaData meta = message.metaData();
+        this.attempt = (int) Math.min(Integer.MAX_VALUE, Math.max(1, meta.deliveredCount()));
+        this.streamSequence = meta.streamSequence();
         this.outstanding = outstanding;
         this.arrivalTick = arrivalTick;
         outstanding.add(this);
@@ -141,58 +133,6 @@ final class NatsDelivery implements JetStreamDelivery {
         } catch (RuntimeException e) {
             LOG.debug("in-progress for event {} not sent: {}", event.id(), e.toString());
         }
-    }
-
-    /**
-     * The delivery count and stream sequence a JetStream reply subject carries, or null for any other subject (the
-     * caller then asks jnats, which throws for it). The same tokens jnats's {@link NatsJetStreamMetaData} reads:
-     * {@code $JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<time>[.<pending>]}, or with domain
-     * and account hash ({@code $JS.ACK.<domain>.<hash>.<stream>...}, 11 tokens or more); without its splitting,
-     * number and date parsing per event, since only these two numbers are needed on the pull thread.
-     */
-    static long[] ackNumbers(String replyTo) {
-        if (replyTo == null || !replyTo.startsWith("$JS.ACK.")) {
-            return null;
-        }
-        int tokens = 1;
-        for (int i = 0; i < replyTo.length(); i++) {
-            if (replyTo.charAt(i) == '.') {
-                tokens++;
-            }
-        }
-        int streamIndex;
-        if (tokens == 8 || tokens == 9) {
-            streamIndex = 2;
-        } else if (tokens >= 11) {
-            streamIndex = 4;
-        } else {
-            return null;
-        }
-        int start = 0;
-        for (int t = 0; t < streamIndex + 2; t++) {
-            start = replyTo.indexOf('.', start) + 1;
-        }
-        int end = replyTo.indexOf('.', start);
-        long delivered = number(replyTo, start, end);
-        int next = end + 1;
-        long streamSeq = number(replyTo, next, replyTo.indexOf('.', next));
-        return delivered < 0 || streamSeq < 0 ? null : new long[] {delivered, streamSeq};
-    }
-
-    /** The decimal number in {@code s} from {@code start} to {@code end}, -1 if it is none (or absurdly long). */
-    private static long number(String s, int start, int end) {
-        if (end <= start || end - start > 18) {
-            return -1;
-        }
-        long v = 0;
-        for (int i = start; i < end; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     private void settle(String what, Runnable action) {

@@ -80,9 +80,7 @@ public final class HeaderCodec {
      */
     public static Event decode(Message msg, String topic, boolean jetStream) {
         Headers h = msg.getHeaders();
-        // The stream's metadata only for what the headers lack (a foreign publisher's message): reading it parses the
-        // reply subject, a date among it, and this runs on the pull thread for every event.
-        boolean fromStream = jetStream && msg.isJetStream();
+        NatsJetStreamMetaData meta = jetStream && msg.isJetStream() ? msg.metaData() : null;
         Event.Builder b = Event.builder(topic).payload(msg.getData() == null ? new byte[0] : msg.getData());
         String id = null;
         String timestamp = null;
@@ -127,11 +125,10 @@ public final class HeaderCodec {
             }
         }
         if (id == null || id.isEmpty()) {
-            NatsJetStreamMetaData meta = fromStream ? msg.metaData() : null;
             id = meta != null ? meta.getStream() + "#" + meta.streamSequence() : UUID.randomUUID().toString();
         }
         b.id(id);
-        b.timestamp(timestamp(timestamp, msg, fromStream));
+        b.timestamp(timestamp(timestamp, meta));
         return b.build();
     }
 
@@ -145,7 +142,7 @@ public final class HeaderCodec {
         return values == null ? null : values.isEmpty() ? "" : values.get(0);
     }
 
-    private static Instant timestamp(String header, Message msg, boolean fromStream) {
+    private static Instant timestamp(String header, NatsJetStreamMetaData meta) {
         if (header != null) {
             Instant fast = parseInstant(header);
             if (fast != null) {
@@ -157,7 +154,6 @@ public final class HeaderCodec {
                 // a foreign publisher's format: fall back to the stream's time
             }
         }
-        NatsJetStreamMetaData meta = fromStream ? msg.metaData() : null;
         if (meta != null && meta.timestamp() != null) {
             return meta.timestamp().toInstant();
         }

@@ -239,21 +239,24 @@ final class ConsumerLoop {
         }
     }
 
+    /**
+     * Queues the records of owned partitions in fetch order, partition by partition (the order the records' own
+     * iterator has): one look-up of the partition's state per partition rather than per record.
+     */
     private void enqueue(ConsumerRecords<byte[], byte[]> records) {
-        Set<TopicPartition> rewound = null;
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            PartitionState state = owned.get(tp);
-            if (state != null) {
-                queued.hold(new KafkaDelivery(RecordCodec.toEvent(r), state, r.offset()));
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> fetched = records.records(tp);
+            if (fetched.isEmpty()) {
                 continue;
             }
-            // Fetched before this loop positioned the partition: read it again from here once it is.
-            if (rewound == null) {
-                rewound = new HashSet<>();
-            }
-            if (rewound.add(tp) && consumer.assignment().contains(tp)) {
-                consumer.seek(tp, r.offset());
+            PartitionState state = owned.get(tp);
+            if (state != null) {
+                for (ConsumerRecord<byte[], byte[]> r : fetched) {
+                    queued.hold(new KafkaDelivery(RecordCodec.toEvent(r), state, r.offset()));
+                }
+            } else if (consumer.assignment().contains(tp)) {
+                // Fetched before this loop positioned the partition: read it again from here once it is.
+                consumer.seek(tp, fetched.get(0).offset());
                 consumer.pause(Set.of(tp));
                 unpositioned.add(tp);
             }

@@ -14,6 +14,8 @@ import io.relaybus.api.PublishReceipt;
 import io.relaybus.spi.config.ConfigValues;
 import io.relaybus.spi.support.Batcher;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
@@ -33,10 +35,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes to JetStream with {@code publishAsync}, at most {@code nats.publish.window} acknowledgements outstanding.
  *
- * <p>Path of one event: the caller resolves its stream (cached after the first use of a topic), encodes the headers
- * and adds it to the shared {@link Batcher}; the batch's flusher (the caller's thread with no linger, else the
- * batcher's linger thread) takes a window permit, waiting when the window is full (backpressure, bounded by the
- * publish timeout), and hands the message to jnats. The permit is released when jnats completes the acknowledgement
+ * <p>Path of one event: the caller resolves its stream (cached after the first use of a topic) and encodes the
+ * headers; with no linger (the default) the caller's thread then sends it itself, else it is added to the shared
+ * {@link Batcher} and the batch's flusher (the thread whose add filled the batch, or the batcher's linger thread)
+ * sends it. Sending takes a window permit, waiting when the window is full (backpressure, bounded by the publish
+ * timeout), and hands the message to jnats. The permit is released when jnats completes the acknowledgement
  * future, or when the publish timed out (whichever is first); the bus's future is completed on the transport's
  * callback thread.
  *
@@ -66,6 +69,7 @@ final class JetStreamPublisher implements AutoCloseable {
     private final NatsConfig config;
     private final String servers;
     private final Executor callbacks;
+    /** Null with no linger: every publish is sent on its caller's thread, in the order of that thread's calls. */
     private final Batcher<Pending> batcher;
     private final int windowSize;
     private final Semaphore window;
@@ -77,6 +81,8 @@ final class JetStreamPublisher implements AutoCloseable {
     private final Queue<Pending> inFlight = new ConcurrentLinkedQueue<>();
     private final ScheduledExecutorService timer;
     private volatile boolean closing;
+    /** Set by {@link #close()}: publishes after it fail. */
+    private volatile boolean closed;
     private final PublishPermissions permissions;
 
     JetStreamPublisher(JetStream js, StreamRegistry streams, NatsConfig config, String servers, String clientId,
@@ -93,8 +99,9 @@ final class JetStreamPublisher implements AutoCloseable {
         this.window = new Semaphore(windowSize);
         this.timeoutNanos = config.publishTimeout().toNanos();
         this.resendAfterNanos = Math.max(TimeUnit.SECONDS.toNanos(2), timeoutNanos / 5);
-        this.batcher = new Batcher<>("nats-" + clientId, v.getInt(NatsConfig.PUBLISH_BATCH_SIZE_CONFIG),
-                Long.MAX_VALUE, v.getDuration(NatsConfig.PUBLISH_LINGER_CONFIG),
+        java.time.Duration linger = v.getDuration(NatsConfig.PUBLISH_LINGER_CONFIG);
+        this.batcher = linger.isZero() ? null : new Batcher<>("nats-" + clientId,
+                v.getInt(NatsConfig.PUBLISH_BATCH_SIZE_CONFIG), Long.MAX_VALUE, linger,
                 p -> p.event.payload().length, this::sendAll);
         long sweep = Math.max(10, Math.min(200, config.publishTimeout().toMillis() / 10));
         timer.scheduleWithFixedDelay(this::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -138,6 +145,13 @@ final class JetStreamPublisher implements AutoCloseable {
         } catch (BusException e) {
             return CompletableFuture.failedFuture(e);
         }
+        if (batcher == null) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new BusFatalException("The NATS transport is closed"));
+            }
+            send(p);
+            return p.result;
+        }
         try {
             batcher.add(p);
         } catch (IllegalStateException e) {
@@ -167,17 +181,19 @@ final class JetStreamPublisher implements AutoCloseable {
             return;
         }
         int now = outstanding.incrementAndGet();
-        maxOutstanding.accumulateAndGet(now, Math::max);
+        if (now > maxOutstanding.get()) {
+            maxOutstanding.accumulateAndGet(now, Math::max);
+        }
         inFlight.add(p);
         transmit(p);
     }
 
     /** Hands {@code p} (holding a window permit) to jnats; again after a leader change (see the class comment). */
     private void transmit(Pending p) {
-        if (p.permitReturned.get()) {
+        if (p.settled()) {
             return;     // settled (acknowledged, failed or timed out) while waiting to be sent again
         }
-        int attempt = p.attempts.incrementAndGet();
+        int attempt = (int) ATTEMPTS.getAndAdd(p, 1) + 1;
         p.sentAt = System.nanoTime();
         CompletableFuture<PublishAck> ack;
         try {
@@ -189,7 +205,7 @@ final class JetStreamPublisher implements AutoCloseable {
         }
         ack.whenComplete((a, error) -> {
             // On jnats's reply thread: only the release, a resend's scheduling and the hand-off happen here.
-            if (error != null && attempt != p.attempts.get()) {
+            if (error != null && attempt != p.attempts) {
                 return;     // a later attempt is under way; it decides
             }
             if (error != null && worthResending(p, error)) {
@@ -203,14 +219,9 @@ final class JetStreamPublisher implements AutoCloseable {
             if (!release(p)) {
                 return;     // settled already: by another attempt, or timed out
             }
-            callbacks.execute(() -> {
-                if (error == null) {
-                    p.result.complete(new PublishReceipt(p.event.id(), p.event.topic(),
-                            a.getStream() + "#" + a.getSeqno(), a.isDuplicate()));
-                } else {
-                    p.result.completeExceptionally(translate(p, error));
-                }
-            });
+            p.ack = a;
+            p.error = error;
+            callbacks.execute(p);     // Pending.run completes the bus's future there
         });
     }
 
@@ -240,7 +251,7 @@ final class JetStreamPublisher implements AutoCloseable {
      * was returned already (the publish is settled).
      */
     private boolean release(Pending p) {
-        if (p.permitReturned.compareAndSet(false, true)) {
+        if (PERMIT_RETURNED.compareAndSet(p, 0, 1)) {
             outstanding.decrementAndGet();
             window.release();
             return true;
@@ -331,7 +342,7 @@ final class JetStreamPublisher implements AutoCloseable {
         long now = System.nanoTime();
         for (Iterator<Pending> it = inFlight.iterator(); it.hasNext(); ) {
             Pending p = it.next();
-            if (p.permitReturned.get()) {
+            if (p.settled()) {
                 it.remove();
             } else if (now - p.deadline >= 0) {
                 it.remove();
@@ -348,7 +359,10 @@ final class JetStreamPublisher implements AutoCloseable {
     /** Sends what is batched and waits (up to the publish timeout) for outstanding acknowledgements. */
     @Override
     public void close() {
-        batcher.close();
+        closed = true;
+        if (batcher != null) {
+            batcher.close();
+        }
         try {
             if (!window.tryAcquire(windowSize, timeoutNanos, TimeUnit.NANOSECONDS)) {
                 LOG.warn("Closing with {} JetStream publishes still unacknowledged",
@@ -363,22 +377,58 @@ final class JetStreamPublisher implements AutoCloseable {
         }
     }
 
-    /** One event on its way. */
-    private static final class Pending {
+    private static final VarHandle PERMIT_RETURNED;
+    private static final VarHandle ATTEMPTS;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PERMIT_RETURNED = lookup.findVarHandle(Pending.class, "permitReturned", int.class);
+            ATTEMPTS = lookup.findVarHandle(Pending.class, "attempts", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * One event on its way. Its state is two plain volatile fields (no atomic objects per event), and it is its own
+     * completion task: the jnats thread that returned its permit sets {@link #ack} or {@link #error} and hands it to
+     * the callback thread, whose queue orders those writes before {@link #run()} reads them.
+     */
+    private final class Pending implements Runnable {
         final Event event;
         final String subject;
         final Headers headers;
         final long deadline;
         final CompletableFuture<PublishReceipt> result = new CompletableFuture<>();
-        final java.util.concurrent.atomic.AtomicBoolean permitReturned = new java.util.concurrent.atomic.AtomicBoolean();
-        final AtomicInteger attempts = new AtomicInteger();
+        /** 1 once the window permit was returned (the publish is settled); through {@link #PERMIT_RETURNED}. */
+        volatile int permitReturned;
+        /** Attempts sent so far; through {@link #ATTEMPTS}. */
+        volatile int attempts;
         volatile long sentAt;
+        PublishAck ack;
+        Throwable error;
 
         Pending(Event event, String subject, Headers headers, long deadline) {
             this.event = event;
             this.subject = subject;
             this.headers = headers;
             this.deadline = deadline;
+        }
+
+        boolean settled() {
+            return permitReturned != 0;
+        }
+
+        /** Completes the bus's future from the acknowledgement or error the last attempt got (callback thread). */
+        @Override
+        public void run() {
+            if (error == null) {
+                result.complete(new PublishReceipt(event.id(), event.topic(), ack.getStream() + "#" + ack.getSeqno(),
+                        ack.isDuplicate()));
+            } else {
+                result.completeExceptionally(translate(this, error));
+            }
         }
     }
 }

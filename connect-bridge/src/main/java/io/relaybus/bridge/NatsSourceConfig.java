@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.relaybus.nats.NatsConfig;
+import io.relaybus.nats.support.Names;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -172,9 +173,15 @@ final class NatsSourceConfig extends AbstractConfig {
         return getString(STREAM_CONFIG);
     }
 
-    String durablePrefix(String connectorName) {
+    /**
+     * The durable consumer name of one subject: {@code <prefix>-<subject with . * > replaced>}, where the prefix
+     * defaults to {@code relaybus-<connector name>}; a name over 64 characters keeps its first 55 plus a hash of the
+     * whole ({@link Names#sanitize}), so it stays a valid, distinct file name on the server.
+     */
+    String durableName(String connectorName, String subject) {
         String p = getString(DURABLE_PREFIX_CONFIG);
-        return p.isEmpty() ? "relaybus-" + Subjects.durableSafe(connectorName) : p;
+        String prefix = p.isEmpty() ? "relaybus-" + Subjects.durableSafe(connectorName) : p;
+        return Names.sanitize(prefix + "-" + Subjects.durableSafe(subject));
     }
 
     DeliverFrom deliverFrom() {

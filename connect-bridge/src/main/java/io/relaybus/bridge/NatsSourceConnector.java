@@ -158,8 +158,7 @@ public final class NatsSourceConnector extends SourceConnector {
                 throw new ConnectException("Invalid source offset " + offset + " for " + partition + ": the NATS "
                         + "source's offsets are {\"seq\": <stream sequence already mirrored, 0 for none>}");
             }
-            durables.add(new String[] {stream, config.durablePrefix(props.getOrDefault("name", "nats-source")) + "-"
-                    + Subjects.durableSafe(subject)});
+            durables.add(new String[] {stream, config.durableName(props.getOrDefault("name", "nats-source"), subject)});
         }
         if (durables.isEmpty() || config.mode() == NatsSourceConfig.Mode.CORE) {
             return true;

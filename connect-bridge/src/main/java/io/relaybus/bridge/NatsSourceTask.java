@@ -113,9 +113,8 @@ public final class NatsSourceTask extends SourceTask {
         }
         transport = t;
         t.unwrap(Connection.class).ifPresent(c -> metrics.reconnects(() -> c.getStatistics().getReconnects()));
-        String durablePrefix = config.durablePrefix(name);
         for (String subject : subjects) {
-            String durable = durablePrefix + "-" + Subjects.durableSafe(subject);
+            String durable = config.durableName(name, subject);
             if (config.mode() == NatsSourceConfig.Mode.JETSTREAM) {
                 JetStreamSupport support = t.unwrap(JetStreamSupport.class).orElseThrow();
                 JetStreamIntake intake = new JetStreamIntake(subject);

@@ -19,6 +19,20 @@ import org.junit.jupiter.api.Test;
 
 class MappingTest {
 
+    @Test
+    @DisplayName("durable names: prefix and subject, valid and distinct at any connector name length")
+    void durableNames() {
+        NatsSourceConfig config = new NatsSourceConfig(Map.of("nats.subjects", "orders.>"));
+        assertEquals("relaybus-mirror-orders_GT", config.durableName("mirror", "orders.>"));
+        String longName = "relaybus-bench-bridge-n2k-mx3tscdv4m-0";   // the bench's connector names reach 64+
+        String a = config.durableName(longName, "bench-bridge-n2k-mx3tscdv4m-0");
+        String b = config.durableName(longName, "bench-bridge-n2k-mx3tscdv4m-1");
+        assertNull(io.relaybus.nats.support.Names.nameProblem(a), a);
+        assertTrue(a.length() <= 64, a);
+        assertTrue(!a.equals(b), a + " and " + b + " collide");
+        assertEquals(a, config.durableName(longName, "bench-bridge-n2k-mx3tscdv4m-0"), "not stable across restarts");
+    }
+
     @Nested
     @DisplayName("subject to topic")
     class Topics {

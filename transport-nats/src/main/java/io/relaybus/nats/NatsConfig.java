@@ -348,7 +348,8 @@ public final class NatsConfig {
                     "nats.user and nats.password go together"));
         }
         String streamName = values.getString(STREAM_NAME_CONFIG);
-        if (!Names.sanitize(streamName.replace("{topic}", "")).equals(streamName.replace("{topic}", ""))) {
+        String literal = streamName.replace("{topic}", "");
+        if (!literal.isEmpty() && Names.nameProblem(literal) != null) {
             problems.add(new BusConfigException.Problem(STREAM_NAME_CONFIG, streamName,
                     "a stream name cannot contain . * > spaces / or \\ (only {topic} is replaced)"));
         }

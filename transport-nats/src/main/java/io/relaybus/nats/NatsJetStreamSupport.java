@@ -71,11 +71,9 @@ final class NatsJetStreamSupport implements JetStreamSupport {
 
     @Override
     public TransportSubscription consume(ConsumerSpec spec, DeliverySink sink) {
-        String problem = Names.sanitize(spec.durableName()).equals(spec.durableName()) ? null
-                : "a durable name cannot contain . * > / \\ or white space";
-        if (problem != null || spec.durableName().isEmpty()) {
-            throw new BusFatalException("Invalid durable consumer name '" + spec.durableName() + "': "
-                    + (problem == null ? "empty" : problem));
+        String problem = Names.nameProblem(spec.durableName());
+        if (problem != null) {
+            throw new BusFatalException("Invalid durable consumer name '" + spec.durableName() + "': " + problem);
         }
         SubscriptionSpec subscription = new SubscriptionSpec(spec.filterSubject(), spec.durableName(),
                 spec.fromStart() ? StartPosition.EARLIEST : StartPosition.LATEST, spec.maxInFlight());

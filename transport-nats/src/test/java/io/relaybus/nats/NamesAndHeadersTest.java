@@ -26,6 +26,15 @@ class NamesAndHeadersTest {
     }
 
     @Test
+    @DisplayName("a long durable name is valid; forbidden characters and empty names are not")
+    void nameProblems() {
+        assertNull(Names.nameProblem("relaybus-" + "x".repeat(120)));   // was refused: it differs from sanitize()
+        assertTrue(Names.nameProblem("orders.dlq").contains("cannot contain"));
+        assertTrue(Names.nameProblem("a b").contains("cannot contain"));
+        assertEquals("empty", Names.nameProblem(""));
+    }
+
+    @Test
     @DisplayName("topics that are not literal subjects are rejected with the reason")
     void subjects() {
         assertNull(Names.subjectProblem("orders.eu-west.created"));

@@ -26,15 +26,35 @@ public final class Names {
         StringBuilder sb = new StringBuilder(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
-            boolean bad = c == '.' || c == '*' || c == '>' || c == '/' || c == '\\' || Character.isWhitespace(c)
-                    || c < 0x20 || c == 0x7f;
-            sb.append(bad ? '_' : c);
+            sb.append(forbidden(c) ? '_' : c);
         }
         String s = sb.toString();
         if (s.length() <= MAX_NAME) {
             return s;
         }
         return s.substring(0, MAX_NAME - 9) + "_" + hash(raw).substring(0, 8);
+    }
+
+    /**
+     * Why {@code name} cannot be a JetStream stream or consumer name, or null when it can: it is empty, or holds
+     * {@code . * > / \}, white space or a control character. Length is not checked: the server accepts long names, and
+     * {@link #sanitize} shortens the names this library derives.
+     */
+    public static String nameProblem(String name) {
+        if (name.isEmpty()) {
+            return "empty";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (forbidden(name.charAt(i))) {
+                return "a stream or consumer name cannot contain . * > / \\ white space or control characters";
+            }
+        }
+        return null;
+    }
+
+    private static boolean forbidden(char c) {
+        return c == '.' || c == '*' || c == '>' || c == '/' || c == '\\' || Character.isWhitespace(c) || c < 0x20
+                || c == 0x7f;
     }
 
     private static String hash(String s) {

@@ -59,7 +59,7 @@ public final class EmbeddedKafkaCluster extends ForkedCluster<EmbeddedKafka> {
     private Admin admin;
 
     private EmbeddedKafkaCluster(Builder b) {
-        super("relaybus-kafka-cluster-", b.startupTimeout);
+        super("relaybus-kafka-cluster-", b.startupTimeout, 200);   // each poll describes every topic
         String clusterId = Uuid.randomUuid().toString();
         int[] ports = new int[b.size];
         int[] controllerPorts = new int[b.size];

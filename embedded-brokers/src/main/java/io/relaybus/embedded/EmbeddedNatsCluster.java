@@ -47,7 +47,7 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
     private final List<EmbeddedNats> nodes;
 
     private EmbeddedNatsCluster(Builder b) {
-        super("relaybus-nats-cluster-", b.startupTimeout);
+        super("relaybus-nats-cluster-", b.startupTimeout, 100);
         this.clusterName = b.clusterName;
         int[] ports = new int[b.size];
         int[] routePorts = new int[b.size];

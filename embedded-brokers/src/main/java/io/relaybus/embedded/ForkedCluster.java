@@ -24,10 +24,13 @@ abstract class ForkedCluster<N extends ForkedProcess> implements AutoCloseable {
     final Path dir;
     /** How long starting the cluster, or restarting one node, may take. */
     final Duration startupTimeout;
+    private final long pollMillis;
     private final Thread shutdownHook;
     private boolean closed;
 
-    ForkedCluster(String tempDirPrefix, Duration startupTimeout) {
+    /** @param pollMillis how often {@link #awaitUntil} asks the cluster again: what one question costs it */
+    ForkedCluster(String tempDirPrefix, Duration startupTimeout, long pollMillis) {
+        this.pollMillis = pollMillis;
         this.dir = ProcessSupport.createTempDir(tempDirPrefix);
         this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-" + dir.getFileName(),
                 () -> ProcessSupport.deleteRecursively(dir));
@@ -111,7 +114,7 @@ abstract class ForkedCluster<N extends ForkedProcess> implements AutoCloseable {
     }
 
     /**
-     * Polls {@code problems} (empty: done) every 100 ms until it is empty.
+     * Polls {@code problems} (empty: done) until it is empty.
      *
      * @throws IllegalStateException after {@code timeout}, naming {@code what}, the last problem and the logs
      */
@@ -123,7 +126,7 @@ abstract class ForkedCluster<N extends ForkedProcess> implements AutoCloseable {
             if (last.isEmpty()) {
                 return;
             }
-            ProcessSupport.sleep(100);
+            ProcessSupport.sleep(pollMillis);
         } while (System.nanoTime() - deadline < 0);
         throw new IllegalStateException("not after " + timeout.toSeconds() + " s: " + what + " (" + last
                 + "); logs in " + dir);

@@ -43,14 +43,8 @@ class EventBusMetricsBrokerTest {
         @DisplayName("publish, handling, retries, dead letters, end-to-end and queue depth")
         void scenario() {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            EventBusMetrics metrics = new EventBusMetrics();
-            metrics.bindTo(registry);
-            Scenario scenario = new Scenario();
-            try (EventBus bus = open(metrics, false)) {
-                scenario.subscribe(bus);
-                scenario.publish(bus);
-                scenario.awaitSettled(registry);
-                scenario.assertMeters(registry, transport());
+            try (EventBus bus = open(Scenario.metricsBoundTo(registry), false)) {
+                new Scenario().run(bus, registry, transport());
             }
         }
 
@@ -58,8 +52,7 @@ class EventBusMetricsBrokerTest {
         @DisplayName("consumer lag: the broker's backlog while the handler is stalled, zero once it caught up")
         void lag() throws Exception {
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            EventBusMetrics metrics = new EventBusMetrics();
-            metrics.bindTo(registry);
+            EventBusMetrics metrics = Scenario.metricsBoundTo(registry);
             String topic = "lag-" + UUID.randomUUID().toString().substring(0, 8);
             CountDownLatch release = new CountDownLatch(1);
             try (EventBus bus = open(metrics, true)) {

@@ -42,10 +42,7 @@ class EventBusMetricsMemoryTest {
         Scenario scenario = new Scenario();
         try (EventBus bus = memoryBus(metrics)) {
             metrics.bindTo(registry);
-            scenario.subscribe(bus);
-            scenario.publish(bus);
-            scenario.awaitSettled(registry);
-            scenario.assertMeters(registry, "memory");
+            scenario.run(bus, registry, "memory");
             assertEquals(0.0, registry.get(MeterDocs.LAG).tags(tags("memory", scenario.topic, "billing")).gauge()
                     .value(), "the memory broker knows the backlog: none left");
         }
@@ -55,8 +52,7 @@ class EventBusMetricsMemoryTest {
     @DisplayName("a failed publish is timed with outcome failure")
     void failedPublish() {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EventBusMetrics metrics = new EventBusMetrics();
-        metrics.bindTo(registry);
+        EventBusMetrics metrics = Scenario.metricsBoundTo(registry);
         try (EventBus bus = memoryBus(metrics, "memory.max.event.bytes", "100")) {
             assertThrows(CompletionException.class, () -> bus.publish(Event.builder("big").payload(new byte[500])
                     .build()).toCompletableFuture().join());
@@ -68,8 +64,7 @@ class EventBusMetricsMemoryTest {
     @DisplayName("the queue-depth gauge shows a stalled handler's backlog; gauges go with the last subscription")
     void queueDepthAndGaugeLifecycle() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        EventBusMetrics metrics = new EventBusMetrics();
-        metrics.bindTo(registry);
+        EventBusMetrics metrics = Scenario.metricsBoundTo(registry);
         CountDownLatch release = new CountDownLatch(1);
         try (EventBus bus = memoryBus(metrics, "bus.dispatch.queue.capacity", "4")) {
             Subscription s = bus.subscribe(SubscribeOptions.builder("stalled").group("g").concurrency(1).build(),

@@ -32,8 +32,7 @@ class PrometheusScrapeTest {
     @DisplayName("every documented meter appears in the scrape under its documented Prometheus name")
     void everyDocumentedNameIsScraped() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        EventBusMetrics metrics = new EventBusMetrics();
-        metrics.bindTo(registry);
+        EventBusMetrics metrics = Scenario.metricsBoundTo(registry);
         Scenario scenario = new Scenario();
         try (EventBus bus = EventBus.builder().transport("memory").property("memory.broker", "scrape-" + UUID.randomUUID())
                 .interceptor(metrics).build()) {

@@ -7,6 +7,7 @@ import io.relaybus.api.EventBus;
 import io.relaybus.api.RetryPolicy;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
+import io.relaybus.tck.Received;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -28,6 +29,21 @@ final class Scenario {
     final String topic = "orders-" + UUID.randomUUID().toString().substring(0, 8);
     final String deadLetterTopic = topic + ".dlq";
     private final AtomicBoolean flakyFailed = new AtomicBoolean();
+
+    /** A new {@link EventBusMetrics} bound to {@code registry}. */
+    static EventBusMetrics metricsBoundTo(MeterRegistry registry) {
+        EventBusMetrics metrics = new EventBusMetrics();
+        metrics.bindTo(registry);
+        return metrics;
+    }
+
+    /** The whole scenario on {@code bus}: subscribe, publish, wait until settled, then {@link #assertMeters}. */
+    void run(EventBus bus, MeterRegistry registry, String transport) {
+        subscribe(bus);
+        publish(bus);
+        awaitSettled(registry);
+        assertMeters(registry, transport);
+    }
 
     /** Subscribes group "billing" with 2 attempts and a dead-letter topic, and waits until it is ready. */
     Subscription subscribe(EventBus bus) {
@@ -98,17 +114,6 @@ final class Scenario {
     }
 
     static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + TIMEOUT + " waiting until " + what);
-            }
-            try {
-                Thread.sleep(10);   // polling interval, not a stand-in for the condition
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting until " + what);
-            }
-        }
+        Received.await(TIMEOUT, what, condition);
     }
 }

@@ -20,6 +20,7 @@ import io.relaybus.api.RetryPolicy;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import io.relaybus.embedded.TestBrokers;
+import io.relaybus.tck.Received;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -235,18 +236,7 @@ class EventBusTracingTest {
         }
 
         private static void awaitUntil(String what, BooleanSupplier condition) {
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (!condition.getAsBoolean()) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Timed out after " + TIMEOUT + " waiting until " + what);
-                }
-                try {
-                    Thread.sleep(10);   // polling interval, not a stand-in for the condition
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted");
-                }
-            }
+            Received.await(TIMEOUT, what, condition);
         }
     }
 

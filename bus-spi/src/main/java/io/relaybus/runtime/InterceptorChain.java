@@ -152,12 +152,31 @@ final class InterceptorChain {
                 error);
     }
 
+    /**
+     * What a publish and a handling attempt keep for their interceptors ({@code put}/{@code get} of
+     * {@link PublishContext} and {@link HandlingContext}): created on the first put. Not for concurrent use, like
+     * the contexts (their hooks run one after the other).
+     */
+    private abstract static class Attributes {
+        private Map<Object, Object> attributes;
+
+        public void put(Object key, Object value) {
+            if (attributes == null) {
+                attributes = new HashMap<>(4);
+            }
+            attributes.put(key, value);
+        }
+
+        public Object get(Object key) {
+            return attributes == null ? null : attributes.get(key);
+        }
+    }
+
     /** One publish: the context interceptors see. */
-    public final class Publish implements PublishContext {
+    public final class Publish extends Attributes implements PublishContext {
         private final Event original;
         private Map<String, String> added;
         private Event withHeaders;
-        private Map<Object, Object> attributes;
         private volatile boolean open = true;
 
         private Publish(Event original) {
@@ -192,19 +211,6 @@ final class InterceptorChain {
             }
             added.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             withHeaders = null;
-        }
-
-        @Override
-        public void put(Object key, Object value) {
-            if (attributes == null) {
-                attributes = new HashMap<>(4);
-            }
-            attributes.put(key, value);
-        }
-
-        @Override
-        public Object get(Object key) {
-            return attributes == null ? null : attributes.get(key);
         }
 
         /**
@@ -288,11 +294,10 @@ final class InterceptorChain {
     }
 
     /** One handling attempt: the context interceptors see. */
-    public final class Attempt implements HandlingContext {
+    public final class Attempt extends Attributes implements HandlingContext {
         private final Handling handling;
         private final Event event;
         private final int attempt;
-        private Map<Object, Object> attributes;
 
         private Attempt(Handling handling, Event event, int attempt) {
             this.handling = handling;
@@ -323,19 +328,6 @@ final class InterceptorChain {
         @Override
         public int attempt() {
             return attempt;
-        }
-
-        @Override
-        public void put(Object key, Object value) {
-            if (attributes == null) {
-                attributes = new HashMap<>(4);
-            }
-            attributes.put(key, value);
-        }
-
-        @Override
-        public Object get(Object key) {
-            return attributes == null ? null : attributes.get(key);
         }
 
         /** The handler returned and the event was acknowledged. */

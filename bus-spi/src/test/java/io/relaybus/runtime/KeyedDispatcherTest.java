@@ -109,40 +109,33 @@ class KeyedDispatcherTest {
     @Test
     @DisplayName("keyless items are spread over every worker")
     void keylessSpreadOverWorkers() throws Exception {
-        int workers = 4;
+        assertOneItemPerWorker(4, true, null);
+    }
+
+    @Test
+    @DisplayName("without per-key order, keyed items are spread over every worker too")
+    void unorderedKeyedItemsSpread() throws Exception {
+        assertOneItemPerWorker(3, false, "same-key");
+    }
+
+    /** Offers one item with {@code key} per worker and checks that every worker runs one at the same time. */
+    private void assertOneItemPerWorker(int workers, boolean ordered, String key) throws Exception {
         CountDownLatch allStarted = new CountDownLatch(workers);
         CountDownLatch release = new CountDownLatch(1);
         Set<String> threads = ConcurrentHashMap.newKeySet();
-        KeyedDispatcher<Item> d = dispatcher(workers, 8, true, item -> {
+        KeyedDispatcher<Item> d = dispatcher(workers, 8, ordered, item -> {
             threads.add(Thread.currentThread().getName());
             allStarted.countDown();
             await(release);
         });
         for (int i = 0; i < workers; i++) {
-            assertTrue(d.offer(new Item(null, i)));
+            assertTrue(d.offer(new Item(key, i)));
         }
         // Each worker is held by its first item: only if every worker got one can all of them start.
         assertTrue(allStarted.await(WAIT_SECONDS, TimeUnit.SECONDS), "workers that started: " + threads);
         assertEquals(workers, threads.size());
         release.countDown();
         assertTrue(d.drain(Duration.ofSeconds(WAIT_SECONDS)));
-    }
-
-    @Test
-    @DisplayName("without per-key order, keyed items are spread over every worker too")
-    void unorderedKeyedItemsSpread() throws Exception {
-        int workers = 3;
-        CountDownLatch allStarted = new CountDownLatch(workers);
-        CountDownLatch release = new CountDownLatch(1);
-        KeyedDispatcher<Item> d = dispatcher(workers, 8, false, item -> {
-            allStarted.countDown();
-            await(release);
-        });
-        for (int i = 0; i < workers; i++) {
-            assertTrue(d.offer(new Item("same-key", i)));
-        }
-        assertTrue(allStarted.await(WAIT_SECONDS, TimeUnit.SECONDS), "one key held only one worker");
-        release.countDown();
     }
 
     @Test
@@ -216,26 +209,9 @@ class KeyedDispatcherTest {
     @Test
     @DisplayName("drain waits for the running item and everything queued, without interrupting")
     void drainWaitsForInFlight() throws Exception {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        List<Integer> processed = new CopyOnWriteArrayList<>();
-        AtomicInteger interrupted = new AtomicInteger();
-        KeyedDispatcher<Item> d = dispatcher(1, 10_000, true, item -> {
-            if (item.seq() == 1) {
-                firstStarted.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    interrupted.incrementAndGet();
-                    return;
-                }
-            }
-            processed.add(item.seq());
-        });
-        for (int i = 1; i <= 3; i++) {
-            assertTrue(d.offer(new Item("k", i)));
-        }
-        assertTrue(firstStarted.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        FirstItemBlocked blocked = new FirstItemBlocked(10_000);
+        KeyedDispatcher<Item> d = blocked.dispatcher;
+        List<Integer> processed = blocked.processed;
         Future<Boolean> drained = background.submit(() -> d.drain(Duration.ofSeconds(WAIT_SECONDS)));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
         while (d.offer(new Item("k", 99))) {   // accepted until draining began; such items must be processed too
@@ -244,9 +220,9 @@ class KeyedDispatcherTest {
             Thread.onSpinWait();
         }
         assertFalse(drained.isDone(), "drain returned while an item was still running");
-        release.countDown();
+        blocked.release.countDown();
         assertTrue(drained.get(WAIT_SECONDS * 2, TimeUnit.SECONDS));
-        assertEquals(0, interrupted.get());
+        assertEquals(0, blocked.interrupted.get());
         assertEquals(List.of(1, 2, 3), processed.stream().filter(s -> s != 99 && s != -1).toList());
         assertEquals(processed.stream().filter(s -> s == -1).count(), processed.stream().filter(s -> s == 99).count(),
                 "items accepted before draining began were processed");
@@ -256,31 +232,13 @@ class KeyedDispatcherTest {
     @Test
     @DisplayName("drain with a timeout interrupts the running item, abandons the queued ones and returns false")
     void drainTimeoutAbandonsQueued() throws Exception {
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        CountDownLatch never = new CountDownLatch(1);
-        List<Integer> processed = new CopyOnWriteArrayList<>();
-        AtomicInteger interrupted = new AtomicInteger();
-        KeyedDispatcher<Item> d = dispatcher(1, 8, true, item -> {
-            if (item.seq() == 1) {
-                firstStarted.countDown();
-                try {
-                    never.await();
-                } catch (InterruptedException e) {
-                    interrupted.incrementAndGet();
-                    return;
-                }
-            }
-            processed.add(item.seq());
-        });
-        for (int i = 1; i <= 3; i++) {
-            assertTrue(d.offer(new Item("k", i)));
-        }
-        assertTrue(firstStarted.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        FirstItemBlocked blocked = new FirstItemBlocked(8);   // never released
+        KeyedDispatcher<Item> d = blocked.dispatcher;
         assertFalse(d.drain(Duration.ofMillis(100)));
-        assertEquals(1, interrupted.get(), "the running item was interrupted");
+        assertEquals(1, blocked.interrupted.get(), "the running item was interrupted");
         assertFalse(d.offer(new Item("k", 4)), "a drained dispatcher accepts nothing");
         // drain joined the workers: anything they were going to process has been processed by now.
-        assertEquals(List.of(), processed, "queued items were processed after the drain gave up");
+        assertEquals(List.of(), blocked.processed, "queued items were processed after the drain gave up");
         assertEquals(2, d.inFlight(), "abandoned items stay counted as not processed");
     }
 
@@ -297,6 +255,37 @@ class KeyedDispatcherTest {
         }
         assertTrue(d.drain(Duration.ofSeconds(WAIT_SECONDS)), "the queue behind the interrupted item was stranded");
         assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), processed);
+    }
+
+    /**
+     * A dispatcher of one worker on which items 1, 2 and 3 of key {@code k} were offered and item 1 is running,
+     * blocked until {@link #release} (an interrupt ends it early and is counted); the others are queued behind it.
+     */
+    private final class FirstItemBlocked {
+        final CountDownLatch release = new CountDownLatch(1);
+        final List<Integer> processed = new CopyOnWriteArrayList<>();
+        final AtomicInteger interrupted = new AtomicInteger();
+        final KeyedDispatcher<Item> dispatcher;
+
+        FirstItemBlocked(int capacity) throws InterruptedException {
+            CountDownLatch firstStarted = new CountDownLatch(1);
+            dispatcher = dispatcher(1, capacity, true, item -> {
+                if (item.seq() == 1) {
+                    firstStarted.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                        return;
+                    }
+                }
+                processed.add(item.seq());
+            });
+            for (int i = 1; i <= 3; i++) {
+                assertTrue(dispatcher.offer(new Item("k", i)));
+            }
+            assertTrue(firstStarted.await(WAIT_SECONDS, TimeUnit.SECONDS));
+        }
     }
 
     private static void await(CountDownLatch latch) {

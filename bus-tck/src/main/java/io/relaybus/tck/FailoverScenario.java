@@ -409,6 +409,28 @@ public final class FailoverScenario {
             }
             return sb.toString();
         }
+
+        /**
+         * Checks what every transport must keep through its failovers: no publish hung, no acknowledged event was
+         * lost, and after each kill the group handled an event acknowledged after it (it resumed).
+         *
+         * @throws AssertionError naming the first guarantee broken, followed by the {@link #report}
+         */
+        public void assertNothingLostOrHung() {
+            if (hung != 0) {
+                throw new AssertionError(hung + " publishes neither completed nor failed within their timeout\n"
+                        + report(""));
+            }
+            if (lost != 0) {
+                throw new AssertionError(lost + " acknowledged events were never handled\n" + report(""));
+            }
+            for (FaultOutcome f : faults) {
+                if (f.firstHandledAckedAfterKill() == null) {
+                    throw new AssertionError("the group handled no event acknowledged after the kill: " + f + "\n"
+                            + report(""));
+                }
+            }
+        }
     }
 
     /** Options; finish with {@link #build()}. */

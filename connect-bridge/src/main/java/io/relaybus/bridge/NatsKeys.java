@@ -110,6 +110,16 @@ final class NatsKeys {
         return def;
     }
 
+    /**
+     * What a connector's definition starts with: the connection keys, the transport's {@code keys} of the connector's
+     * role (publishing or consuming) in {@code group}, and the bridge's own keys ({@link #defineBridgeKeys}).
+     */
+    static ConfigDef connectorDefinition(String group, List<String> keys) {
+        ConfigDef def = define(new ConfigDef(), GROUP, CONNECTION);
+        define(def, group, keys);
+        return defineBridgeKeys(def);
+    }
+
     /** Adds the keys both connectors have beyond the transport's: start-up retry and loop prevention. */
     static ConfigDef defineBridgeKeys(ConfigDef def) {
         return def
@@ -231,6 +241,13 @@ final class NatsKeys {
             addError(values, NatsConfig.SERVERS_CONFIG, "Invalid value " + servers + " for configuration "
                     + NatsConfig.SERVERS_CONFIG + ": " + e.getMessage());
         }
+    }
+
+    /** The per-key results of a connector's {@code validate}, by key, to add cross-key problems to. */
+    static Map<String, ConfigValue> byName(org.apache.kafka.common.config.Config config) {
+        Map<String, ConfigValue> values = new LinkedHashMap<>();
+        config.configValues().forEach(v -> values.put(v.name(), v));
+        return values;
     }
 
     static void addError(Map<String, ConfigValue> values, String name, String message) {

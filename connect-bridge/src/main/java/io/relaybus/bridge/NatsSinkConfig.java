@@ -34,19 +34,17 @@ final class NatsSinkConfig extends AbstractConfig {
     }
 
     private static ConfigDef define() {
-        ConfigDef def = NatsKeys.define(new ConfigDef(), NatsKeys.GROUP, NatsKeys.CONNECTION);
-        NatsKeys.define(def, "NATS publishing", NatsKeys.PUBLISHER);
-        NatsKeys.defineBridgeKeys(def);
-        String g = "NATS sink";
-        int o = 0;
-        return def.define(SUBJECT_TEMPLATE_CONFIG, Type.STRING, "{topic}",
+        ConfigDef def = NatsKeys.connectorDefinition("NATS publishing", NatsKeys.PUBLISHER);
+        new KeyGroup(def, "NATS sink")
+                .define(SUBJECT_TEMPLATE_CONFIG, Type.STRING, "{topic}",
                         Validators.template("template with {topic}, {partition}, {key}, {header:NAME}",
                                 SubjectTemplate::placeholderProblem),
-                        Importance.HIGH, SUBJECT_TEMPLATE_DOC, g, ++o, Width.LONG, "Subject template")
-                .define(KEY_HEADER_CONFIG, Type.STRING, null, Importance.LOW, KEY_HEADER_DOC,
-                        g, ++o, Width.MEDIUM, "Key header (deprecated)")
+                        Importance.HIGH, SUBJECT_TEMPLATE_DOC, Width.LONG, "Subject template")
+                .define(KEY_HEADER_CONFIG, Type.STRING, null, Importance.LOW, KEY_HEADER_DOC, Width.MEDIUM,
+                        "Key header (deprecated)")
                 .define(RETRY_BACKOFF_CONFIG, Type.LONG, 1_000L, ConfigDef.Range.between(0, 600_000),
-                        Importance.LOW, RETRY_BACKOFF_DOC, g, ++o, Width.SHORT, "Retry backoff (ms)");
+                        Importance.LOW, RETRY_BACKOFF_DOC, Width.SHORT, "Retry backoff (ms)");
+        return def;
     }
 
     SubjectTemplate subjectTemplate() {

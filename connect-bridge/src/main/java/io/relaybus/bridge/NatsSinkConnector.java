@@ -3,8 +3,6 @@ package io.relaybus.bridge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import com.google.auto.service.AutoService;
 import org.apache.kafka.common.config.Config;
@@ -74,8 +72,7 @@ public final class NatsSinkConnector extends SinkConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
-        Map<String, ConfigValue> values = config.configValues().stream()
-                .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
+        Map<String, ConfigValue> values = NatsKeys.byName(config);
         NatsKeys.validate(connectorConfigs, "jetstream", values);
         String template = connectorConfigs.get(NatsSinkConfig.SUBJECT_TEMPLATE_CONFIG);
         ConfigValue templateValue = values.get(NatsSinkConfig.SUBJECT_TEMPLATE_CONFIG);

@@ -99,53 +99,48 @@ final class NatsSourceConfig extends AbstractConfig {
     }
 
     private static ConfigDef define() {
-        ConfigDef def = NatsKeys.define(new ConfigDef(), NatsKeys.GROUP, NatsKeys.CONNECTION);
-        NatsKeys.define(def, "NATS consumer", NatsKeys.CONSUMER);
-        NatsKeys.defineBridgeKeys(def);
-        String g = "NATS source";
-        int o = 0;
-        def.define(SUBJECTS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Validators.subjectFilters(),
-                        Importance.HIGH, SUBJECTS_DOC, g, ++o, Width.LONG, "Subjects")
-                .define(STREAM_CONFIG, Type.STRING, "", Importance.MEDIUM, STREAM_DOC, g, ++o, Width.MEDIUM, "Stream")
+        ConfigDef def = NatsKeys.connectorDefinition("NATS consumer", NatsKeys.CONSUMER);
+        new KeyGroup(def, "NATS source")
+                .define(SUBJECTS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Validators.subjectFilters(),
+                        Importance.HIGH, SUBJECTS_DOC, Width.LONG, "Subjects")
+                .define(STREAM_CONFIG, Type.STRING, "", Importance.MEDIUM, STREAM_DOC, Width.MEDIUM, "Stream")
                 .define(DURABLE_PREFIX_CONFIG, Type.STRING, "", Validators.optionalName("durable-name prefix",
                                 v -> Subjects.durableSafe(v).equals(v) ? null
                                         : "must contain only letters, digits, - and _"),
-                        Importance.LOW, DURABLE_PREFIX_DOC, g, ++o, Width.MEDIUM, "Durable prefix")
+                        Importance.LOW, DURABLE_PREFIX_DOC, Width.MEDIUM, "Durable prefix")
                 .define(DELIVER_CONFIG, Type.STRING, "all", ConfigDef.CaseInsensitiveValidString.in("all", "new"),
-                        Importance.MEDIUM, DELIVER_DOC, g, ++o, Width.SHORT, "Deliver policy")
+                        Importance.MEDIUM, DELIVER_DOC, Width.SHORT, "Deliver policy")
                 .define(OFFSET_RESET_CONFIG, Type.STRING, "earliest",
                         ConfigDef.CaseInsensitiveValidString.in("earliest", "latest", "fail"), Importance.MEDIUM,
-                        OFFSET_RESET_DOC, g, ++o, Width.SHORT, "Offset reset")
+                        OFFSET_RESET_DOC, Width.SHORT, "Offset reset")
                 .define(DEAD_LETTER_SUBJECT_CONFIG, Type.STRING, "", Importance.LOW, DEAD_LETTER_SUBJECT_DOC,
-                        g, ++o, Width.MEDIUM, "Dead-letter subject");
-        g = "Kafka records";
-        o = 0;
-        def.define(TOPIC_TEMPLATE_CONFIG, Type.STRING, "{subject}",
+                        Width.MEDIUM, "Dead-letter subject");
+        new KeyGroup(def, "Kafka records")
+                .define(TOPIC_TEMPLATE_CONFIG, Type.STRING, "{subject}",
                         Validators.template("template with {subject} and {1}..{n}", TopicMapper::placeholderProblem),
-                        Importance.HIGH, TOPIC_TEMPLATE_DOC, g, ++o, Width.MEDIUM, "Topic template")
+                        Importance.HIGH, TOPIC_TEMPLATE_DOC, Width.MEDIUM, "Topic template")
                 .define(TOPIC_REGEX_CONFIG, Type.STRING, "", Validators.regexOrEmpty(), Importance.LOW,
-                        TOPIC_REGEX_DOC, g, ++o, Width.MEDIUM, "Topic regex")
+                        TOPIC_REGEX_DOC, Width.MEDIUM, "Topic regex")
                 .define(TOPIC_REPLACEMENT_CONFIG, Type.STRING, "", Importance.LOW, TOPIC_REPLACEMENT_DOC,
-                        g, ++o, Width.MEDIUM, "Topic replacement")
+                        Width.MEDIUM, "Topic replacement")
                 .define(KEY_SOURCE_CONFIG, Type.STRING, "event",
                         ConfigDef.CaseInsensitiveValidString.in("event", "none", "token", "header"),
-                        Importance.MEDIUM, KEY_SOURCE_DOC, g, ++o, Width.SHORT, "Key source")
+                        Importance.MEDIUM, KEY_SOURCE_DOC, Width.SHORT, "Key source")
                 .define(KEY_TOKEN_CONFIG, Type.INT, 1, ConfigDef.Range.atLeast(1), Importance.LOW, KEY_TOKEN_DOC,
-                        g, ++o, Width.SHORT, "Key token")
-                .define(KEY_HEADER_CONFIG, Type.STRING, "", Importance.LOW, KEY_HEADER_DOC,
-                        g, ++o, Width.MEDIUM, "Key header")
+                        Width.SHORT, "Key token")
+                .define(KEY_HEADER_CONFIG, Type.STRING, "", Importance.LOW, KEY_HEADER_DOC, Width.MEDIUM,
+                        "Key header")
                 .define(MAX_RECORD_BYTES_CONFIG, Type.INT, 1_048_576, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        MAX_RECORD_BYTES_DOC, g, ++o, Width.SHORT, "Max record bytes");
-        g = "Batching";
-        o = 0;
-        def.define(BATCH_RECORDS_CONFIG, Type.INT, 1_000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
-                        BATCH_RECORDS_DOC, g, ++o, Width.SHORT, "Batch records")
+                        MAX_RECORD_BYTES_DOC, Width.SHORT, "Max record bytes");
+        new KeyGroup(def, "Batching")
+                .define(BATCH_RECORDS_CONFIG, Type.INT, 1_000, ConfigDef.Range.between(1, 100_000), Importance.LOW,
+                        BATCH_RECORDS_DOC, Width.SHORT, "Batch records")
                 .define(BATCH_BYTES_CONFIG, Type.LONG, 1_048_576L, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        BATCH_BYTES_DOC, g, ++o, Width.SHORT, "Batch bytes")
+                        BATCH_BYTES_DOC, Width.SHORT, "Batch bytes")
                 .define(BATCH_LINGER_CONFIG, Type.LONG, 0L, ConfigDef.Range.between(0, 60_000), Importance.LOW,
-                        BATCH_LINGER_DOC, g, ++o, Width.SHORT, "Batch linger (ms)")
+                        BATCH_LINGER_DOC, Width.SHORT, "Batch linger (ms)")
                 .define(POLL_TIMEOUT_CONFIG, Type.LONG, 1_000L, ConfigDef.Range.between(10, 60_000), Importance.LOW,
-                        POLL_TIMEOUT_DOC, g, ++o, Width.SHORT, "Poll timeout (ms)");
+                        POLL_TIMEOUT_DOC, Width.SHORT, "Poll timeout (ms)");
         return def;
     }
 

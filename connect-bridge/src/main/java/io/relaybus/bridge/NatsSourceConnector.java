@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import com.google.auto.service.AutoService;
 import org.apache.kafka.common.config.Config;
@@ -113,8 +111,7 @@ public final class NatsSourceConnector extends SourceConnector {
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config config = super.validate(connectorConfigs);
-        Map<String, ConfigValue> values = config.configValues().stream()
-                .collect(Collectors.toMap(ConfigValue::name, Function.identity()));
+        Map<String, ConfigValue> values = NatsKeys.byName(config);
         SourceValidation.check(connectorConfigs, values);
         return config;
     }

@@ -2,7 +2,6 @@ package io.relaybus.embedded;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
@@ -252,13 +250,7 @@ public final class EmbeddedConnect extends ForkedProcess {
         p.put("task.shutdown.graceful.timeout.ms", "5000");
         p.putAll(overrides);
         workerConfig = Map.copyOf(p);
-        Properties props = new Properties();
-        props.putAll(p);
-        try (OutputStream out = Files.newOutputStream(configFile)) {
-            props.store(out, "written by io.relaybus.embedded.EmbeddedConnect");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ProcessSupport.writeProperties(configFile, p, EmbeddedConnect.class);
     }
 
     /** Unpacks a zip archive into {@code into} (created if needed); refuses entries that would land outside it. */
@@ -448,14 +440,7 @@ public final class EmbeddedConnect extends ForkedProcess {
             if (pluginArchive == null) {
                 throw new IllegalStateException("EmbeddedConnect needs a plugin archive: call pluginArchive(zip)");
             }
-            EmbeddedConnect connect = new EmbeddedConnect(this);
-            try {
-                connect.restart();
-                return connect;
-            } catch (RuntimeException e) {
-                connect.close();
-                throw e;
-            }
+            return startOrClose(new EmbeddedConnect(this));
         }
     }
 }

@@ -1,9 +1,5 @@
 package io.relaybus.embedded;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 
 import org.apache.kafka.common.Uuid;
 
@@ -50,7 +45,7 @@ import org.apache.kafka.common.Uuid;
  * <p><b>Threading.</b> Thread-safe: lifecycle methods are {@code synchronized}; {@link #bootstrapServers()} never
  * changes.
  */
-public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
+public final class EmbeddedKafka extends EmbeddedBroker {
 
     /** Topic created (once, one partition) by the readiness check; it stays on the broker. */
     public static final String READY_TOPIC = "relaybus-embedded-ready";
@@ -148,16 +143,6 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
     }
 
     @Override
-    public boolean canRestart() {
-        return true;
-    }
-
-    @Override
-    public boolean isExternal() {
-        return false;
-    }
-
-    @Override
     public String toString() {
         return "EmbeddedKafka[node " + nodeId + ", " + bootstrapServers() + ", dir=" + dir + "]";
     }
@@ -236,13 +221,7 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
         p.put("log.cleaner.threads", "1");
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024));
         p.putAll(overrides);
-        Properties props = new Properties();
-        props.putAll(p);
-        try (OutputStream out = Files.newOutputStream(configFile)) {
-            props.store(out, "written by io.relaybus.embedded.EmbeddedKafka");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ProcessSupport.writeProperties(configFile, p, EmbeddedKafka.class);
     }
 
     /**
@@ -293,14 +272,7 @@ public final class EmbeddedKafka extends ForkedProcess implements BrokerHandle {
          * @throws IllegalStateException if the broker does not become ready (the message has the log tail)
          */
         public EmbeddedKafka start() {
-            EmbeddedKafka kafka = new EmbeddedKafka(this);
-            try {
-                kafka.restart();
-                return kafka;
-            } catch (RuntimeException e) {
-                kafka.close();
-                throw e;
-            }
+            return startOrClose(new EmbeddedKafka(this));
         }
     }
 }

@@ -1,6 +1,5 @@
 package io.relaybus.embedded;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,21 +52,14 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * <p><b>Threading.</b> Thread-safe. Lifecycle calls on one node are serialised by the node; queries use one shared
  * Admin client bootstrapped from every node, so they work while any majority of the nodes runs.
  */
-public final class EmbeddedKafkaCluster implements AutoCloseable {
+public final class EmbeddedKafkaCluster extends ForkedCluster<EmbeddedKafka> {
 
-    private final Path dir;
     private final List<EmbeddedKafka> nodes;
     private final String bootstrapServers;
-    private final Duration startupTimeout;
-    private final Thread shutdownHook;
     private Admin admin;
-    private boolean closed;
 
     private EmbeddedKafkaCluster(Builder b) {
-        this.dir = ProcessSupport.createTempDir("relaybus-kafka-cluster-");
-        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-" + dir.getFileName(),
-                () -> ProcessSupport.deleteRecursively(dir));
-        this.startupTimeout = b.startupTimeout;
+        super("relaybus-kafka-cluster-", b.startupTimeout, 200);   // each poll describes every topic
         String clusterId = Uuid.randomUuid().toString();
         int[] ports = new int[b.size];
         int[] controllerPorts = new int[b.size];
@@ -87,21 +79,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         defaults.put("transaction.state.log.min.isr", String.valueOf(minIsr));
         defaults.put("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
         defaults.put("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
-        List<EmbeddedKafka> created = new ArrayList<>();
-        try {
-            for (int i = 0; i < b.size; i++) {
-                Path nodeDir = dir.resolve("node-" + (i + 1));
-                ProcessSupport.createDirectories(nodeDir);
-                created.add(EmbeddedKafka.clusterNode(b.node, nodeDir, new EmbeddedKafka.NodeSpec(i + 1, ports[i],
-                        controllerPorts[i], String.join(",", voters), clusterId), defaults));
-            }
-        } catch (RuntimeException e) {
-            created.forEach(EmbeddedKafka::close);
-            ProcessSupport.deleteRecursively(dir);
-            ProcessSupport.removeShutdownHook(shutdownHook);
-            throw e;
-        }
-        this.nodes = List.copyOf(created);
+        this.nodes = createNodes(b.size, "node-", (i, nodeDir) -> EmbeddedKafka.clusterNode(b.node, nodeDir,
+                new EmbeddedKafka.NodeSpec(i + 1, ports[i], controllerPorts[i], String.join(",", voters), clusterId),
+                defaults));
         this.bootstrapServers = nodes.stream().map(EmbeddedKafka::bootstrapServers).collect(Collectors.joining(","));
     }
 
@@ -121,6 +101,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /** The nodes, by node id (the node with id {@code i} is at index {@code i - 1}). */
+    @Override
     public List<EmbeddedKafka> nodes() {
         return nodes;
     }
@@ -137,11 +118,6 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** How many nodes the cluster has (running or not). */
     public int size() {
         return nodes.size();
-    }
-
-    /** The cluster's temp directory, with one {@code node-<id>} directory (config, {@code broker.log}, data) per node. */
-    public Path directory() {
-        return dir;
     }
 
     /** Kills node {@code nodeId} (SIGKILL, a crash); its ports and data are kept for {@link #restart(int)}. */
@@ -200,21 +176,13 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
      * @throws IllegalStateException on timeout, naming the partitions still behind
      */
     public void awaitInSync(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String behind = "";
-        while (System.nanoTime() - deadline < 0) {
+        awaitUntil(timeout, "the Kafka cluster " + bootstrapServers + " is in sync", () -> {
             try {
-                behind = outOfSync();
-                if (behind.isEmpty()) {
-                    return;
-                }
+                return outOfSync();
             } catch (RuntimeException e) {
-                behind = e.getMessage();
+                return String.valueOf(e.getMessage());
             }
-            ProcessSupport.sleep(200);
-        }
-        throw new IllegalStateException("the Kafka cluster " + bootstrapServers + " is not in sync after "
-                + timeout.toSeconds() + " s: " + behind);
+        });
     }
 
     /** What is not in sync (dead nodes, partitions without leader or with replicas outside the ISR); empty if all is. */
@@ -252,34 +220,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         return "EmbeddedKafkaCluster[" + bootstrapServers + ", dir=" + dir + "]";
     }
 
-    /** Kills every node and deletes the temp directory. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            if (admin != null) {
-                admin.close(Duration.ofSeconds(2));
-            }
-        } finally {
-            // A graceful stop of the last nodes waits for a quorum that is gone; the data is deleted anyway.
-            for (EmbeddedKafka node : nodes) {
-                try {
-                    node.kill();
-                } catch (RuntimeException ignored) {
-                    // close() below tries again
-                }
-                node.close();
-            }
-            ProcessSupport.deleteRecursively(dir);
-            ProcessSupport.removeShutdownHook(shutdownHook);
+    synchronized void closeClients() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(2));
         }
     }
 
     /** Starts every node in parallel and waits for the cluster (see the class comment). */
-    private void launch() {
+    @Override
+    void launch() {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
         for (EmbeddedKafka node : nodes) {
             starts.add(CompletableFuture.runAsync(node::restart, command -> {
@@ -325,7 +275,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     private synchronized Admin admin() {
-        if (closed) {
+        if (isClosed()) {
             throw new IllegalStateException(this + " is closed");
         }
         if (admin == null) {
@@ -352,10 +302,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
         /** How many nodes (each broker and controller); 3 by default. A quorum needs a majority of them running. */
         public Builder nodes(int size) {
-            if (size < 1 || size > 9) {
-                throw new IllegalArgumentException("nodes must be between 1 and 9, not " + size);
-            }
-            this.size = size;
+            this.size = checkSize(size);
             return this;
         }
 
@@ -390,14 +337,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
          * @throws IllegalStateException if a node does not become ready (the message has its log tail)
          */
         public EmbeddedKafkaCluster start() {
-            EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(this);
-            try {
-                cluster.launch();
-                return cluster;
-            } catch (RuntimeException e) {
-                cluster.close();
-                throw e;
-            }
+            return startOrClose(new EmbeddedKafkaCluster(this));
         }
     }
 }

@@ -38,7 +38,7 @@ import java.util.Objects;
  *
  * <p><b>Threading.</b> Thread-safe: lifecycle methods are {@code synchronized}; {@link #url()} never changes.
  */
-public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
+public final class EmbeddedNats extends EmbeddedBroker {
 
     /** Environment variable that overrides the {@code nats-server} binary. */
     public static final String BINARY_ENV = "NATS_SERVER_BIN";
@@ -143,16 +143,6 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
     public java.util.Optional<String> monitorUrl() {
         return monitorPort == 0 ? java.util.Optional.empty()
                 : java.util.Optional.of("http://127.0.0.1:" + monitorPort);
-    }
-
-    @Override
-    public boolean canRestart() {
-        return true;
-    }
-
-    @Override
-    public boolean isExternal() {
-        return false;
     }
 
     @Override
@@ -308,14 +298,7 @@ public final class EmbeddedNats extends ForkedProcess implements BrokerHandle {
          * @throws IllegalStateException if the binary is missing or the server does not become ready
          */
         public EmbeddedNats start() {
-            EmbeddedNats nats = new EmbeddedNats(this);
-            try {
-                nats.restart();
-                return nats;
-            } catch (RuntimeException e) {
-                nats.close();
-                throw e;
-            }
+            return startOrClose(new EmbeddedNats(this));
         }
     }
 }

@@ -39,23 +39,16 @@ import java.util.stream.Collectors;
  *
  * <p><b>Threading.</b> Thread-safe; lifecycle calls on one node are serialised by the node.
  */
-public final class EmbeddedNatsCluster implements AutoCloseable {
+public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    private final Path dir;
     private final String clusterName;
     private final List<EmbeddedNats> nodes;
-    private final Duration startupTimeout;
-    private final Thread shutdownHook;
-    private boolean closed;
 
     private EmbeddedNatsCluster(Builder b) {
-        this.dir = ProcessSupport.createTempDir("relaybus-nats-cluster-");
-        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-" + dir.getFileName(),
-                () -> ProcessSupport.deleteRecursively(dir));
+        super("relaybus-nats-cluster-", b.startupTimeout, 100);
         this.clusterName = b.clusterName;
-        this.startupTimeout = b.startupTimeout;
         int[] ports = new int[b.size];
         int[] routePorts = new int[b.size];
         int[] monitorPorts = new int[b.size];
@@ -64,32 +57,21 @@ public final class EmbeddedNatsCluster implements AutoCloseable {
             routePorts[i] = ProcessSupport.freePort();
             monitorPorts[i] = ProcessSupport.freePort();
         }
-        List<EmbeddedNats> created = new ArrayList<>();
-        try {
-            for (int i = 0; i < b.size; i++) {
-                List<String> routes = new ArrayList<>();
-                for (int j = 0; j < b.size; j++) {
-                    if (j != i) {
-                        routes.add("nats://127.0.0.1:" + routePorts[j]);
-                    }
+        this.nodes = createNodes(b.size, "n", (i, nodeDir) -> {
+            List<String> routes = new ArrayList<>();
+            for (int j = 0; j < b.size; j++) {
+                if (j != i) {
+                    routes.add("nats://127.0.0.1:" + routePorts[j]);
                 }
-                List<String> args = new ArrayList<>(List.of("--cluster_name", clusterName,
-                        "--cluster", "nats://127.0.0.1:" + routePorts[i]));
-                if (!routes.isEmpty()) {
-                    args.addAll(List.of("--routes", String.join(",", routes)));
-                }
-                Path nodeDir = dir.resolve("n" + (i + 1));
-                ProcessSupport.createDirectories(nodeDir);
-                created.add(EmbeddedNats.clusterNode(b.node, nodeDir, ports[i], clusterName + "-n" + (i + 1),
-                        monitorPorts[i], args));
             }
-        } catch (RuntimeException e) {
-            created.forEach(EmbeddedNats::close);
-            ProcessSupport.deleteRecursively(dir);
-            ProcessSupport.removeShutdownHook(shutdownHook);
-            throw e;
-        }
-        this.nodes = List.copyOf(created);
+            List<String> args = new ArrayList<>(List.of("--cluster_name", clusterName,
+                    "--cluster", "nats://127.0.0.1:" + routePorts[i]));
+            if (!routes.isEmpty()) {
+                args.addAll(List.of("--routes", String.join(",", routes)));
+            }
+            return EmbeddedNats.clusterNode(b.node, nodeDir, ports[i], clusterName + "-n" + (i + 1),
+                    monitorPorts[i], args);
+        });
     }
 
     /** Starts a 3-node cluster with the defaults and waits until it is ready. The caller owns it and must close it. */
@@ -113,6 +95,7 @@ public final class EmbeddedNatsCluster implements AutoCloseable {
     }
 
     /** The nodes, in start order (server names {@code <cluster>-n1}, {@code -n2}, ...). */
+    @Override
     public List<EmbeddedNats> nodes() {
         return nodes;
     }
@@ -121,11 +104,6 @@ public final class EmbeddedNatsCluster implements AutoCloseable {
     public EmbeddedNats node(String serverName) {
         return nodes.stream().filter(n -> n.serverName().equals(serverName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node named " + serverName + " in " + this));
-    }
-
-    /** The cluster's temp directory, with one {@code n<i>} directory (log, JetStream store) per node. */
-    public Path directory() {
-        return dir;
     }
 
     /** Kills {@code node} (SIGKILL, a crash); its ports and JetStream store are kept for {@link #restart}. */
@@ -267,21 +245,6 @@ public final class EmbeddedNatsCluster implements AutoCloseable {
         }
     }
 
-    /** Polls {@code problems} (empty: done) until it is empty or {@code timeout} passed. */
-    private void awaitUntil(Duration timeout, String what, java.util.function.Supplier<String> problems) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String last;
-        do {
-            last = problems.get();
-            if (last.isEmpty()) {
-                return;
-            }
-            ProcessSupport.sleep(100);
-        } while (System.nanoTime() - deadline < 0);
-        throw new IllegalStateException("not after " + timeout.toSeconds() + " s: " + what + " (" + last + "); logs in "
-                + dir);
-    }
-
     private EmbeddedNats member(EmbeddedNats node) {
         if (!nodes.contains(Objects.requireNonNull(node, "node"))) {
             throw new IllegalArgumentException(node + " is not a node of " + this);
@@ -294,26 +257,8 @@ public final class EmbeddedNatsCluster implements AutoCloseable {
         return "EmbeddedNatsCluster[" + clusterName + ", " + urls() + ", dir=" + dir + "]";
     }
 
-    /** Kills every node and deletes the temp directory. Idempotent. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        for (EmbeddedNats node : nodes) {
-            try {
-                node.kill();
-            } catch (RuntimeException ignored) {
-                // close() below tries again
-            }
-            node.close();
-        }
-        ProcessSupport.deleteRecursively(dir);
-        ProcessSupport.removeShutdownHook(shutdownHook);
-    }
-
-    private void launch() {
+    void launch() {
         for (EmbeddedNats node : nodes) {
             node.restart();
         }
@@ -345,10 +290,7 @@ public final class EmbeddedNatsCluster implements AutoCloseable {
 
         /** How many nodes; 3 by default. JetStream needs a majority of them running. */
         public Builder nodes(int size) {
-            if (size < 1 || size > 9) {
-                throw new IllegalArgumentException("nodes must be between 1 and 9, not " + size);
-            }
-            this.size = size;
+            this.size = checkSize(size);
             return this;
         }
 
@@ -386,14 +328,7 @@ public final class EmbeddedNatsCluster implements AutoCloseable {
          * @throws IllegalStateException if the binary is missing or a node does not become ready
          */
         public EmbeddedNatsCluster start() {
-            EmbeddedNatsCluster cluster = new EmbeddedNatsCluster(this);
-            try {
-                cluster.launch();
-                return cluster;
-            } catch (RuntimeException e) {
-                cluster.close();
-                throw e;
-            }
+            return startOrClose(new EmbeddedNatsCluster(this));
         }
     }
 }

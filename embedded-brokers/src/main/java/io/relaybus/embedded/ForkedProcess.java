@@ -119,16 +119,28 @@ abstract class ForkedProcess implements AutoCloseable {
         try {
             stop();
         } finally {
-            if (ownsDirectory) {
-                ProcessSupport.deleteRecursively(dir);
-            }
-            ProcessSupport.removeShutdownHook(shutdownHook);
+            dropDirectoryAndHook();
+        }
+    }
+
+    /** For a builder's {@code start()}: starts {@code process} and waits until it is ready, closing it when it is not. */
+    static <P extends ForkedProcess> P startOrClose(P process) {
+        try {
+            process.restart();
+            return process;
+        } catch (RuntimeException e) {
+            process.close();
+            throw e;
         }
     }
 
     /** For a subclass constructor that fails after this one ran: drops the exit hook and the owned directory. */
     final void abandon() {
         closed = true;
+        dropDirectoryAndHook();
+    }
+
+    private void dropDirectoryAndHook() {
         if (ownsDirectory) {
             ProcessSupport.deleteRecursively(dir);
         }

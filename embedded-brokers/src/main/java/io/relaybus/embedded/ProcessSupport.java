@@ -180,6 +180,17 @@ final class ProcessSupport {
         }
     }
 
+    /** Writes {@code properties} (in their order) to {@code file} as a {@code .properties} file headed "written by {@code writer}". */
+    static void writeProperties(Path file, java.util.Map<String, String> properties, Class<?> writer) {
+        java.util.Properties props = new java.util.Properties();
+        props.putAll(properties);
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            props.store(out, "written by " + writer.getName());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     static Path createTempDir(String prefix) {
         try {
             return Files.createTempDirectory(prefix);

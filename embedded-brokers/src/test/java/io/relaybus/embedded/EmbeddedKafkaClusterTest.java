@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,14 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -55,7 +46,7 @@ class EmbeddedKafkaClusterTest {
             }
             cluster.awaitInSync(Duration.ofSeconds(60));
             assertEquals(3, cluster.describe(topic).partitions().get(0).isr().size());
-            send(cluster.bootstrapServers(), topic, "before");
+            KafkaStrings.send(cluster.bootstrapServers(), topic, "before", Duration.ofSeconds(60));
 
             int leader = cluster.leaderOf(topic, 0).orElseThrow();
             long t1 = System.nanoTime();
@@ -64,7 +55,7 @@ class EmbeddedKafkaClusterTest {
             int newLeader = awaitLeaderOtherThan(cluster, topic, leader);
             System.out.printf("kafka partition leader %d killed; node %d leads after %d ms%n", leader, newLeader,
                     ms(t1));
-            send(cluster.bootstrapServers(), topic, "after-leader-kill");
+            KafkaStrings.send(cluster.bootstrapServers(), topic, "after-leader-kill", Duration.ofSeconds(60));
             long t2 = System.nanoTime();
             cluster.restart(leader);
             cluster.awaitInSync(Duration.ofSeconds(90));
@@ -76,12 +67,12 @@ class EmbeddedKafkaClusterTest {
             int newController = awaitControllerOtherThan(cluster, controller);
             System.out.printf("kafka controller %d killed; node %d controls after %d ms%n", controller,
                     newController, ms(t3));
-            send(cluster.bootstrapServers(), topic, "after-controller-kill");
+            KafkaStrings.send(cluster.bootstrapServers(), topic, "after-controller-kill", Duration.ofSeconds(60));
             cluster.restart(controller);
             cluster.awaitInSync(Duration.ofSeconds(90));
 
             assertEquals(List.of("before", "after-leader-kill", "after-controller-kill"),
-                    readAll(cluster.bootstrapServers(), topic, 3));
+                    KafkaStrings.readAll(cluster.bootstrapServers(), topic, 3, Duration.ofSeconds(60)));
             assertTrue(Files.size(cluster.node(1).logFile()) > 0);
 
             cluster.close();
@@ -92,61 +83,20 @@ class EmbeddedKafkaClusterTest {
         }
     }
 
-    private static int awaitLeaderOtherThan(EmbeddedKafkaCluster cluster, String topic, int old) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Optional<Integer> leader = cluster.leaderOf(topic, 0);
-            if (leader.isPresent() && leader.get() != old) {
-                return leader.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no new leader for " + topic + " within 60 s");
+    private static int awaitLeaderOtherThan(EmbeddedKafkaCluster cluster, String topic, int old) {
+        return cluster.awaitFound("a new leader for " + topic, Duration.ofSeconds(60),
+                () -> cluster.leaderOf(topic, 0).filter(leader -> leader != old));
     }
 
-    private static int awaitControllerOtherThan(EmbeddedKafkaCluster cluster, int old) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
+    private static int awaitControllerOtherThan(EmbeddedKafkaCluster cluster, int old) {
+        return cluster.awaitFound("a new controller", Duration.ofSeconds(60), () -> {
             try {
                 int controller = cluster.controllerId();
-                if (controller != old && controller >= 1) {
-                    return controller;
-                }
+                return controller != old && controller >= 1 ? Optional.of(controller) : Optional.empty();
             } catch (IllegalStateException e) {
-                // no quorum leader known yet
+                return Optional.empty();   // no quorum leader known yet
             }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no new controller within 60 s");
-    }
-
-    private static void send(String bootstrap, String topic, String value) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName(),
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName()))) {
-            producer.send(new ProducerRecord<>(topic, "k", value)).get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    private static List<String> readAll(String bootstrap, String topic, int expected) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "g-" + System.nanoTime(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName()))) {
-            consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(record.value());
-                }
-            }
-        }
-        return values;
+        });
     }
 
     private static long ms(long startNanos) {

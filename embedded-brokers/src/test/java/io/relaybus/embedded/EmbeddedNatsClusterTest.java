@@ -47,23 +47,24 @@ class EmbeddedNatsClusterTest {
             String created = EmbeddedNatsTest.request(first.port(), "$JS.API.STREAM.CREATE.ORDERS",
                     "{\"name\":\"ORDERS\",\"subjects\":[\"orders.>\"],\"storage\":\"file\",\"num_replicas\":3}");
             assertTrue(created.contains("\"num_replicas\":3"), created);
-            EmbeddedNats leader = await(() -> cluster.streamLeader("ORDERS"), "a leader for ORDERS");
+            EmbeddedNats leader = await(cluster, "a leader for ORDERS", () -> cluster.streamLeader("ORDERS"));
             cluster.awaitCurrent(Duration.ofSeconds(60));
 
             long t1 = System.nanoTime();
             cluster.kill(leader);
             assertFalse(leader.isRunning());
-            EmbeddedNats newLeader = await(() -> cluster.streamLeader("ORDERS").filter(n -> n != leader),
-                    "a new leader for ORDERS");
+            EmbeddedNats newLeader = await(cluster, "a new leader for ORDERS",
+                    () -> cluster.streamLeader("ORDERS").filter(n -> n != leader));
             System.out.printf("nats stream leader %s killed; %s leads after %d ms%n", leader.serverName(),
                     newLeader.serverName(), ms(t1));
             cluster.restart(leader);
             cluster.awaitCurrent(Duration.ofSeconds(60));
 
-            EmbeddedNats meta = await(cluster::metaLeader, "a meta leader");
+            EmbeddedNats meta = await(cluster, "a meta leader", cluster::metaLeader);
             long t2 = System.nanoTime();
             cluster.kill(meta);
-            EmbeddedNats newMeta = await(() -> cluster.metaLeader().filter(n -> n != meta), "a new meta leader");
+            EmbeddedNats newMeta = await(cluster, "a new meta leader",
+                    () -> cluster.metaLeader().filter(n -> n != meta));
             System.out.printf("nats meta leader %s killed; %s leads after %d ms%n", meta.serverName(),
                     newMeta.serverName(), ms(t2));
             cluster.restart(meta);
@@ -79,16 +80,9 @@ class EmbeddedNatsClusterTest {
         }
     }
 
-    private static EmbeddedNats await(Supplier<Optional<EmbeddedNats>> probe, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Optional<EmbeddedNats> found = probe.get();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no " + what + " within 60 s");
+    private static EmbeddedNats await(EmbeddedNatsCluster cluster, String what,
+            Supplier<Optional<EmbeddedNats>> probe) {
+        return cluster.awaitFound(what, Duration.ofSeconds(60), probe);
     }
 
     private static long ms(long startNanos) {

@@ -3,7 +3,7 @@ package io.relaybus.kafka;
 import io.relaybus.embedded.EmbeddedKafkaCluster;
 import io.relaybus.tck.Features;
 import io.relaybus.tck.TransportCompatibilityKit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
@@ -18,19 +18,13 @@ import java.util.Map;
 @Tag("cluster")
 class KafkaClusterCompatibilityTest extends TransportCompatibilityKit {
 
+    @AutoClose
     private static EmbeddedKafkaCluster cluster;
     private static int restarts;
 
     @BeforeAll
     static void startCluster() {
         cluster = EmbeddedKafkaCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Override

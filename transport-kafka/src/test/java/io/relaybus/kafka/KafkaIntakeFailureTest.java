@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -76,6 +77,37 @@ class KafkaIntakeFailureTest {
         assertEquals(new HashSet<>(ids).size(), ids.size(), "events delivered twice: " + ids);
     }
 
+    /**
+     * Publishes {@code count} events from number {@code from} and waits until the sink has them, breaks every consumer
+     * so far (its next poll throws {@code message}), publishes {@code count} more and waits until the sink has those
+     * too and the intake reported its recovery.
+     */
+    private void deliveredAcrossABreak(KafkaTransport t, String topic, RecordingSink sink, int from, int count,
+                                       String message) {
+        List<String> ids = publish(t, topic, from, count);
+        awaitAll(sink, ids);
+        consumers.breakConsumersSoFar("poll", () -> new IllegalStateException(message));
+        ids.addAll(publish(t, topic, from + count, count));
+        awaitAll(sink, ids);
+        KafkaTestSupport.await("recovery is reported", () -> sink.health().contains("recovered"));
+    }
+
+    /**
+     * Subscribes a group to a new topic ({@code base} and a suffix) with quick restarts, makes the next {@code polls}
+     * polls throw {@code failure} (given the topic), and waits until the intake failed for good, with a fatal error.
+     */
+    private RecordingSink intakeFailedOnPoll(String base, int polls, Function<String, RuntimeException> failure)
+            throws Exception {
+        String topic = KafkaTestSupport.unique(base);
+        KafkaTransport t = transport(FAST);
+        RecordingSink sink = new RecordingSink();
+        subscribe(t, topic, KafkaTestSupport.unique("g"), StartPosition.EARLIEST, sink);
+        consumers.failNext("poll", polls, () -> failure.apply(topic));
+        KafkaTestSupport.await("the intake failed", () -> sink.failure() != null);
+        assertInstanceOf(BusFatalException.class, sink.failure());
+        return sink;
+    }
+
     @AfterEach
     void close() throws Exception {
         for (AutoCloseable r : resources) {
@@ -107,12 +139,7 @@ class KafkaIntakeFailureTest {
         KafkaTransport t = transport(KafkaSubscription.Restarts.DEFAULT);
         RecordingSink sink = new RecordingSink();
         subscribe(t, topic, KafkaTestSupport.unique("g"), StartPosition.EARLIEST, sink);
-        List<String> ids = publish(t, topic, 0, 20);
-        awaitAll(sink, ids);
-        consumers.breakConsumersSoFar("poll", () -> new IllegalStateException("injected: this consumer is broken"));
-        ids.addAll(publish(t, topic, 20, 20));
-        awaitAll(sink, ids);
-        KafkaTestSupport.await("recovery is reported", () -> sink.health().contains("recovered"));
+        deliveredAcrossABreak(t, topic, sink, 0, 20, "injected: this consumer is broken");
         assertEquals(2, sink.health().size(), sink.health().toString());
         String first = sink.health().get(0);
         assertTrue(first.startsWith("degraded: the Kafka consumer failed (java.lang.IllegalStateException: "
@@ -129,12 +156,7 @@ class KafkaIntakeFailureTest {
         List<String> before = publish(t, topic, 0, 5);   // before the subscription: LATEST never delivers these
         RecordingSink sink = new RecordingSink();
         subscribe(t, topic, null, StartPosition.LATEST, sink);
-        List<String> ids = publish(t, topic, 5, 10);
-        awaitAll(sink, ids);
-        consumers.breakConsumersSoFar("poll", () -> new IllegalStateException("injected"));
-        ids.addAll(publish(t, topic, 15, 10));
-        awaitAll(sink, ids);
-        KafkaTestSupport.await("recovery is reported", () -> sink.health().contains("recovered"));
+        deliveredAcrossABreak(t, topic, sink, 5, 10, "injected");
         assertTrue(sink.ids().stream().noneMatch(before::contains), "replayed from the start: " + sink.ids());
         assertOnce(sink);
     }
@@ -142,13 +164,9 @@ class KafkaIntakeFailureTest {
     @Test
     @DisplayName("restarts used up: the intake fails for good, with a fatal error saying how often it failed")
     void restartsUsedUp() throws Exception {
-        String topic = KafkaTestSupport.unique("used-up");
-        KafkaTransport t = transport(FAST);
-        RecordingSink sink = new RecordingSink();
-        subscribe(t, topic, KafkaTestSupport.unique("g"), StartPosition.EARLIEST, sink);
-        consumers.failNext("poll", 1_000, () -> new KafkaException("injected: poll failed"));
-        KafkaTestSupport.await("the intake failed", () -> sink.failure() != null);
-        BusFatalException f = assertInstanceOf(BusFatalException.class, sink.failure());
+        RecordingSink sink = intakeFailedOnPoll("used-up", 1_000,
+                topic -> new KafkaException("injected: poll failed"));
+        BusFatalException f = (BusFatalException) sink.failure();
         assertTrue(f.getMessage().contains("failed 3 times in a row"), f.getMessage());
         assertEquals(3, sink.health().size(), sink.health().toString());
         assertTrue(sink.health().get(0).startsWith("degraded: "), sink.health().toString());
@@ -160,13 +178,7 @@ class KafkaIntakeFailureTest {
     @Test
     @DisplayName("an authorization error is not retried: the intake fails at once")
     void authorizationFailsAtOnce() throws Exception {
-        String topic = KafkaTestSupport.unique("denied");
-        KafkaTransport t = transport(FAST);
-        RecordingSink sink = new RecordingSink();
-        subscribe(t, topic, KafkaTestSupport.unique("g"), StartPosition.EARLIEST, sink);
-        consumers.failNext("poll", 1, () -> new TopicAuthorizationException(Set.of(topic)));
-        KafkaTestSupport.await("the intake failed", () -> sink.failure() != null);
-        assertInstanceOf(BusFatalException.class, sink.failure());
+        RecordingSink sink = intakeFailedOnPoll("denied", 1, topic -> new TopicAuthorizationException(Set.of(topic)));
         assertTrue(sink.failure().getMessage().contains("refused by the Kafka brokers"), sink.failure().getMessage());
         assertEquals(1, sink.health().size(), sink.health().toString());
         assertEquals(1, consumers.created.get());

@@ -12,7 +12,6 @@ import io.relaybus.api.StartPosition;
 import io.relaybus.spi.Delivery;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
-import io.relaybus.spi.TransportSubscription;
 import io.relaybus.spi.support.IntakeQueue;
 
 import java.time.Duration;
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@link DeliverySink#awaitCapacity} reports room. {@link #ready()} completes after a flush confirmed the server
  * registered the subscription.
  */
-final class CoreNatsSubscription implements TransportSubscription {
+final class CoreNatsSubscription extends SwitchedSubscription {
 
     private static final Logger LOG = LoggerFactory.getLogger(CoreNatsSubscription.class);
 
@@ -44,9 +43,6 @@ final class CoreNatsSubscription implements TransportSubscription {
     private final Subscription subscription;
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread loop;
-    private final Object pauseLock = new Object();
-    private volatile boolean paused;
-    private volatile boolean stopped;
 
     CoreNatsSubscription(Connection connection, NatsConfig config, SubscriptionSpec spec, DeliverySink sink) {
         this.connection = connection;
@@ -72,28 +68,12 @@ final class CoreNatsSubscription implements TransportSubscription {
     }
 
     @Override
-    public void pause() {
-        paused = true;
-    }
-
-    @Override
-    public void resume() {
-        synchronized (pauseLock) {
-            paused = false;
-            pauseLock.notifyAll();
-        }
-    }
-
-    @Override
     public void stopIntake() {
-        stopped = true;
+        super.stopIntake();
         try {
             subscription.unsubscribe();
         } catch (IllegalStateException e) {
             // connection already closed
-        }
-        synchronized (pauseLock) {
-            pauseLock.notifyAll();
         }
     }
 
@@ -120,13 +100,9 @@ final class CoreNatsSubscription implements TransportSubscription {
         }
         IntakeQueue<Delivery> intake = new IntakeQueue<>(sink);
         try {
-            while (!stopped) {
-                if (paused) {
-                    synchronized (pauseLock) {
-                        while (paused && !stopped) {
-                            pauseLock.wait(500);
-                        }
-                    }
+            while (!stopped()) {
+                if (paused()) {
+                    awaitResumed(500);
                     continue;
                 }
                 if (!intake.offerHeld()) {

@@ -16,7 +16,6 @@ import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
-import io.relaybus.spi.TransportSubscription;
 import io.relaybus.spi.support.IntakeQueue;
 
 import java.io.IOException;
@@ -95,7 +94,7 @@ import org.slf4j.event.Level;
  * gets them at once); {@link #close()} waits for the loop, hands back what the runtime accepted but never settled
  * (handlers it gave up waiting for), and deletes a group-less consumer.
  */
-final class PullConsumerSubscription implements TransportSubscription {
+final class PullConsumerSubscription extends SwitchedSubscription {
 
     private static final Logger LOG = LoggerFactory.getLogger(PullConsumerSubscription.class);
     private static final long MAX_BACKOFF_MS = 30_000;
@@ -126,9 +125,6 @@ final class PullConsumerSubscription implements TransportSubscription {
     private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread loop;
     private final ScheduledFuture<?> keepAlive;
-    private final Object pauseLock = new Object();
-    private volatile boolean paused;
-    private volatile boolean stopped;
     private volatile long tick;
     /** Pulls still to fail, for tests of the restarts ({@link #failPulls}). */
     private final java.util.concurrent.atomic.AtomicInteger injectedFailures = new java.util.concurrent.atomic.AtomicInteger();
@@ -199,27 +195,6 @@ final class PullConsumerSubscription implements TransportSubscription {
     }
 
     @Override
-    public void pause() {
-        paused = true;
-    }
-
-    @Override
-    public void resume() {
-        synchronized (pauseLock) {
-            paused = false;
-            pauseLock.notifyAll();
-        }
-    }
-
-    @Override
-    public void stopIntake() {
-        stopped = true;
-        synchronized (pauseLock) {
-            pauseLock.notifyAll();
-        }
-    }
-
-    @Override
     public void close() {
         stopIntake();
         try {
@@ -258,7 +233,7 @@ final class PullConsumerSubscription implements TransportSubscription {
         Throwable failure = null;
         boolean restart = false;
         try {
-            while (!stopped) {
+            while (!stopped()) {
                 try {
                     if (restart) {
                         restart();
@@ -287,7 +262,7 @@ final class PullConsumerSubscription implements TransportSubscription {
                     sink.intakeDegraded(reason);
                     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
                     park();     // what the open pull requests still bring is kept alive meanwhile
-                    pauseFor(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
+                    sleep(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
                     continue;
                 }
             }
@@ -298,7 +273,7 @@ final class PullConsumerSubscription implements TransportSubscription {
             closeQuietly(intake);
             handBackHeld();
         }
-        if (failure != null && !stopped) {
+        if (failure != null && !stopped()) {
             sink.intakeFailed(new BusFatalException("The intake of " + spec.describe() + " (consumer "
                     + consumer.name() + " of stream " + consumer.stream() + ") cannot go on: " + failure.getMessage(),
                     failure));
@@ -309,17 +284,6 @@ final class PullConsumerSubscription implements TransportSubscription {
     private long backoff(int n) {
         long base = Math.max(1, reconnectWait.toMillis());
         return Math.min(MAX_BACKOFF_MS, base << Math.min(20, n - 1));
-    }
-
-    /** Waits {@code millis}, or less when the intake is stopped meanwhile. */
-    private void pauseFor(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        synchronized (pauseLock) {
-            for (long left = millis; left > 0 && !stopped; ) {
-                pauseLock.wait(left);
-                left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-            }
-        }
     }
 
     /**
@@ -365,10 +329,10 @@ final class PullConsumerSubscription implements TransportSubscription {
         // client's prefetch may be waiting for room (without in-progress): after a quarter of the ack wait it is parked.
         long blockedSince = 0;
         long idleSince = 0;         // nanoTime when the intake last returned nothing after a message; 0: not idle
-        while (!stopped) {
-            if (paused) {
+        while (!stopped()) {
+            if (paused()) {
                 park();
-                awaitResume();
+                awaitResumed(fetchWait.toMillis());
                 continue;
             }
             if (!held.offerHeld()) {
@@ -398,7 +362,8 @@ final class PullConsumerSubscription implements TransportSubscription {
                 accept(msg);
                 // Hot path: take what the client already buffered without going back through the loop's
                 // pause/held checks, while the sink accepts.
-                while (!held.isHolding() && !paused && !stopped && (msg = intake.next(NO_WAIT)) != null) {
+                while (!held.isHolding() && !paused() && !stopped()
+                        && (msg = intake.next(NO_WAIT)) != null) {
                     accept(msg);
                 }
             } else {
@@ -450,9 +415,9 @@ final class PullConsumerSubscription implements TransportSubscription {
         if (sequence > lastSeenSequence) {
             lastSeenSequence = sequence;
         }
-        if (stopped) {
+        if (stopped()) {
             delivery.handBack();
-        } else if (paused) {
+        } else if (paused()) {
             held.hold(delivery);
         } else {
             held.offer(delivery);   // held behind what is held already, or when refused
@@ -485,7 +450,7 @@ final class PullConsumerSubscription implements TransportSubscription {
                 } else if (ended) {
                     return;
                 }
-                if (!paused && !stopped) {
+                if (!paused() && !stopped()) {
                     held.offerHeld();    // keep the sink fed meanwhile, in order
                 }
             }
@@ -521,14 +486,6 @@ final class PullConsumerSubscription implements TransportSubscription {
         } catch (RuntimeException e) {
             LOG.debug("Closing the intake of {} failed: {}", spec.describe(),
                     e.toString());
-        }
-    }
-
-    private void awaitResume() throws InterruptedException {
-        synchronized (pauseLock) {
-            while (paused && !stopped) {
-                pauseLock.wait(fetchWait.toMillis());
-            }
         }
     }
 

@@ -4,7 +4,7 @@ import io.relaybus.embedded.EmbeddedNats;
 import io.relaybus.embedded.EmbeddedNatsCluster;
 import io.relaybus.tck.Features;
 import io.relaybus.tck.TransportCompatibilityKit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 
@@ -18,19 +18,13 @@ import java.util.Map;
 @Tag("cluster")
 class NatsClusterCompatibilityTest extends TransportCompatibilityKit {
 
+    @AutoClose
     private static EmbeddedNatsCluster cluster;
     private static int restarts;
 
     @BeforeAll
     static void startCluster() {
         cluster = EmbeddedNatsCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Override

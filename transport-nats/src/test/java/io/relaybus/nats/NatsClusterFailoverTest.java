@@ -7,7 +7,7 @@ import io.relaybus.embedded.EmbeddedNats;
 import io.relaybus.embedded.EmbeddedNatsCluster;
 import io.relaybus.tck.ClusterTestSize;
 import io.relaybus.tck.FailoverScenario;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -39,18 +38,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Tag("broker")
 class NatsClusterFailoverTest {
 
+    @AutoClose
     private static EmbeddedNatsCluster cluster;
 
     @BeforeAll
     static void startCluster() {
         cluster = EmbeddedNatsCluster.start();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
     }
 
     @Test
@@ -88,13 +81,9 @@ class NatsClusterFailoverTest {
         FailoverScenario.Result result = scenario.run();
         System.out.print(result.report("nats 3-node cluster, R3 stream"));
 
-        assertEquals(0, result.hung(), "every publish completes or fails within its timeout\n" + result.report(""));
-        assertEquals(0, result.lost(), "no acknowledged event is lost\n" + result.report(""));
+        result.assertNothingLostOrHung();
         assertEquals(0, result.failed(), "publishes ride out the elections (sent again until the publish "
                 + "timeout)\n" + result.report(""));
-        for (FailoverScenario.FaultOutcome f : result.faults()) {
-            assertNotNull(f.firstHandledAckedAfterKill(), "the group consumed events published after the kill: " + f);
-        }
         // The group's durable consumer rode out both elections: the one created before the first kill is still the
         // only one, not re-created.
         String stream = result.faults().get(0).shard();
@@ -107,20 +96,7 @@ class NatsClusterFailoverTest {
     }
 
     private static EmbeddedNats await(Supplier<Optional<EmbeddedNats>> probe, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            Optional<EmbeddedNats> found = probe.get();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new AssertionError("no " + what + " within 60 s");
+        return cluster.awaitFound(what, Duration.ofSeconds(60), probe);
     }
 
     /** Kills one node; heals by restarting it and waiting until every stream and consumer is current again. */

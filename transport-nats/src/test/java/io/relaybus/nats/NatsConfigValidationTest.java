@@ -9,12 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 
+import static io.relaybus.nats.NatsTestSupport.closedPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,22 +29,11 @@ class NatsConfigValidationTest {
     Path dir;
 
     private static Map<String, Object> config(Object... keyValues) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("bus.transport", "nats");
-        for (int i = 0; i < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return m;
+        return NatsTestSupport.natsBus(keyValues);
     }
 
     private static String userSeed() throws Exception {
         return new String(NKey.createUser(null).getSeed());
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     private Path creds(String seed) throws IOException {

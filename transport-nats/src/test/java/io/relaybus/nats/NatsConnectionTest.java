@@ -13,13 +13,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
+import static io.relaybus.nats.NatsTestSupport.closedPort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -31,18 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class NatsConnectionTest {
 
     private static Map<String, Object> config(Object... keyValues) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("bus.transport", "nats");
-        for (int i = 0; i < keyValues.length; i += 2) {
-            m.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        return m;
-    }
-
-    private static int closedPort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return NatsTestSupport.natsBus(keyValues);
     }
 
     @Test

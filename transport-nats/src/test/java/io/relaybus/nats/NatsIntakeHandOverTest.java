@@ -1,11 +1,7 @@
 package io.relaybus.nats;
 
 import io.relaybus.api.Event;
-import io.relaybus.api.StartPosition;
-import io.relaybus.embedded.TestBrokers;
 import io.relaybus.spi.DeliverySink;
-import io.relaybus.spi.SubscriptionSpec;
-import io.relaybus.spi.TransportContext;
 import io.relaybus.tck.Received;
 import io.relaybus.tck.RecordingSink;
 import org.junit.jupiter.api.DisplayName;
@@ -15,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -30,19 +25,12 @@ class NatsIntakeHandOverTest extends NatsBrokerTest {
     private static final int BATCH = 20;
 
     private NatsTransport transport() {
-        NatsTransport t = (NatsTransport) new NatsTransportProvider().create(new TransportContext("hand-over-test",
-                NatsConfig.DEFINITION.parse(Map.of("nats.servers", TestBrokers.nats().address(),
-                        "nats.fetch.max.messages", BATCH, "nats.consumer.ack.wait.ms", 120_000L))));
-        toClose.add(t);
-        return t;
+        return transport("hand-over-test", Map.of("nats.fetch.max.messages", BATCH,
+                "nats.consumer.ack.wait.ms", 120_000L));
     }
 
     private PullConsumerSubscription subscribe(NatsTransport t, String topic, DeliverySink sink) {
-        PullConsumerSubscription s = (PullConsumerSubscription) t.subscribe(new SubscriptionSpec(topic, "g",
-                StartPosition.EARLIEST, 100), sink);
-        toClose.add(s::close);
-        s.ready().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
-        return s;
+        return pullSubscription(t, topic, sink);
     }
 
     /** Publishes {@link #EVENTS} events of one key; returns their ids in publish (stream) order. */
@@ -58,13 +46,8 @@ class NatsIntakeHandOverTest extends NatsBrokerTest {
 
     /** Waits until the server delivered a whole pull request to the member, which took none of it in yet. */
     private static void awaitBatchInTheClient(String topic) {
-        Received.await(TIMEOUT, "a pull request's events delivered to the client", () -> {
-            try {
-                return jsm.getConsumerInfo(topic, "g_" + topic).getNumAckPending() >= BATCH;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        Received.await(TIMEOUT, "a pull request's events delivered to the client",
+                () -> consumerInfo(topic, "g_" + topic).getNumAckPending() >= BATCH);
     }
 
     @Test

@@ -6,18 +6,14 @@ import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusHealth;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
-import io.relaybus.api.StartPosition;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import io.relaybus.embedded.TestBrokers;
-import io.relaybus.spi.SubscriptionSpec;
-import io.relaybus.spi.TransportContext;
 import io.relaybus.tck.Received;
 import io.relaybus.tck.RecordingSink;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
@@ -33,27 +29,11 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
 
 
     private NatsTransport transport(Object... keyValues) {
-        Map<String, Object> config = new HashMap<>(Map.of("nats.servers", TestBrokers.nats().address(),
-                "nats.reconnect.wait.ms", "50"));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            config.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        NatsTransport t = (NatsTransport) new NatsTransportProvider().create(new TransportContext("restart-test",
-                NatsConfig.DEFINITION.parse(config)));
-        toClose.add(t);
-        return t;
+        return transport("restart-test", NatsTestSupport.settings(Map.of("nats.reconnect.wait.ms", "50"), keyValues));
     }
 
     private PullConsumerSubscription subscribe(NatsTransport t, String topic, RecordingSink sink) {
-        PullConsumerSubscription s = (PullConsumerSubscription) t.subscribe(new SubscriptionSpec(topic, "g",
-                StartPosition.EARLIEST, 100), sink);
-        toClose.add(s::close);
-        s.ready().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
-        return s;
-    }
-
-    private static String unique(String base) {
-        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return pullSubscription(t, topic, sink);
     }
 
     @Test
@@ -155,15 +135,7 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
         String topic = unique("deleted");
         RecordingSink sink = new RecordingSink();
         subscribe(t, topic, sink);
-        Received.await(TIMEOUT, "the consumer was deleted", () -> {
-            try {
-                return jsm.deleteConsumer(topic, "g_" + topic);
-            } catch (io.nats.client.JetStreamApiException e) {
-                return e.getApiErrorCode() == 10014;
-            } catch (java.io.IOException e) {
-                return false;
-            }
-        });
+        deleteConsumer(jsm, topic, "g_" + topic);
         Event after = Event.of(topic, "k", "after");
         t.publish(after).join();
         Received.await(TIMEOUT, "the event published after the deletion arrived",

@@ -18,8 +18,6 @@ import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.RetryPolicy;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
-import io.relaybus.embedded.TestBrokers;
-import io.relaybus.spi.TransportContext;
 import io.relaybus.tck.Received;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -49,12 +47,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NatsJetStreamTransportTest extends NatsBrokerTest {
 
 
-    private static String unique(String base) {
-        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static <T> T await(CompletableFuture<T> f) {
         return f.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+    }
+
+    /** Publishes {@code count} events of key {@code k} without waiting in between; their ids in publish order. */
+    private static List<String> publishOneKey(EventBus bus, String topic, int count) {
+        List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            receipts.add(bus.publish(Event.of(topic, "k", "event " + i)).toCompletableFuture());
+        }
+        List<String> published = new ArrayList<>();
+        for (CompletableFuture<PublishReceipt> r : receipts) {
+            published.add(await(r).eventId());
+        }
+        return published;
     }
 
     @Test
@@ -93,12 +100,8 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         Received.await(TIMEOUT, "the dead letter arrived", () -> dead.total() == 1);
         String consumer = new NatsConfig(NatsConfig.DEFINITION.parse(Map.of())).consumerNameFor(group, topic);
         Received.await(TIMEOUT, "the server counts the event as settled", () -> {
-            try {
-                ConsumerInfo info = jsm.getConsumerInfo(topic, consumer);
-                return info.getAckFloor().getStreamSequence() == 1 && info.getNumAckPending() == 0;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
+            ConsumerInfo info = consumerInfo(topic, consumer);
+            return info.getAckFloor().getStreamSequence() == 1 && info.getNumAckPending() == 0;
         });
         ConsumerInfo info = jsm.getConsumerInfo(topic, consumer);
         assertEquals(0, info.getRedelivered(), "the terminated event was redelivered");
@@ -122,10 +125,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
     @DisplayName("the publish window bounds the acknowledgements outstanding at once")
     void publishWindowBoundsOutstandingAcks() throws Exception {
         int window = 4;
-        NatsTransport transport = (NatsTransport) new NatsTransportProvider().create(new TransportContext("window",
-                NatsConfig.DEFINITION.parse(Map.of("nats.servers", TestBrokers.nats().address(),
-                        "nats.publish.window", window))));
-        toClose.add(transport);
+        NatsTransport transport = transport("window", Map.of("nats.publish.window", window));
         String topic = unique("window");
         Set<String> completedOn = ConcurrentHashMap.newKeySet();
         List<CompletableFuture<?>> all = new ArrayList<>();
@@ -302,26 +302,15 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
             handled.add(e.id());
             Thread.sleep(1);
         });
-        List<String> published = new ArrayList<>();
-        List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            receipts.add(bus.publish(Event.of(topic, "k", "event " + i)).toCompletableFuture());
-        }
-        for (CompletableFuture<PublishReceipt> r : receipts) {
-            published.add(await(r).eventId());
-        }
+        List<String> published = publishOneKey(bus, topic, 300);
         Received.await(TIMEOUT, "all events handled", () -> handled.size() >= published.size());
         synchronized (handled) {
             assertEquals(published, handled, "events handled once each, in publish order");
         }
         String consumer = "g_" + topic;
         Received.await(TIMEOUT, "everything acknowledged", () -> {
-            try {
-                ConsumerInfo ci = jsm.getConsumerInfo(topic, consumer);
-                return ci.getNumAckPending() == 0 && ci.getNumPending() == 0;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
+            ConsumerInfo ci = consumerInfo(topic, consumer);
+            return ci.getNumAckPending() == 0 && ci.getNumPending() == 0;
         });
     }
 
@@ -338,14 +327,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
             received.add(e);
             Thread.sleep(100);
         });
-        List<String> published = new ArrayList<>();
-        List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            receipts.add(bus.publish(Event.of(topic, "k", "event " + i)).toCompletableFuture());
-        }
-        for (CompletableFuture<PublishReceipt> r : receipts) {
-            published.add(await(r).eventId());
-        }
+        List<String> published = publishOneKey(bus, topic, 40);
         Received.await(TIMEOUT, "all events handled", () -> received.containsAll(published));
         Thread.sleep(1500);     // a redelivery would arrive within an ack wait
         assertEquals(0, received.duplicates(), "events redelivered while they waited in the prefetch");
@@ -370,12 +352,8 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         // The server delivers to the pull that may still be open; the events must be held, not handled.
         String consumer = "g_" + topic;
         Received.await(TIMEOUT, "the paused member was offered the events", () -> {
-            try {
-                return jsm.getConsumerInfo(topic, consumer).getDelivered().getStreamSequence() >= 6
-                        || jsm.getConsumerInfo(topic, consumer).getNumPending() == 5;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
+            ConsumerInfo ci = consumerInfo(topic, consumer);
+            return ci.getDelivered().getStreamSequence() >= 6 || ci.getNumPending() == 5;
         });
         assertEquals(1, received.total(), "a paused subscription handled events");
         s.resume();
@@ -403,13 +381,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         ConsumerInfo info = jsm.getConsumerInfo(topic, "g_" + topic);
         assertEquals(3, info.getDelivered().getConsumerSequence(), "the server delivered the event "
                 + info.getDelivered().getConsumerSequence() + " times; retries in place would show 1");
-        Received.await(TIMEOUT, "the event is settled", () -> {
-            try {
-                return jsm.getConsumerInfo(topic, "g_" + topic).getNumAckPending() == 0;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        Received.await(TIMEOUT, "the event is settled", () -> consumerInfo(topic, "g_" + topic).getNumAckPending() == 0);
         assertEquals(3, calls.get());
     }
 }

@@ -38,17 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class NatsReliabilityTest extends NatsBrokerTest {
 
 
-    private static String unique(String base) {
-        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     private static long acked(String stream, String consumer) {
-        try {
-            ConsumerInfo info = jsm.getConsumerInfo(stream, consumer);
-            return info.getNumAckPending() == 0 ? info.getAckFloor().getStreamSequence() : -1;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        ConsumerInfo info = consumerInfo(stream, consumer);
+        return info.getNumAckPending() == 0 ? info.getAckFloor().getStreamSequence() : -1;
     }
 
     /**
@@ -221,7 +213,6 @@ class NatsReliabilityTest extends NatsBrokerTest {
         Received handled = new Received();
         Received dead = new Received();
         subscribeReady(bus, SubscribeOptions.builder(topic + ".dlq").build(), dead::add);
-        AtomicInteger delivered = new AtomicInteger();
         subscribeReady(bus, SubscribeOptions.builder(topic).group(group)
                 .retry(RetryPolicy.fixed(2, Duration.ofMillis(10))).build(), e -> {
                     if (calls.incrementAndGet() == 1) {
@@ -232,11 +223,6 @@ class NatsReliabilityTest extends NatsBrokerTest {
         Received.await(TIMEOUT, "the event was handled on its second attempt", () -> handled.total() == 1);
         assertEquals(2, calls.get());
         assertEquals(0, dead.total(), "dead-lettered although its handler failed only once");
-        try {
-            delivered.set((int) jsm.getConsumerInfo(topic, group + "_" + topic).getDelivered().getConsumerSequence());
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        return delivered.get();
+        return (int) consumerInfo(topic, group + "_" + topic).getDelivered().getConsumerSequence();
     }
 }

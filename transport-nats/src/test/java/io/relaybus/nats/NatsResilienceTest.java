@@ -19,14 +19,12 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.relaybus.nats.NatsBrokerTest.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,18 +57,10 @@ class NatsResilienceTest {
     }
 
     private EventBus bus(Object... keyValues) {
-        Map<String, Object> config = new HashMap<>(Map.of("bus.transport", "nats", "nats.servers", server.url(),
-                "nats.reconnect.wait.ms", "200"));
-        for (int i = 0; i < keyValues.length; i += 2) {
-            config.put((String) keyValues[i], keyValues[i + 1]);
-        }
-        EventBus bus = EventBus.open(config);
+        EventBus bus = EventBus.open(NatsTestSupport.settings(NatsTestSupport.natsBus("nats.servers", server.url(),
+                "nats.reconnect.wait.ms", "200"), keyValues));
         buses.add(bus);
         return bus;
-    }
-
-    private static String unique(String base) {
-        return base + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     private static List<String> publish(EventBus bus, String topic, int count) {
@@ -118,17 +108,7 @@ class NatsResilienceTest {
         Connection admin = Nats.connect(server.url());
         try {
             JetStreamManagement jsm = admin.jetStreamManagement();
-            // nats-server 2.9 sometimes fails a deletion racing with the consumer's own writes ("directory not
-            // empty"); an operator would simply try again, and so does this test.
-            Received.await(TIMEOUT, "the consumer was deleted", () -> {
-                try {
-                    return jsm.deleteConsumer(topic, "g_" + topic);
-                } catch (io.nats.client.JetStreamApiException e) {
-                    return e.getApiErrorCode() == 10014;
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
+            NatsBrokerTest.deleteConsumer(jsm, topic, "g_" + topic);
             List<String> after = publish(bus, topic, 5);
             Received.await(TIMEOUT, "events published after the deletion arrived", () -> received.containsAll(after));
             assertEquals(List.of("g_" + topic), jsm.getConsumerNames(topic));

@@ -33,7 +33,7 @@ import org.apache.kafka.common.Uuid;
  * <p><b>Readiness.</b> {@link #start()} and {@link #restart()} return once an Admin client's
  * {@code describeCluster} succeeds and the topic {@value #READY_TOPIC} (created on first start, one partition) is
  * described with a leader, i.e. the broker really serves metadata and topic requests. Otherwise, after
- * {@link Builder#startupTimeout} (60 s by default), or at once when the broker JVM exits, an
+ * {@link Builder#startupTimeout} (120 s by default), or at once when the broker JVM exits, an
  * {@link IllegalStateException} is thrown whose message ends with the tail of the broker log.
  *
  * <p><b>Lifecycle and ownership.</b> The creator owns the instance and must {@link #close()} it (try-with-resources),
@@ -229,7 +229,7 @@ public final class EmbeddedKafka extends EmbeddedBroker {
      */
     public static final class Builder {
         private String heap = "512m";
-        private Duration startupTimeout = Duration.ofSeconds(60);
+        private Duration startupTimeout = Duration.ofSeconds(120);
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
         private final List<String> jvmArgs = new ArrayList<>();
 
@@ -260,7 +260,10 @@ public final class EmbeddedKafka extends EmbeddedBroker {
             return this;
         }
 
-        /** How long {@code start()}/{@code restart()} wait for readiness; 60 s by default. */
+        /**
+         * How long {@code start()}/{@code restart()} wait for readiness; 120 s by default, since a restart recovers
+         * every partition created before it, which takes over a minute on two loaded cores.
+         */
         public Builder startupTimeout(Duration timeout) {
             this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;

@@ -6,22 +6,12 @@ import io.relaybus.api.Event;
 
 /**
  * Chooses the Kafka record key of a NATS message: the event's own key (the transport's {@code Relaybus-Key}, exact
- * bytes), none, one token of its real subject (1-based, as UTF-8), or the exact bytes of a header. Immutable and
- * thread safe.
+ * bytes), none, one token of its real subject (1-based, as UTF-8), or the exact bytes of a header. {@code token} is
+ * used only with {@link Source#TOKEN}, {@code header} only with {@link Source#HEADER}. Immutable and thread safe.
  */
-final class KeyExtractor {
+record KeyExtractor(Source source, int token, String header) {
 
     enum Source { EVENT, NONE, TOKEN, HEADER }
-
-    private final Source source;
-    private final int token;
-    private final String header;
-
-    KeyExtractor(Source source, int token, String header) {
-        this.source = source;
-        this.token = token;
-        this.header = header;
-    }
 
     /** The key, or null (no key, the token does not exist in this subject, or the header is absent). */
     byte[] keyFor(String subject, Event event) {

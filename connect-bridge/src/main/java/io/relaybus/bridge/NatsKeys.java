@@ -270,23 +270,9 @@ final class NatsKeys {
         return new Origins(id.trim(), ids);
     }
 
+    /** Connect's type of a transport key: both enums name the same types. */
     private static Type type(ConfigKey key) {
-        switch (key.type()) {
-            case INT:
-                return Type.INT;
-            case LONG:
-                return Type.LONG;
-            case DOUBLE:
-                return Type.DOUBLE;
-            case BOOLEAN:
-                return Type.BOOLEAN;
-            case LIST:
-                return Type.LIST;
-            case PASSWORD:
-                return Type.PASSWORD;
-            default:
-                return Type.STRING;
-        }
+        return Type.valueOf(key.type().name());
     }
 
     private static Importance importance(ConfigKey key) {

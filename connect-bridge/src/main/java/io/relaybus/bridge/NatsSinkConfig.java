@@ -3,7 +3,6 @@ package io.relaybus.bridge;
 import java.time.Duration;
 import java.util.Map;
 
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -13,7 +12,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
  * Configuration of {@link NatsSinkConnector} / {@link NatsSinkTask}: one {@code X_CONFIG} / {@code X_DOC} pair per
  * key, the {@link ConfigDef} built from them, and typed accessors. Immutable.
  */
-final class NatsSinkConfig extends AbstractConfig {
+final class NatsSinkConfig extends BridgeConfig {
 
     static final String SUBJECT_TEMPLATE_CONFIG = "nats.subject.template";
     static final String SUBJECT_TEMPLATE_DOC = "NATS subject of a record: {topic}, {partition}, {key} (the key as "
@@ -30,7 +29,7 @@ final class NatsSinkConfig extends AbstractConfig {
 
     /** @param props the connector's configuration, deprecated names already translated ({@link NatsKeys#translate}) */
     NatsSinkConfig(Map<String, String> props) {
-        super(CONFIG_DEF, props, false);   // false: no INFO dump of the values (a server URL may hold a password)
+        super(CONFIG_DEF, props);
     }
 
     private static ConfigDef define() {
@@ -52,6 +51,6 @@ final class NatsSinkConfig extends AbstractConfig {
     }
 
     Duration retryBackoff() {
-        return Duration.ofMillis(getLong(RETRY_BACKOFF_CONFIG));
+        return millis(RETRY_BACKOFF_CONFIG);
     }
 }

@@ -2,13 +2,11 @@ package io.relaybus.bridge;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.relaybus.nats.NatsConfig;
 import io.relaybus.nats.support.Names;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
@@ -18,7 +16,7 @@ import org.apache.kafka.common.config.ConfigDef.Width;
  * Configuration of {@link NatsSourceConnector} / {@link NatsSourceTask}: one {@code X_CONFIG} / {@code X_DOC}
  * pair per key, the {@link ConfigDef} built from them, and typed accessors. Immutable.
  */
-final class NatsSourceConfig extends AbstractConfig {
+final class NatsSourceConfig extends BridgeConfig {
 
     enum Mode { JETSTREAM, CORE }
 
@@ -95,7 +93,7 @@ final class NatsSourceConfig extends AbstractConfig {
 
     /** @param props the connector's configuration, deprecated names already translated ({@link NatsKeys#translate}) */
     NatsSourceConfig(Map<String, String> props) {
-        super(CONFIG_DEF, props, false);   // false: no INFO dump of the values (a server URL may hold a password)
+        super(CONFIG_DEF, props);
     }
 
     private static ConfigDef define() {
@@ -145,11 +143,11 @@ final class NatsSourceConfig extends AbstractConfig {
     }
 
     Mode mode() {
-        return Mode.valueOf(getString(NatsConfig.MODE_CONFIG).toUpperCase(Locale.ROOT));
+        return enumValue(Mode.class, NatsConfig.MODE_CONFIG);
     }
 
     OffsetReset offsetReset() {
-        return OffsetReset.valueOf(getString(OFFSET_RESET_CONFIG).toUpperCase(Locale.ROOT));
+        return enumValue(OffsetReset.class, OFFSET_RESET_CONFIG);
     }
 
     int maxRecordBytes() {
@@ -180,7 +178,7 @@ final class NatsSourceConfig extends AbstractConfig {
     }
 
     DeliverFrom deliverFrom() {
-        return DeliverFrom.valueOf(getString(DELIVER_CONFIG).toUpperCase(Locale.ROOT));
+        return enumValue(DeliverFrom.class, DELIVER_CONFIG);
     }
 
     TopicMapper topicMapper() {
@@ -190,8 +188,8 @@ final class NatsSourceConfig extends AbstractConfig {
     }
 
     KeyExtractor keyExtractor() {
-        return new KeyExtractor(KeyExtractor.Source.valueOf(getString(KEY_SOURCE_CONFIG).toUpperCase(Locale.ROOT)),
-                getInt(KEY_TOKEN_CONFIG), getString(KEY_HEADER_CONFIG));
+        return new KeyExtractor(enumValue(KeyExtractor.Source.class, KEY_SOURCE_CONFIG), getInt(KEY_TOKEN_CONFIG),
+                getString(KEY_HEADER_CONFIG));
     }
 
     int batchRecords() {
@@ -203,10 +201,10 @@ final class NatsSourceConfig extends AbstractConfig {
     }
 
     Duration batchLinger() {
-        return Duration.ofMillis(getLong(BATCH_LINGER_CONFIG));
+        return millis(BATCH_LINGER_CONFIG);
     }
 
     Duration pollTimeout() {
-        return Duration.ofMillis(getLong(POLL_TIMEOUT_CONFIG));
+        return millis(POLL_TIMEOUT_CONFIG);
     }
 }

@@ -15,19 +15,10 @@ import java.util.regex.Pattern;
  * </ul>
  * Characters Kafka does not allow in topic names (anything but {@code [a-zA-Z0-9._-]}) become {@code _}.
  *
- * <p>Immutable and thread safe.
+ * <p>{@code regex} is null when no rename is configured; {@code replacement} is used only with a regex. Immutable
+ * and thread safe.
  */
-final class TopicMapper {
-
-    private final Template template;
-    private final Pattern regex;
-    private final String replacement;
-
-    TopicMapper(Template template, Pattern regex, String replacement) {
-        this.template = template;
-        this.regex = regex;
-        this.replacement = replacement;
-    }
+record TopicMapper(Template template, Pattern regex, String replacement) {
 
     String topicFor(String subject) {
         if (regex != null) {

@@ -57,14 +57,13 @@ class BridgeFaultsIT {
         long mark = BridgeWorker.logMark();
         for (String connectorClass : List.of(SOURCE_CLASS, SINK_CLASS)) {
             String name = "cred-" + (connectorClass.equals(SOURCE_CLASS) ? "source" : "sink");
-            Map<String, String> c = common(connectorClass);
-            c.put("nats.servers", "nats://bridge:" + secret + "@127.0.0.1:" + closedPort);
-            c.put("nats.token", token);
-            c.put("nats.connect.timeout.ms", "500");
-            c.put("nats.reconnect.wait.ms", "200");
-            c.put("nats.connect.retry.max.ms", "3000");
-            c.put(connectorClass.equals(SOURCE_CLASS) ? "nats.subjects" : "topics", "cred");
-            BridgeWorker.putConfig(name, c);
+            BridgeWorker.putConfig(name, common(connectorClass,
+                    "nats.servers", "nats://bridge:" + secret + "@127.0.0.1:" + closedPort,
+                    "nats.token", token,
+                    "nats.connect.timeout.ms", "500",
+                    "nats.reconnect.wait.ms", "200",
+                    "nats.connect.retry.max.ms", "3000",
+                    connectorClass.equals(SOURCE_CLASS) ? "nats.subjects" : "topics", "cred"));
             JsonNode task = awaitTaskState(name, "FAILED", TIMEOUT);
             String trace = task.get("trace").asText();
             System.out.println(name + " trace: " + trace.lines().findFirst().orElse(""));
@@ -87,14 +86,13 @@ class BridgeFaultsIT {
         try (EmbeddedNats late = EmbeddedNats.start()) {
             late.kill();
             long mark = BridgeWorker.logMark();
-            Map<String, String> c = common(SOURCE_CLASS);
-            c.put("nats.servers", late.address());
-            c.put("nats.subjects", "late.>");
-            c.put("kafka.topic.template", "late-out");
-            c.put("nats.connect.timeout.ms", "500");
-            c.put("nats.reconnect.wait.ms", "200");
-            c.put("nats.connect.retry.max.ms", "120000");
-            BridgeWorker.putConfig("late-source", c);
+            BridgeWorker.putConfig("late-source", common(SOURCE_CLASS,
+                    "nats.servers", late.address(),
+                    "nats.subjects", "late.>",
+                    "kafka.topic.template", "late-out",
+                    "nats.connect.timeout.ms", "500",
+                    "nats.reconnect.wait.ms", "200",
+                    "nats.connect.retry.max.ms", "120000"));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (!BridgeWorker.log(mark).contains("NATS not reachable for relaybus-source-late-source-0 (attempt 3)")
                     && System.nanoTime() < deadline) {
@@ -126,10 +124,8 @@ class BridgeFaultsIT {
         for (int i = 0; i < 5; i++) {
             js.publish("reset.m", new Headers().add("seq", String.valueOf(i)), new byte[] {(byte) i});
         }
-        Map<String, String> c = common(SOURCE_CLASS);
-        c.put("nats.subjects", "reset.>");
-        c.put("kafka.topic.template", "reset-out");
-        BridgeWorker.worker().rest().createConnector("reset-source", c, TIMEOUT);
+        BridgeWorker.worker().rest().createConnector("reset-source", common(SOURCE_CLASS,
+                "nats.subjects", "reset.>", "kafka.topic.template", "reset-out"), TIMEOUT);
         assertEquals(5, readKafka(List.of("reset-out"), 5, TIMEOUT).size());
         Thread.sleep(2_000);   // offsets flushed (offset.flush.interval.ms=1000; exactly-once commits them anyway)
         BridgeWorker.stopConnector("reset-source");
@@ -156,13 +152,12 @@ class BridgeFaultsIT {
     void unconvertibleMessagesTolerated() throws Exception {
         createStream("UNCONV", "unconv.>");
         createStream("UNDEAD", "undead");
-        Map<String, String> c = common(SOURCE_CLASS);
-        c.put("nats.subjects", "unconv.>");
-        c.put("kafka.topic.template", "unconv-{3}");
-        c.put("kafka.max.record.bytes", "2000");
-        c.put("errors.tolerance", "all");
-        c.put("nats.dead.letter.subject", "undead");
-        BridgeWorker.worker().rest().createConnector("unconv-source", c, TIMEOUT);
+        BridgeWorker.worker().rest().createConnector("unconv-source", common(SOURCE_CLASS,
+                "nats.subjects", "unconv.>",
+                "kafka.topic.template", "unconv-{3}",
+                "kafka.max.record.bytes", "2000",
+                "errors.tolerance", "all",
+                "nats.dead.letter.subject", "undead"), TIMEOUT);
         JetStream js = nats().jetStream();
         js.publish("unconv.short", "no third token".getBytes(StandardCharsets.UTF_8));
         js.publish("unconv.a.big", new byte[5000]);
@@ -189,10 +184,8 @@ class BridgeFaultsIT {
             + "sequence, and stays unacknowledged")
     void unconvertibleMessageFailsOnce() throws Exception {
         createStream("STRICT", "strict.>");
-        Map<String, String> c = common(SOURCE_CLASS);
-        c.put("nats.subjects", "strict.>");
-        c.put("kafka.topic.template", "strict-{3}");
-        BridgeWorker.worker().rest().createConnector("strict-source", c, TIMEOUT);
+        BridgeWorker.worker().rest().createConnector("strict-source", common(SOURCE_CLASS,
+                "nats.subjects", "strict.>", "kafka.topic.template", "strict-{3}"), TIMEOUT);
         nats().jetStream().publish("strict.x", "two tokens".getBytes(StandardCharsets.UTF_8));
         JsonNode task = awaitTaskState("strict-source", "FAILED", TIMEOUT);
         String trace = task.get("trace").asText();

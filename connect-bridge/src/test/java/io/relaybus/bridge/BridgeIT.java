@@ -1,5 +1,17 @@
 package io.relaybus.bridge;
 
+import static io.relaybus.bridge.BridgeWorker.JSON;
+import static io.relaybus.bridge.BridgeWorker.RUNNING_TIMEOUT;
+import static io.relaybus.bridge.BridgeWorker.SINK_CLASS;
+import static io.relaybus.bridge.BridgeWorker.SOURCE_CLASS;
+import static io.relaybus.bridge.BridgeWorker.awaitUpTo;
+import static io.relaybus.bridge.BridgeWorker.common;
+import static io.relaybus.bridge.BridgeWorker.createStream;
+import static io.relaybus.bridge.BridgeWorker.createTopic;
+import static io.relaybus.bridge.BridgeWorker.readKafka;
+import static io.relaybus.bridge.BridgeWorker.readStream;
+import static io.relaybus.bridge.BridgeWorker.startFeeder;
+import static io.relaybus.bridge.BridgeWorker.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -20,7 +32,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nats.client.Connection;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamManagement;
@@ -34,7 +45,6 @@ import io.relaybus.embedded.TestBrokers;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -56,11 +66,6 @@ class BridgeIT {
 
     private BrokerHandle kafka;
     private BrokerHandle nats;
-    private static final String SOURCE_CLASS = NatsSourceConnector.class.getName();
-    private static final String SINK_CLASS = NatsSinkConnector.class.getName();
-    private static final Duration RUNNING_TIMEOUT = Duration.ofSeconds(90);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String BYTES = "org.apache.kafka.connect.converters.ByteArrayConverter";
 
     private EmbeddedConnect worker;
     private Connection nc;
@@ -74,33 +79,6 @@ class BridgeIT {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private static void createStream(String name, String... subjects) throws Exception {
-        BridgeWorker.createStream(name, subjects);
-    }
-
-    private static void createTopic(String topic, int partitions) throws Exception {
-        BridgeWorker.createTopic(topic, partitions);
-    }
-
-    /** A connector configuration: the class, the NATS servers, then {@code keysAndValues} in pairs. Mutable. */
-    private static Map<String, String> common(String connectorClass, String... keysAndValues) {
-        Map<String, String> c = BridgeWorker.common(connectorClass);
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            c.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return c;
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readKafka(List<String> topics, int expected,
-                                                                  Duration timeout) {
-        return BridgeWorker.readKafka(topics, expected, timeout);
-    }
-
-    private static List<Message> readStream(String stream, String filter, int expected, Duration timeout)
-            throws Exception {
-        return BridgeWorker.readStream(stream, filter, expected, timeout);
-    }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {
         return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
@@ -141,11 +119,6 @@ class BridgeIT {
         return errors;
     }
 
-    private static String header(ConsumerRecord<?, ?> r, String name) {
-        Header h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
     // ---------------------------------------------------------------- tests
 
     @Test
@@ -181,13 +154,13 @@ class BridgeIT {
         assertEquals(n, records.size());
         Map<String, Integer> lastSeqPerSubject = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            int seq = Integer.parseInt(header(r, "seq"));
+            int seq = Integer.parseInt(text(r, "seq"));
             String region = seq % 2 == 0 ? "eu" : "us";
             assertEquals("src-" + region, r.topic());
             assertEquals("k" + (seq % 5), key(r));
-            assertEquals("t" + seq, header(r, "trace"));
+            assertEquals("t" + seq, text(r, "trace"));
             assertEquals("m" + seq, new String(r.value(), StandardCharsets.UTF_8));
-            assertEquals("src-e2e", header(r, Origins.HEADER));
+            assertEquals("src-e2e", text(r, Origins.HEADER));
             String subject = "src." + region + "." + key(r);
             Integer previous = lastSeqPerSubject.put(subject, seq);
             assertTrue(previous == null || previous < seq, "order broken on " + subject + ": " + previous
@@ -235,6 +208,13 @@ class BridgeIT {
         }
         assertEquals(n, streamCount("SNK"));
         deleteConnector("snk-e2e");
+    }
+
+    /** A record with key {@code k} and the header {@code seq}, the number the feeder gave it. */
+    private static ProducerRecord<String, String> record(String topic, String value, int seq) {
+        ProducerRecord<String, String> r = new ProducerRecord<>(topic, "k", value);
+        r.headers().add("seq", String.valueOf(seq).getBytes(StandardCharsets.UTF_8));
+        return r;
     }
 
     private KafkaProducer<String, String> producer() {
@@ -309,10 +289,7 @@ class BridgeIT {
             js.publish("loop.native", ("from nats " + i).getBytes(StandardCharsets.UTF_8));
         }
         // Each side gets its own n plus the other side's n, once; an echo would keep growing both.
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (streamCount("LOOP") < 2L * n && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+        awaitUpTo(Duration.ofSeconds(60), () -> streamCount("LOOP") >= 2L * n);
         List<ConsumerRecord<byte[], byte[]>> kafkaSide = readKafka(List.of("loop"), 2 * n, Duration.ofSeconds(60));
         Thread.sleep(5_000);   // time for an echo to show up, if there were one
         assertEquals(2L * n, streamCount("LOOP"), "NATS side");
@@ -361,34 +338,21 @@ class BridgeIT {
 
         // Feed both directions for ~10 s while the worker runs; kill it about half way.
         AtomicInteger fed = new AtomicInteger();
-        Thread feeder = new Thread(() -> {
-            try (KafkaProducer<String, String> p = producer()) {
-                JetStream js = nc.jetStream();
-                for (int i = 0; i < n; i++) {
-                    js.publish("crash.m", new Headers().add("seq", String.valueOf(i)),
-                            ("c" + i).getBytes(StandardCharsets.UTF_8));
-                    ProducerRecord<String, String> r = new ProducerRecord<>("crash-in", "k", "c" + i);
-                    r.headers().add("seq", String.valueOf(i).getBytes(StandardCharsets.UTF_8));
-                    p.send(r);
-                    fed.incrementAndGet();
-                    if (i % 50 == 0) {
-                        Thread.sleep(150);
-                    }
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "it-feeder");
-        feeder.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (streamCount("CRASHSINK") < n / 2 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        JetStream js = nc.jetStream();
+        try (KafkaProducer<String, String> p = producer()) {
+            Thread feeder = startFeeder("it-feeder", n, Duration.ofMillis(150), i -> {
+                js.publish("crash.m", new Headers().add("seq", String.valueOf(i)),
+                        ("c" + i).getBytes(StandardCharsets.UTF_8));
+                p.send(record("crash-in", "c" + i, i));
+                fed.incrementAndGet();
+            });
+            awaitUpTo(Duration.ofSeconds(60), () -> streamCount("CRASHSINK") >= n / 2);
+            worker.kill();
+            System.out.println("killed the worker after " + fed.get() + " fed, " + streamCount("CRASHSINK")
+                    + " in CRASHSINK");
+            worker.restart();
+            feeder.join();
         }
-        worker.kill();
-        System.out.println("killed the worker after " + fed.get() + " fed, " + streamCount("CRASHSINK")
-                + " in CRASHSINK");
-        worker.restart();
-        feeder.join();
         awaitRunning("crash-eos");
         awaitRunning("crash-members");
         awaitRunning("crash-sink");
@@ -399,10 +363,7 @@ class BridgeIT {
                 + ", at-least-once members " + memberDuplicates);
 
         // Sink: every record stored exactly once thanks to Nats-Msg-Id, even though some were re-published.
-        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (streamCount("CRASHSINK") < n && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
+        awaitUpTo(Duration.ofSeconds(90), () -> streamCount("CRASHSINK") >= n);
         Thread.sleep(3_000);
         List<Message> stored = readStream("CRASHSINK", "crashsink.>", n + 1, Duration.ofSeconds(5));
         Set<String> seqs = new HashSet<>();
@@ -444,26 +405,14 @@ class BridgeIT {
             plain.rest().createConnector("alo-source", source, RUNNING_TIMEOUT);
 
             AtomicInteger fed = new AtomicInteger();
-            Thread feeder = new Thread(() -> {
-                try {
-                    JetStream js = nc.jetStream();
-                    for (int i = 0; i < n; i++) {
-                        js.publish("alo.m", new Headers().add("seq", String.valueOf(i)),
-                                ("a" + i).getBytes(StandardCharsets.UTF_8));
-                        fed.incrementAndGet();
-                        if (i % 50 == 0) {
-                            Thread.sleep(100);
-                        }
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, "it-feeder-alo");
-            feeder.start();
+            JetStream js = nc.jetStream();
+            Thread feeder = startFeeder("it-feeder-alo", n, Duration.ofMillis(100), i -> {
+                js.publish("alo.m", new Headers().add("seq", String.valueOf(i)),
+                        ("a" + i).getBytes(StandardCharsets.UTF_8));
+                fed.incrementAndGet();
+            });
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (fed.get() < n / 2 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            awaitUpTo(Duration.ofSeconds(60), () -> fed.get() >= n / 2);
             // Kill while messages are delivered but not acked (on their way to Kafka): the window the crash must
             // not lose.
             JetStreamManagement jsm = nc.jetStreamManagement();
@@ -508,7 +457,7 @@ class BridgeIT {
         List<ConsumerRecord<byte[], byte[]>> dead = readKafka(List.of("dlq-dead"), 1, Duration.ofSeconds(30));
         assertEquals(1, dead.size());
         assertEquals("no key: {key} cannot be filled", new String(dead.get(0).value(), StandardCharsets.UTF_8));
-        String reason = header(dead.get(0), "__connect.errors.exception.message");
+        String reason = text(dead.get(0), "__connect.errors.exception.message");
         assertNotNull(reason);
         assertTrue(reason.contains("has no key"), reason);
         deleteConnector("dlq-sink");
@@ -565,29 +514,15 @@ class BridgeIT {
                 "nats.publish.ack.timeout.ms", "2000",
                 "retry.backoff.ms", "500");
         createConnector("restart-sink", c);
-        Thread feeder = new Thread(() -> {
-            try (KafkaProducer<String, String> p = producer()) {
-                for (int i = 0; i < n; i++) {
-                    ProducerRecord<String, String> r = new ProducerRecord<>("restart-in", "k", "r" + i);
-                    r.headers().add("seq", String.valueOf(i).getBytes(StandardCharsets.UTF_8));
-                    p.send(r);
-                    if (i % 50 == 0) {
-                        Thread.sleep(200);
-                    }
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "it-restart-feeder");
-        feeder.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (streamCount("RESTART") < n / 4 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        try (KafkaProducer<String, String> p = producer()) {
+            Thread feeder = startFeeder("it-restart-feeder", n, Duration.ofMillis(200),
+                    i -> p.send(record("restart-in", "r" + i, i)));
+            awaitUpTo(Duration.ofSeconds(60), () -> streamCount("RESTART") >= n / 4);
+            nats.restart();
+            System.out.println("restarted NATS under the sink");
+            feeder.join();
         }
-        nats.restart();
-        System.out.println("restarted NATS under the sink");
-        feeder.join();
-        deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 if (streamCount("RESTART") >= n) {
@@ -613,7 +548,7 @@ class BridgeIT {
     private int assertAllArrived(String topic, int n, int bound) {
         List<ConsumerRecord<byte[], byte[]>> out = readKafka(List.of(topic), n + bound + 1, Duration.ofSeconds(45));
         Set<String> distinct = new HashSet<>();
-        out.forEach(r -> distinct.add(header(r, "seq")));
+        out.forEach(r -> distinct.add(text(r, "seq")));
         int duplicates = out.size() - distinct.size();
         System.out.println(topic + " after the crash: " + out.size() + " records, " + distinct.size()
                 + " distinct, " + duplicates + " duplicates (bound " + bound + ")");

@@ -6,7 +6,9 @@ import static io.relaybus.bridge.BridgeWorker.await;
 import static io.relaybus.bridge.BridgeWorker.common;
 import static io.relaybus.bridge.BridgeWorker.createStream;
 import static io.relaybus.bridge.BridgeWorker.createTopic;
+import static io.relaybus.bridge.BridgeWorker.kafkaBus;
 import static io.relaybus.bridge.BridgeWorker.nats;
+import static io.relaybus.bridge.BridgeWorker.natsBus;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +28,6 @@ import io.relaybus.api.RetryPolicy;
 import io.relaybus.api.StartPosition;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
-import io.relaybus.embedded.TestBrokers;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -68,16 +68,11 @@ class BridgeIdentityIT {
     void kafkaToNats() throws Exception {
         createStream("IDK", "idk.>");
         createTopic("idk-in", 1);
-        Map<String, String> sink = common(SINK_CLASS);
-        sink.put("topics", "idk-in");
-        sink.put("nats.subject.template", "idk.{topic}");
-        BridgeWorker.worker().rest().createConnector("idk-sink", sink, TIMEOUT);
+        BridgeWorker.worker().rest().createConnector("idk-sink", common(SINK_CLASS, "topics", "idk-in",
+                "nats.subject.template", "idk.{topic}"), TIMEOUT);
 
         Queue<Event> received = new ConcurrentLinkedQueue<>();
-        try (EventBus kafkaBus = EventBus.open(Map.of("bus.transport", "kafka", "kafka.bootstrap.servers",
-                     TestBrokers.kafka().address()));
-             EventBus natsBus = EventBus.open(Map.of("bus.transport", "nats", "nats.servers",
-                     TestBrokers.nats().address(), "nats.stream.provision", "false"))) {
+        try (EventBus kafkaBus = EventBus.open(kafkaBus()); EventBus natsBus = EventBus.open(natsBus())) {
             Subscription s = natsBus.subscribe(SubscribeOptions.builder("idk.idk-in").group("identity")
                     .startFrom(StartPosition.EARLIEST).build(), received::add);
             s.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -117,16 +112,11 @@ class BridgeIdentityIT {
     @DisplayName("NATS bus to Kafka bus: same id, key, headers and timestamp")
     void natsToKafka() throws Exception {
         createStream("IDN", "idn.>");
-        Map<String, String> source = common(SOURCE_CLASS);
-        source.put("nats.subjects", "idn.>");
-        source.put("kafka.topic.template", "idn-out");
-        BridgeWorker.worker().rest().createConnector("idn-source", source, TIMEOUT);
+        BridgeWorker.worker().rest().createConnector("idn-source", common(SOURCE_CLASS, "nats.subjects", "idn.>",
+                "kafka.topic.template", "idn-out"), TIMEOUT);
 
         Queue<Event> received = new ConcurrentLinkedQueue<>();
-        try (EventBus kafkaBus = EventBus.open(Map.of("bus.transport", "kafka", "kafka.bootstrap.servers",
-                     TestBrokers.kafka().address()));
-             EventBus natsBus = EventBus.open(Map.of("bus.transport", "nats", "nats.servers",
-                     TestBrokers.nats().address(), "nats.stream.provision", "false"))) {
+        try (EventBus kafkaBus = EventBus.open(kafkaBus()); EventBus natsBus = EventBus.open(natsBus())) {
             Event sent = sample("idn.orders", "idn-1");
             natsBus.publish(sent).toCompletableFuture().get(30, TimeUnit.SECONDS);
             natsBus.publish(sent).toCompletableFuture().get(30, TimeUnit.SECONDS);   // de-duplicated by JetStream

@@ -6,6 +6,8 @@ import static io.relaybus.bridge.BridgeWorker.await;
 import static io.relaybus.bridge.BridgeWorker.common;
 import static io.relaybus.bridge.BridgeWorker.createStream;
 import static io.relaybus.bridge.BridgeWorker.createTopic;
+import static io.relaybus.bridge.BridgeWorker.kafkaBus;
+import static io.relaybus.bridge.BridgeWorker.natsBus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +39,6 @@ import io.relaybus.api.EventBus;
 import io.relaybus.api.StartPosition;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
-import io.relaybus.embedded.TestBrokers;
 import io.relaybus.opentelemetry.EventBusTracing;
 import io.relaybus.opentelemetry.SpanAttributes;
 import org.junit.jupiter.api.AfterEach;
@@ -121,15 +122,6 @@ class BridgeTracingIT {
         subscriberApp.sdk().close();
     }
 
-    private static Map<String, Object> kafkaBus() {
-        return Map.of("bus.transport", "kafka", "kafka.bootstrap.servers", TestBrokers.kafka().address());
-    }
-
-    private static Map<String, Object> natsBus() {
-        return Map.of("bus.transport", "nats", "nats.servers", TestBrokers.nats().address(),
-                "nats.stream.provision", "false");
-    }
-
     private static void ready(Subscription s) throws Exception {
         s.ready().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
@@ -140,16 +132,9 @@ class BridgeTracingIT {
     void natsToKafka() throws Exception {
         createStream("OTN", "otn.>");
         createTopic("otn-out", 1);
-        Map<String, String> source = common(SOURCE_CLASS);
-        source.put("nats.subjects", "otn.>");
-        source.put("kafka.topic.template", "otn-out");
-        BridgeWorker.worker().rest().createConnector("otn-source", source, TIMEOUT);
-        try {
-            assertTraceCrosses(new Side("nats", natsBus(), "otn.orders"), new Side("kafka", kafkaBus(), "otn-out"),
-                    "otn-1");
-        } finally {
-            BridgeWorker.worker().rest().deleteConnector("otn-source");
-        }
+        assertTraceCrosses("otn-source",
+                common(SOURCE_CLASS, "nats.subjects", "otn.>", "kafka.topic.template", "otn-out"),
+                new Side("nats", natsBus(), "otn.orders"), new Side("kafka", kafkaBus(), "otn-out"), "otn-1");
     }
 
     @Test
@@ -158,16 +143,9 @@ class BridgeTracingIT {
     void kafkaToNats() throws Exception {
         createStream("OTK", "otk.>");
         createTopic("otk-in", 1);
-        Map<String, String> sink = common(SINK_CLASS);
-        sink.put("topics", "otk-in");
-        sink.put("nats.subject.template", "otk.{topic}");
-        BridgeWorker.worker().rest().createConnector("otk-sink", sink, TIMEOUT);
-        try {
-            assertTraceCrosses(new Side("kafka", kafkaBus(), "otk-in"), new Side("nats", natsBus(), "otk.otk-in"),
-                    "otk-1");
-        } finally {
-            BridgeWorker.worker().rest().deleteConnector("otk-sink");
-        }
+        assertTraceCrosses("otk-sink",
+                common(SINK_CLASS, "topics", "otk-in", "nats.subject.template", "otk.{topic}"),
+                new Side("kafka", kafkaBus(), "otk-in"), new Side("nats", natsBus(), "otk.otk-in"), "otk-1");
     }
 
     /** One side of the bridge: the transport's name, a bus's configuration on it and the topic used there. */
@@ -175,13 +153,24 @@ class BridgeTracingIT {
     }
 
     /**
-     * Publishes the event {@code id} on {@code from} inside a {@code checkout} span and receives it on {@code to}
-     * through the running connector; then: one trace from {@code checkout} through the publish span to the process
-     * span on the other side, whose remote parent is the publish span, each with its side's messaging attributes; the
-     * subscriber got the trace headers exactly as the publisher's propagator wrote them, and the process span kept
-     * the caller's trace state.
+     * Creates the connector {@code name} from {@code config} and, while it runs, publishes the event {@code id} on
+     * {@code from} inside a {@code checkout} span and receives it on {@code to} through it; then: one trace from
+     * {@code checkout} through the publish span to the process span on the other side, whose remote parent is the
+     * publish span, each with its side's messaging attributes; the subscriber got the trace headers exactly as the
+     * publisher's propagator wrote them, and the process span kept the caller's trace state. The connector is deleted
+     * again, whatever the outcome.
      */
-    private void assertTraceCrosses(Side from, Side to, String id) throws Exception {
+    private void assertTraceCrosses(String name, Map<String, String> config, Side from, Side to, String id)
+            throws Exception {
+        BridgeWorker.worker().rest().createConnector(name, config, TIMEOUT);
+        try {
+            assertTraceCrossesRunning(from, to, id);
+        } finally {
+            BridgeWorker.worker().rest().deleteConnector(name);
+        }
+    }
+
+    private void assertTraceCrossesRunning(Side from, Side to, String id) throws Exception {
         Queue<Event> received = new ConcurrentLinkedQueue<>();
         Span checkout;
         try (EventBus subscriber = subscriberApp.bus(to.bus()); EventBus publisher = publisherApp.bus(from.bus())) {

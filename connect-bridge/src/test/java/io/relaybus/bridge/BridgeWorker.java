@@ -97,15 +97,35 @@ final class BridgeWorker {
         return nats;
     }
 
-    /** The basic configuration of a connector: class, servers, byte converters. */
-    static Map<String, String> common(String connectorClass) {
+    /**
+     * A connector's configuration: class, the test NATS server, byte converters, then {@code keysAndValues} in
+     * pairs (a later pair replaces an earlier key). Mutable.
+     */
+    static Map<String, String> common(String connectorClass, String... keysAndValues) {
+        if (keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keys and values must come in pairs: " + List.of(keysAndValues));
+        }
         Map<String, String> c = new HashMap<>();
         c.put("connector.class", connectorClass);
         c.put("nats.servers", TestBrokers.nats().address());
         c.put("key.converter", BYTES);
         c.put("value.converter", BYTES);
         c.put("header.converter", BYTES);
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            c.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
         return c;
+    }
+
+    /** The configuration of an application's bus on the test Kafka. */
+    static Map<String, Object> kafkaBus() {
+        return Map.of("bus.transport", "kafka", "kafka.bootstrap.servers", TestBrokers.kafka().address());
+    }
+
+    /** The configuration of an application's bus on the test NATS server, on the streams the test created. */
+    static Map<String, Object> natsBus() {
+        return Map.of("bus.transport", "nats", "nats.servers", TestBrokers.nats().address(),
+                "nats.stream.provision", "false");
     }
 
     static void createStream(String name, String... subjects) throws Exception {
@@ -199,6 +219,50 @@ final class BridgeWorker {
             }
             Thread.sleep(100);
         }
+    }
+
+    /** Polls {@code condition} every 100 ms until it holds or {@code timeout} passed; returns whether it held. */
+    static boolean awaitUpTo(Duration timeout, Check condition) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+        return true;
+    }
+
+    /** A condition whose check may fail (a count read over the network). */
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** What a feeder does for its {@code i}-th message. */
+    interface FeedStep {
+        void feed(int i) throws Exception;
+    }
+
+    /**
+     * Starts the thread {@code name}, which runs {@code step} for {@code i} = 0 to {@code n - 1}, pausing
+     * {@code pause} after every 50th, so that a test can break something while it feeds. The first exception of a
+     * step ends the thread (uncaught, logged by the JVM); the test sees the missing messages.
+     */
+    static Thread startFeeder(String name, int n, Duration pause, FeedStep step) {
+        Thread feeder = new Thread(() -> {
+            try {
+                for (int i = 0; i < n; i++) {
+                    step.feed(i);
+                    if (i % 50 == 0) {
+                        Thread.sleep(pause.toMillis());
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, name);
+        feeder.start();
+        return feeder;
     }
 
     /** One REST call that must succeed (2xx); returns the body. */

@@ -58,6 +58,23 @@ class NatsKeysTest {
     }
 
     @Test
+    @DisplayName("every transport key a connector defines has the Connect type of the transport's type")
+    void typesMatchTheTransport() {
+        for (var def : List.of(NatsSourceConfig.CONFIG_DEF, NatsSinkConfig.CONFIG_DEF)) {
+            def.configKeys().forEach((name, key) -> {
+                io.relaybus.spi.config.ConfigKey transportKey = NatsConfig.DEFINITION.keys().get(name);
+                if (transportKey != null) {
+                    assertEquals(transportKey.type().name(), key.type.name(), name);
+                }
+            });
+        }
+        assertEquals(org.apache.kafka.common.config.ConfigDef.Type.PASSWORD,
+                NatsSinkConfig.CONFIG_DEF.configKeys().get(NatsConfig.PASSWORD_CONFIG).type);
+        assertEquals(org.apache.kafka.common.config.ConfigDef.Type.LIST,
+                NatsSinkConfig.CONFIG_DEF.configKeys().get(NatsConfig.SERVERS_CONFIG).type);
+    }
+
+    @Test
     @DisplayName("validate flags several auth methods, a malformed URL (without its password) and a subject template "
             + "that can only give wildcards or empty tokens")
     void validateFlagsTransportProblems() {

@@ -57,6 +57,17 @@ final class MemoryBroker {
         return true;
     }
 
+    /**
+     * What group {@code group} of {@code topic} on the broker {@code name} still has to settle (see
+     * {@link MemoryTopic#unsettled}); 0 when there is no such broker, topic or group. For tests that must wait
+     * until a group has nothing in flight.
+     */
+    static long unsettled(String name, String topic, String group) {
+        MemoryBroker broker = BROKERS.get(name);
+        MemoryTopic t = broker == null ? null : broker.topics.get(topic);
+        return t == null ? 0 : t.unsettled(group, broker.subscriptions);
+    }
+
     void attach(MemorySubscription subscription) {
         subscriptions.add(subscription);
     }

@@ -70,9 +70,8 @@ final class MemorySubscription implements TransportSubscription {
                     intake.awaitRoom(50, TimeUnit.MILLISECONDS);
                     continue;
                 }
-                List<MemoryDelivery> batch = topic.take(group, room, 100);
+                List<MemoryDelivery> batch = topic.take(group, room, 100, outstanding);
                 for (MemoryDelivery d : batch) {
-                    d.trackIn(outstanding);
                     intake.hold(d);   // offered on the next turn, once paused was checked again
                 }
             }
@@ -115,6 +114,17 @@ final class MemorySubscription implements TransportSubscription {
         for (MemoryDelivery d : List.copyOf(outstanding)) {
             d.abandon();
         }
+    }
+
+    /** How many deliveries of {@code g} this member holds unsettled. */
+    long unsettledOf(MemoryTopic.Group g) {
+        long n = 0;
+        for (MemoryDelivery d : outstanding) {
+            if (d.group() == g) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

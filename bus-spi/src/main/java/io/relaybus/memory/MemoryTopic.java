@@ -5,10 +5,12 @@ import io.relaybus.api.StartPosition;
 
 import java.util.Comparator;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -81,9 +83,11 @@ final class MemoryTopic {
 
     /**
      * Takes up to {@code max} deliveries for {@code group}, waiting up to {@code waitMillis} for one; redeliveries
-     * come before new events.
+     * come before new events. Each is added to {@code unsettled} (the taker's set of unsettled deliveries) under the
+     * lock, so that {@link #unsettled} never sees an event neither in the log ahead of the group nor handed out.
      */
-    List<MemoryDelivery> take(Group group, int max, long waitMillis) throws InterruptedException {
+    List<MemoryDelivery> take(Group group, int max, long waitMillis, Set<MemoryDelivery> unsettled)
+            throws InterruptedException {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
@@ -95,14 +99,18 @@ final class MemoryTopic {
             }
             List<MemoryDelivery> out = new ArrayList<>(Math.min(max, 64));
             while (out.size() < max && !group.redeliveries.isEmpty()) {
-                out.add(group.redeliveries.poll());
+                MemoryDelivery d = group.redeliveries.poll();
+                d.trackIn(unsettled);
+                out.add(d);
             }
             if (group.cursor < base) {
                 group.cursor = base;   // fell behind retention: skip what was dropped
             }
             while (out.size() < max && group.cursor < end()) {
                 long offset = group.cursor++;
-                out.add(new MemoryDelivery(this, group, log.get((int) (offset - base)), offset, 1));
+                MemoryDelivery d = new MemoryDelivery(this, group, log.get((int) (offset - base)), offset, 1);
+                d.trackIn(unsettled);
+                out.add(d);
             }
             return out;
         } finally {
@@ -126,6 +134,28 @@ final class MemoryTopic {
         lock.lock();
         try {
             return end() - Math.max(group.cursor, base) + group.redeliveries.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What the named group still has to settle: events it was not handed yet (the log after its cursor, plus those
+     * handed back) and deliveries of it that {@code members} hold unsettled. A redelivery waiting out its delay is in
+     * neither. 0 for a group that does not exist.
+     */
+    long unsettled(String groupName, Collection<MemorySubscription> members) {
+        lock.lock();
+        try {
+            Group group = groups.get(groupName);
+            if (group == null) {
+                return 0;
+            }
+            long n = lag(group);
+            for (MemorySubscription m : members) {
+                n += m.unsettledOf(group);
+            }
+            return n;
         } finally {
             lock.unlock();
         }

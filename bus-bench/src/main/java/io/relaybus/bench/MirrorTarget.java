@@ -15,27 +15,13 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A mirror between NATS JetStream and Kafka as a {@link Target}: {@link #publish} writes into the source side, a
@@ -68,9 +54,7 @@ abstract class MirrorTarget implements Target {
     private JetStream js;
     private KafkaProducer<byte[], byte[]> producer;
     private MessageConsumer natsReader;
-    private Thread kafkaReader;
-    private volatile KafkaConsumer<byte[], byte[]> kafkaReaderConsumer;
-    private volatile boolean reading = true;
+    private KafkaClients.PollThread kafkaReader;
 
     MirrorTarget(BenchOptions.Direction direction, String bootstrap, String natsUrl, String name, int partitions,
                  KafkaSettings kafka) {
@@ -120,12 +104,7 @@ abstract class MirrorTarget implements Target {
         nats = Nats.connect(Options.builder().server(natsUrl).connectionName("bench-mirror-ends").build());
         js = nats.jetStream();
         if (!natsToKafka()) {
-            Properties pp = new Properties();
-            pp.putAll(producerSettings);
-            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            pp.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-mirror-publisher");
-            producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
-            producer.partitionsFor(name);
+            producer = KafkaClients.producer(producerSettings, bootstrap, "bench-mirror-publisher", name);
         }
     }
 
@@ -150,52 +129,9 @@ abstract class MirrorTarget implements Target {
     }
 
     private void startKafkaReader(Receiver receiver) throws Exception {
-        Properties cp = new Properties();
-        cp.putAll(readerSettings);
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        cp.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + name);
-        cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-mirror-reader");
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        kafkaReader = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                kafkaReaderConsumer = c;
-                c.subscribe(List.of(name), readyWhenAllAssigned(c, partitions, ready));
-                while (reading) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                        receiver.onEvent(r.value());
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                ready.completeExceptionally(e);
-                if (reading) {
-                    System.err.println("the bench's Kafka reader failed: " + e);
-                }
-            }
-        }, "bench-mirror-kafka-reader");
-        kafkaReader.setDaemon(true);
-        kafkaReader.start();
-        ready.get(2, TimeUnit.MINUTES);
-    }
-
-    /** A rebalance listener completing {@code ready} once all {@code partitions} are assigned and positioned. */
-    static ConsumerRebalanceListener readyWhenAllAssigned(KafkaConsumer<?, ?> c, int partitions,
-                                                          CompletableFuture<Void> ready) {
-        return new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> parts) {
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> parts) {
-                if (!ready.isDone() && c.assignment().size() >= partitions) {
-                    c.assignment().forEach(c::position);
-                    ready.complete(null);
-                }
-            }
-        };
+        kafkaReader = KafkaClients.PollThread.start(KafkaClients.consumerConfig(readerSettings, bootstrap,
+                "bench-reader-" + name, "bench-mirror-reader"), name, partitions, "bench-mirror-kafka-reader",
+                "the bench's Kafka reader", KafkaClients.PollThread.values(receiver));
     }
 
     @Override
@@ -220,12 +156,9 @@ abstract class MirrorTarget implements Target {
         try {
             stopMirror();
         } finally {
-            reading = false;
-            KafkaConsumer<byte[], byte[]> c = kafkaReaderConsumer;
-            if (c != null) {
-                c.wakeup();
+            if (kafkaReader != null) {
+                kafkaReader.close();
             }
-            join(kafkaReader);
             if (natsReader != null) {
                 natsReader.stop();
             }
@@ -238,16 +171,6 @@ abstract class MirrorTarget implements Target {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }
-        }
-    }
-
-    static void join(Thread t) {
-        if (t != null) {
-            try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
             }
         }
     }

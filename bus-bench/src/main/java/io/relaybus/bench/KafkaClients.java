@@ -108,7 +108,7 @@ final class KafkaClients {
         /**
          * Starts polling and returns once every one of the topic's {@code partitions} is assigned and positioned
          * (at most 2 minutes; when it is not, the thread is stopped and the failure thrown); {@code what} names the
-         * consumer in the message printed if it fails later.
+         * consumer in the message printed when it fails while polling.
          */
         static PollThread start(Properties config, String topic, int partitions, String threadName, String what,
                                 Handler handler) throws Exception {

@@ -20,6 +20,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -53,8 +55,8 @@ abstract class MirrorTarget implements Target {
     protected Connection nats;
     private JetStream js;
     private KafkaProducer<byte[], byte[]> producer;
-    private MessageConsumer natsReader;
-    private KafkaClients.PollThread kafkaReader;
+    /** What this target opened, the last opened first: the order in which {@link #close()} closes it. */
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
     MirrorTarget(BenchOptions.Direction direction, String bootstrap, String natsUrl, String name, int partitions,
                  KafkaSettings kafka) {
@@ -67,11 +69,20 @@ abstract class MirrorTarget implements Target {
         this.readerSettings = kafka.rawConsumer();
     }
 
-    /** Starts moving events from the source side to the destination side; returns when it is live. */
+    /**
+     * Starts moving events from the source side to the destination side; returns when it is live. Whatever it opens
+     * it hands to {@link #closeOnClose} as soon as it is open, so that a failed start is cleaned up too.
+     */
     protected abstract void startMirror() throws Exception;
 
-    /** Stops the mirror (called once, also after a failed start). */
-    protected abstract void stopMirror();
+    /**
+     * Has {@link #close()} close {@code resource}: before everything opened earlier (the mirror before the bench's
+     * reader, the reader before the connections it uses). Called on the thread that opens the target.
+     */
+    protected final <T extends AutoCloseable> T closeOnClose(T resource) {
+        opened.push(resource);
+        return resource;
+    }
 
     /** What the mirror runs with. */
     protected abstract Map<String, String> mirrorSettings();
@@ -101,10 +112,12 @@ abstract class MirrorTarget implements Target {
 
     @Override
     public void open() throws Exception {
-        nats = Nats.connect(Options.builder().server(natsUrl).connectionName("bench-mirror-ends").build());
+        nats = closeOnClose(Nats.connect(Options.builder().server(natsUrl).connectionName("bench-mirror-ends")
+                .build()));
         js = nats.jetStream();
         if (!natsToKafka()) {
             producer = KafkaClients.producer(producerSettings, bootstrap, "bench-mirror-publisher", name);
+            closeOnClose(() -> producer.close(Duration.ofSeconds(30)));
         }
     }
 
@@ -119,19 +132,20 @@ abstract class MirrorTarget implements Target {
         } else {
             jsm.addOrUpdateConsumer(name, ConsumerConfiguration.builder().durable("bench-reader").filterSubject(name)
                     .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).build());
-            natsReader = nats.getConsumerContext(name, "bench-reader").consume(ConsumeOptions.builder()
+            MessageConsumer natsReader = nats.getConsumerContext(name, "bench-reader").consume(ConsumeOptions.builder()
                     .batchSize(READER_BATCH).expiresIn(RawNatsTarget.EXPIRES_MS).build(), msg -> {
                         receiver.onEvent(msg.getData());
                         msg.ack();
                     });
+            closeOnClose(natsReader::stop);
         }
         startMirror();
     }
 
     private void startKafkaReader(Receiver receiver) throws Exception {
-        kafkaReader = KafkaClients.PollThread.start(KafkaClients.consumerConfig(readerSettings, bootstrap,
+        closeOnClose(KafkaClients.PollThread.start(KafkaClients.consumerConfig(readerSettings, bootstrap,
                 "bench-reader-" + name, "bench-mirror-reader"), name, partitions, "bench-mirror-kafka-reader",
-                "the bench's Kafka reader", KafkaClients.PollThread.values(receiver));
+                "the bench's Kafka reader", KafkaClients.PollThread.values(receiver)));
     }
 
     @Override
@@ -151,27 +165,29 @@ abstract class MirrorTarget implements Target {
         }
     }
 
+    /**
+     * Closes what the target opened, the last opened first, each even when closing another failed; the first failure
+     * is thrown at the end, with the others suppressed.
+     */
     @Override
     public void close() {
-        try {
-            stopMirror();
-        } finally {
-            if (kafkaReader != null) {
-                kafkaReader.close();
-            }
-            if (natsReader != null) {
-                natsReader.stop();
-            }
-            if (producer != null) {
-                producer.close(Duration.ofSeconds(30));
-            }
-            if (nats != null) {
-                try {
-                    nats.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        RuntimeException failure = null;
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                RuntimeException f = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                if (failure == null) {
+                    failure = f;
+                } else {
+                    failure.addSuppressed(f);
                 }
             }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

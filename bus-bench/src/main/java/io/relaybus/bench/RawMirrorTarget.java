@@ -55,8 +55,6 @@ final class RawMirrorTarget extends MirrorTarget {
     private final BridgeSettings.RawMirrorLimits limits;
     private final AtomicLong failures = new AtomicLong();
     private KafkaProducer<byte[], byte[]> mirrorProducer;
-    private MessageConsumer mirrorConsumer;
-    private KafkaClients.PollThread mirrorPoller;
 
     RawMirrorTarget(BenchOptions.Direction direction, String bootstrap, String natsUrl, String name, int partitions,
                     KafkaSettings kafka, BridgeSettings bridge) {
@@ -97,6 +95,7 @@ final class RawMirrorTarget extends MirrorTarget {
 
     @Override
     protected void startMirror() throws Exception {
+        closeOnClose(this::reportFailures);
         if (natsToKafka()) {
             startNatsToKafka();
         } else {
@@ -106,12 +105,14 @@ final class RawMirrorTarget extends MirrorTarget {
 
     private void startNatsToKafka() throws Exception {
         mirrorProducer = KafkaClients.producer(bridge.rawMirrorProducer(), bootstrap, "bench-raw-mirror", name);
+        closeOnClose(() -> mirrorProducer.close(Duration.ofSeconds(30)));
         nats.jetStreamManagement().addOrUpdateConsumer(name, ConsumerConfiguration.builder().durable(DURABLE)
                 .filterSubject(name).ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All)
                 .maxAckPending(limits.maxAckPending()).build());
-        mirrorConsumer = nats.getConsumerContext(name, DURABLE).consume(ConsumeOptions.builder()
+        MessageConsumer mirrorConsumer = nats.getConsumerContext(name, DURABLE).consume(ConsumeOptions.builder()
                 .batchSize(limits.fetchMaxMessages()).expiresIn(expiresMs()).build(),
                 this::mirror);
+        closeOnClose(mirrorConsumer::stop);
     }
 
     /** jnats' {@code consume()} refuses pull expiries below one second; under load a pull fills long before. */
@@ -140,14 +141,14 @@ final class RawMirrorTarget extends MirrorTarget {
         JetStream js = nats.jetStream();
         Semaphore window = new Semaphore(limits.publishWindow());
         Deque<Batch> unacked = new ArrayDeque<>();
-        mirrorPoller = KafkaClients.PollThread.start(KafkaClients.consumerConfig(bridge.rawMirrorConsumer(),
+        closeOnClose(KafkaClients.PollThread.start(KafkaClients.consumerConfig(bridge.rawMirrorConsumer(),
                 bootstrap, DURABLE + "-" + name, "bench-raw-mirror"), name, partitions, "bench-raw-mirror-poll",
                 "the raw mirror's Kafka consumer", (c, records) -> {
                     if (!records.isEmpty()) {
                         unacked.add(publish(js, records, window));
                     }
                     commitAcknowledged(c, unacked);
-                });
+                }));
     }
 
     /** One poll's publishes and the offsets to commit once all of them are acknowledged. */
@@ -209,17 +210,8 @@ final class RawMirrorTarget extends MirrorTarget {
         }
     }
 
-    @Override
-    protected void stopMirror() {
-        if (mirrorPoller != null) {
-            mirrorPoller.close();
-        }
-        if (mirrorConsumer != null) {
-            mirrorConsumer.stop();
-        }
-        if (mirrorProducer != null) {
-            mirrorProducer.close(Duration.ofSeconds(30));
-        }
+    /** Closed after the mirror's clients: how many publishes failed in all. */
+    private void reportFailures() {
         if (failures.get() > 0) {
             System.err.println("raw mirror " + direction.flag + ": " + failures.get() + " publishes failed");
         }

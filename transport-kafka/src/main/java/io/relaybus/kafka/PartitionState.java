@@ -1,8 +1,7 @@
 package io.relaybus.kafka;
 
+import io.relaybus.spi.support.PendingOffsets;
 import org.apache.kafka.common.TopicPartition;
-
-import java.util.TreeSet;
 
 /**
  * One owned partition of a subscription: which offsets were handed to the runtime and are not acknowledged yet, and
@@ -21,7 +20,7 @@ final class PartitionState {
 
     final TopicPartition partition;
     /** Offsets handed out and not acknowledged yet; at most the runtime's in-flight limit. */
-    private final TreeSet<Long> pending = new TreeSet<>();
+    private final PendingOffsets pending = new PendingOffsets();
     /** Every offset below it was handed out, or holds no record. */
     private long handedOutTo;
     /**

@@ -1,7 +1,5 @@
 package io.relaybus.spi.support;
 
-import java.util.TreeSet;
-
 /**
  * Tracks which offsets of one partition are being handled and how far the acknowledged prefix reaches, so that a
  * commit never passes an event that is still being handled (Kafka's commit semantics: the committed offset is the
@@ -21,7 +19,7 @@ import java.util.TreeSet;
 public final class OffsetTracker {
 
     /** Offsets handed out and not acknowledged yet. */
-    private final TreeSet<Long> pending = new TreeSet<>();
+    private final PendingOffsets pending = new PendingOffsets();
     /** Every offset below it was handed out, or holds no event. */
     private long handedOutTo;
 

@@ -40,10 +40,7 @@ final class BridgeSettings {
 
     /** NATS subject {@code name} of stream {@code name} to Kafka topic {@code name}. */
     Map<String, String> source(String natsUrl, String name) {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("connector.class", SOURCE_CLASS);
-        c.put("tasks.max", "1");
-        c.put("nats.servers", natsUrl);
+        Map<String, String> c = connector(SOURCE_CLASS, natsUrl);
         c.put("nats.subjects", name);
         c.put("nats.stream", name);
         c.put("nats.mode", "jetstream");
@@ -55,31 +52,36 @@ final class BridgeSettings {
         c.put("batch.max.records", "1000");
         c.put("batch.max.bytes", "1048576");
         c.put("batch.linger.ms", "0");
-        converters(c);
-        c.putAll(extra);
-        return c;
+        return withExtra(c);
     }
 
     /** Kafka topic {@code name} to NATS subject {@code name} (captured by stream {@code name}). */
     Map<String, String> sink(String natsUrl, String name) {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("connector.class", SINK_CLASS);
-        c.put("tasks.max", "1");
+        Map<String, String> c = connector(SINK_CLASS, natsUrl);
         c.put("topics", name);
-        c.put("nats.servers", natsUrl);
         c.put("nats.subject.template", "{topic}");
         c.put("nats.publish.window", "1000");
         c.put("nats.publish.timeout.ms", "10000");
-        converters(c);
-        c.putAll(extra);
+        return withExtra(c);
+    }
+
+    /** The keys both connectors get: the class, one task, the NATS servers. */
+    private static Map<String, String> connector(String connectorClass, String natsUrl) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("connector.class", connectorClass);
+        c.put("tasks.max", "1");
+        c.put("nats.servers", natsUrl);
         return c;
     }
 
-    private static void converters(Map<String, String> c) {
+    /** {@code c} with the converters both connectors use, then {@code --connector-property}'s keys over it all. */
+    private Map<String, String> withExtra(Map<String, String> c) {
         // connect-bridge hands keys and header values over as exact bytes
         c.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         c.put("header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        c.putAll(extra);
+        return c;
     }
 
     /**
@@ -110,20 +112,16 @@ final class BridgeSettings {
         return m;
     }
 
-    int fetchMaxMessages(String natsUrl) {
-        return Integer.parseInt(source(natsUrl, "x").get("nats.fetch.max.messages"));
+    /** The connector settings the raw mirror sizes itself by ({@link #RAW_MIRROR_READS}), as a run sets them. */
+    record RawMirrorLimits(int fetchMaxMessages, long fetchMaxWaitMs, int maxAckPending, int publishWindow) {
     }
 
-    long fetchMaxWaitMs(String natsUrl) {
-        return Long.parseLong(source(natsUrl, "x").get("nats.fetch.max.wait.ms"));
-    }
-
-    int maxAckPending(String natsUrl) {
-        return Integer.parseInt(source(natsUrl, "x").get("nats.consumer.max.ack.pending"));
-    }
-
-    int publishMaxOutstanding(String natsUrl) {
-        return Integer.parseInt(sink(natsUrl, "x").get("nats.publish.window"));
+    RawMirrorLimits rawMirrorLimits() {
+        Map<String, String> source = source("", "");
+        return new RawMirrorLimits(Integer.parseInt(source.get("nats.fetch.max.messages")),
+                Long.parseLong(source.get("nats.fetch.max.wait.ms")),
+                Integer.parseInt(source.get("nats.consumer.max.ack.pending")),
+                Integer.parseInt(sink("", "").get("nats.publish.window")));
     }
 
     private Map<String, String> prefixed(String prefix) {

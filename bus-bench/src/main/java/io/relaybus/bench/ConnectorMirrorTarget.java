@@ -29,7 +29,6 @@ final class ConnectorMirrorTarget extends MirrorTarget {
     private final Map<String, String> connectorConfig;
     private final String worker;
     private final LongSupplier workerCpuNanos;
-    private boolean created;
 
     /**
      * @param worker         how the worker runs, for the report
@@ -72,7 +71,7 @@ final class ConnectorMirrorTarget extends MirrorTarget {
 
     @Override
     protected void startMirror() throws Exception {
-        created = true;
+        closeOnClose(this::deleteConnector);
         rest.createConnector(name, connectorConfig, RUNNING_TIMEOUT);
         if (!natsToKafka()) {
             awaitSinkGroup();
@@ -98,11 +97,8 @@ final class ConnectorMirrorTarget extends MirrorTarget {
         }
     }
 
-    @Override
-    protected void stopMirror() {
-        if (!created) {
-            return;
-        }
+    /** Deletes the connector (tried even when creating it failed); reports, never throws. */
+    private void deleteConnector() {
         try {
             rest.deleteConnector(name);
         } catch (Exception e) {

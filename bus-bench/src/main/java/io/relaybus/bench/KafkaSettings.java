@@ -21,6 +21,15 @@ final class KafkaSettings {
     /** Mirrors transport-kafka's default profile (kafka.profile default). */
     static final String DEFAULT_PROFILE = "durable";
 
+    /** The settings by which the profiles differ: one row of {@code KafkaProfile}'s table. */
+    private record Profile(int lingerMs, int batchBytes, int fetchMinBytes, int fetchMaxWaitMs) {
+    }
+
+    private static final Map<String, Profile> PROFILES = Map.of(
+            "throughput", new Profile(20, 262_144, 65_536, 200),
+            "latency", new Profile(0, 16_384, 1, 10),
+            DEFAULT_PROFILE, new Profile(10, 102_400, 1, 100));
+
     private final String profile;
     private final Map<String, String> overrides = new LinkedHashMap<>();
 
@@ -70,20 +79,9 @@ final class KafkaSettings {
         m.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         m.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
         m.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        switch (profile) {
-            case "throughput" -> {
-                m.put(ProducerConfig.LINGER_MS_CONFIG, "20");
-                m.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
-            }
-            case "latency" -> {
-                m.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-                m.put(ProducerConfig.BATCH_SIZE_CONFIG, "16384");
-            }
-            default -> {
-                m.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-                m.put(ProducerConfig.BATCH_SIZE_CONFIG, "102400");
-            }
-        }
+        Profile p = row();
+        m.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(p.lingerMs()));
+        m.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(p.batchBytes()));
         // The bus's typed timeouts at their defaults (kafka.delivery.timeout.ms, kafka.request.timeout.ms,
         // kafka.max.block.ms).
         m.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
@@ -104,10 +102,10 @@ final class KafkaSettings {
 
     /** The consumer fetch settings of the profile (for printing the bus side). */
     Map<String, String> effectiveFetch() {
+        Profile p = row();
         Map<String, String> m = new LinkedHashMap<>();
-        Map<String, String> all = rawConsumer();
-        m.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, all.get(ConsumerConfig.FETCH_MIN_BYTES_CONFIG));
-        m.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, all.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+        m.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, String.valueOf(p.fetchMinBytes()));
+        m.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(p.fetchMaxWaitMs()));
         return m;
     }
 
@@ -116,21 +114,7 @@ final class KafkaSettings {
      * (read_committed; commits every second, here as auto-commit).
      */
     Map<String, String> rawConsumer() {
-        Map<String, String> m = new LinkedHashMap<>();
-        switch (profile) {
-            case "throughput" -> {
-                m.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
-                m.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "200");
-            }
-            case "latency" -> {
-                m.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
-                m.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-            }
-            default -> {
-                m.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "1");
-                m.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-            }
-        }
+        Map<String, String> m = effectiveFetch();
         m.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         m.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "true");
         m.put(ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, "1000");
@@ -139,5 +123,10 @@ final class KafkaSettings {
         m.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
                 "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
         return m;
+    }
+
+    /** The profile's row; an unknown name (the options allow none) gets the default profile's. */
+    private Profile row() {
+        return PROFILES.getOrDefault(profile, PROFILES.get(DEFAULT_PROFILE));
     }
 }

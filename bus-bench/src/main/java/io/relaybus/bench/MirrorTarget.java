@@ -15,27 +15,15 @@ import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.List;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A mirror between NATS JetStream and Kafka as a {@link Target}: {@link #publish} writes into the source side, a
@@ -67,10 +55,8 @@ abstract class MirrorTarget implements Target {
     protected Connection nats;
     private JetStream js;
     private KafkaProducer<byte[], byte[]> producer;
-    private MessageConsumer natsReader;
-    private Thread kafkaReader;
-    private volatile KafkaConsumer<byte[], byte[]> kafkaReaderConsumer;
-    private volatile boolean reading = true;
+    /** What this target opened, the last opened first: the order in which {@link #close()} closes it. */
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
     MirrorTarget(BenchOptions.Direction direction, String bootstrap, String natsUrl, String name, int partitions,
                  KafkaSettings kafka) {
@@ -83,11 +69,20 @@ abstract class MirrorTarget implements Target {
         this.readerSettings = kafka.rawConsumer();
     }
 
-    /** Starts moving events from the source side to the destination side; returns when it is live. */
+    /**
+     * Starts moving events from the source side to the destination side; returns when it is live. Whatever it opens
+     * it hands to {@link #closeOnClose} as soon as it is open, so that a failed start is cleaned up too.
+     */
     protected abstract void startMirror() throws Exception;
 
-    /** Stops the mirror (called once, also after a failed start). */
-    protected abstract void stopMirror();
+    /**
+     * Has {@link #close()} close {@code resource}: before everything opened earlier (the mirror before the bench's
+     * reader, the reader before the connections it uses). Called on the thread that opens the target.
+     */
+    protected final <T extends AutoCloseable> T closeOnClose(T resource) {
+        opened.push(resource);
+        return resource;
+    }
 
     /** What the mirror runs with. */
     protected abstract Map<String, String> mirrorSettings();
@@ -117,15 +112,12 @@ abstract class MirrorTarget implements Target {
 
     @Override
     public void open() throws Exception {
-        nats = Nats.connect(Options.builder().server(natsUrl).connectionName("bench-mirror-ends").build());
+        nats = closeOnClose(Nats.connect(Options.builder().server(natsUrl).connectionName("bench-mirror-ends")
+                .build()));
         js = nats.jetStream();
         if (!natsToKafka()) {
-            Properties pp = new Properties();
-            pp.putAll(producerSettings);
-            pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-            pp.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-mirror-publisher");
-            producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
-            producer.partitionsFor(name);
+            producer = KafkaClients.producer(producerSettings, bootstrap, "bench-mirror-publisher", name);
+            closeOnClose(() -> producer.close(Duration.ofSeconds(30)));
         }
     }
 
@@ -140,62 +132,20 @@ abstract class MirrorTarget implements Target {
         } else {
             jsm.addOrUpdateConsumer(name, ConsumerConfiguration.builder().durable("bench-reader").filterSubject(name)
                     .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).build());
-            natsReader = nats.getConsumerContext(name, "bench-reader").consume(ConsumeOptions.builder()
+            MessageConsumer natsReader = nats.getConsumerContext(name, "bench-reader").consume(ConsumeOptions.builder()
                     .batchSize(READER_BATCH).expiresIn(RawNatsTarget.EXPIRES_MS).build(), msg -> {
                         receiver.onEvent(msg.getData());
                         msg.ack();
                     });
+            closeOnClose(natsReader::stop);
         }
         startMirror();
     }
 
     private void startKafkaReader(Receiver receiver) throws Exception {
-        Properties cp = new Properties();
-        cp.putAll(readerSettings);
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        cp.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-reader-" + name);
-        cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-mirror-reader");
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        kafkaReader = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                kafkaReaderConsumer = c;
-                c.subscribe(List.of(name), readyWhenAllAssigned(c, partitions, ready));
-                while (reading) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(100))) {
-                        receiver.onEvent(r.value());
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                ready.completeExceptionally(e);
-                if (reading) {
-                    System.err.println("the bench's Kafka reader failed: " + e);
-                }
-            }
-        }, "bench-mirror-kafka-reader");
-        kafkaReader.setDaemon(true);
-        kafkaReader.start();
-        ready.get(2, TimeUnit.MINUTES);
-    }
-
-    /** A rebalance listener completing {@code ready} once all {@code partitions} are assigned and positioned. */
-    static ConsumerRebalanceListener readyWhenAllAssigned(KafkaConsumer<?, ?> c, int partitions,
-                                                          CompletableFuture<Void> ready) {
-        return new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> parts) {
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> parts) {
-                if (!ready.isDone() && c.assignment().size() >= partitions) {
-                    c.assignment().forEach(c::position);
-                    ready.complete(null);
-                }
-            }
-        };
+        closeOnClose(KafkaClients.PollThread.start(KafkaClients.consumerConfig(readerSettings, bootstrap,
+                "bench-reader-" + name, "bench-mirror-reader"), name, partitions, "bench-mirror-kafka-reader",
+                "the bench's Kafka reader", KafkaClients.PollThread.values(receiver)));
     }
 
     @Override
@@ -215,40 +165,29 @@ abstract class MirrorTarget implements Target {
         }
     }
 
+    /**
+     * Closes what the target opened, the last opened first, each even when closing another failed; the first failure
+     * is thrown at the end, with the others suppressed.
+     */
     @Override
     public void close() {
-        try {
-            stopMirror();
-        } finally {
-            reading = false;
-            KafkaConsumer<byte[], byte[]> c = kafkaReaderConsumer;
-            if (c != null) {
-                c.wakeup();
-            }
-            join(kafkaReader);
-            if (natsReader != null) {
-                natsReader.stop();
-            }
-            if (producer != null) {
-                producer.close(Duration.ofSeconds(30));
-            }
-            if (nats != null) {
-                try {
-                    nats.close();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+        RuntimeException failure = null;
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                RuntimeException f = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                if (failure == null) {
+                    failure = f;
+                } else {
+                    failure.addSuppressed(f);
                 }
             }
         }
-    }
-
-    static void join(Thread t) {
-        if (t != null) {
-            try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

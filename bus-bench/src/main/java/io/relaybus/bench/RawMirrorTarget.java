@@ -9,19 +9,14 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,11 +26,9 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -59,17 +52,15 @@ final class RawMirrorTarget extends MirrorTarget {
     private static final String DURABLE = "raw-mirror";
 
     private final BridgeSettings bridge;
+    private final BridgeSettings.RawMirrorLimits limits;
     private final AtomicLong failures = new AtomicLong();
     private KafkaProducer<byte[], byte[]> mirrorProducer;
-    private MessageConsumer mirrorConsumer;
-    private Thread mirrorPoller;
-    private volatile KafkaConsumer<byte[], byte[]> mirrorKafkaConsumer;
-    private volatile boolean mirroring = true;
 
     RawMirrorTarget(BenchOptions.Direction direction, String bootstrap, String natsUrl, String name, int partitions,
                     KafkaSettings kafka, BridgeSettings bridge) {
         super(direction, bootstrap, natsUrl, name, partitions, kafka);
         this.bridge = bridge;
+        this.limits = bridge.rawMirrorLimits();
     }
 
     @Override
@@ -89,13 +80,13 @@ final class RawMirrorTarget extends MirrorTarget {
         s.put("threads", "1 (in the bench JVM)");
         if (natsToKafka()) {
             s.put("nats.consumer", "durable " + DURABLE + ", AckPolicy.Explicit, max ack pending "
-                    + bridge.maxAckPending(natsUrl));
-            s.put("nats.consume.batch.size", String.valueOf(bridge.fetchMaxMessages(natsUrl)));
+                    + limits.maxAckPending());
+            s.put("nats.consume.batch.size", String.valueOf(limits.fetchMaxMessages()));
             s.put("nats.consume.expires.ms", expiresMs() + " (the connector's nats.fetch.max.wait.ms, at least jnats' "
                     + "minimum of 1000 for consume())");
             bridge.rawMirrorProducer().forEach((k, v) -> s.put("producer." + k, v));
         } else {
-            s.put("nats.publish.window", String.valueOf(bridge.publishMaxOutstanding(natsUrl)));
+            s.put("nats.publish.window", String.valueOf(limits.publishWindow()));
             s.put("consumer.group.id", DURABLE + "-" + name);
             bridge.rawMirrorConsumer().forEach((k, v) -> s.put("consumer." + k, v));
         }
@@ -104,6 +95,7 @@ final class RawMirrorTarget extends MirrorTarget {
 
     @Override
     protected void startMirror() throws Exception {
+        closeOnClose(this::reportFailures);
         if (natsToKafka()) {
             startNatsToKafka();
         } else {
@@ -112,23 +104,20 @@ final class RawMirrorTarget extends MirrorTarget {
     }
 
     private void startNatsToKafka() throws Exception {
-        Properties pp = new Properties();
-        pp.putAll(bridge.rawMirrorProducer());
-        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        pp.put(ProducerConfig.CLIENT_ID_CONFIG, "bench-raw-mirror");
-        mirrorProducer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer());
-        mirrorProducer.partitionsFor(name);
+        mirrorProducer = KafkaClients.producer(bridge.rawMirrorProducer(), bootstrap, "bench-raw-mirror", name);
+        closeOnClose(() -> mirrorProducer.close(Duration.ofSeconds(30)));
         nats.jetStreamManagement().addOrUpdateConsumer(name, ConsumerConfiguration.builder().durable(DURABLE)
                 .filterSubject(name).ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All)
-                .maxAckPending(bridge.maxAckPending(natsUrl)).build());
-        mirrorConsumer = nats.getConsumerContext(name, DURABLE).consume(ConsumeOptions.builder()
-                .batchSize(bridge.fetchMaxMessages(natsUrl)).expiresIn(expiresMs()).build(),
+                .maxAckPending(limits.maxAckPending()).build());
+        MessageConsumer mirrorConsumer = nats.getConsumerContext(name, DURABLE).consume(ConsumeOptions.builder()
+                .batchSize(limits.fetchMaxMessages()).expiresIn(expiresMs()).build(),
                 this::mirror);
+        closeOnClose(mirrorConsumer::stop);
     }
 
     /** jnats' {@code consume()} refuses pull expiries below one second; under load a pull fills long before. */
     private long expiresMs() {
-        return Math.max(1000, bridge.fetchMaxWaitMs(natsUrl));
+        return Math.max(1000, limits.fetchMaxWaitMs());
     }
 
     private void mirror(Message msg) {
@@ -149,41 +138,17 @@ final class RawMirrorTarget extends MirrorTarget {
     }
 
     private void startKafkaToNats() throws Exception {
-        Properties cp = new Properties();
-        cp.putAll(bridge.rawMirrorConsumer());
-        cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        cp.put(ConsumerConfig.GROUP_ID_CONFIG, DURABLE + "-" + name);
-        cp.put(ConsumerConfig.CLIENT_ID_CONFIG, "bench-raw-mirror");
         JetStream js = nats.jetStream();
-        Semaphore window = new Semaphore(bridge.publishMaxOutstanding(natsUrl));
-        CompletableFuture<Void> ready = new CompletableFuture<>();
-        mirrorPoller = new Thread(() -> {
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                mirrorKafkaConsumer = c;
-                c.subscribe(List.of(name), readyWhenAllAssigned(c, partitions, ready));
-                Deque<Batch> unacked = new ArrayDeque<>();
-                while (mirroring) {
-                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(100));
+        Semaphore window = new Semaphore(limits.publishWindow());
+        Deque<Batch> unacked = new ArrayDeque<>();
+        closeOnClose(KafkaClients.PollThread.start(KafkaClients.consumerConfig(bridge.rawMirrorConsumer(),
+                bootstrap, DURABLE + "-" + name, "bench-raw-mirror"), name, partitions, "bench-raw-mirror-poll",
+                "the raw mirror's Kafka consumer", (c, records) -> {
                     if (!records.isEmpty()) {
                         unacked.add(publish(js, records, window));
                     }
                     commitAcknowledged(c, unacked);
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                ready.completeExceptionally(e);
-                if (mirroring) {
-                    System.err.println("the raw mirror's Kafka consumer failed: " + e);
-                }
-            }
-        }, "bench-raw-mirror-poll");
-        mirrorPoller.setDaemon(true);
-        mirrorPoller.start();
-        ready.get(2, TimeUnit.MINUTES);
+                }));
     }
 
     /** One poll's publishes and the offsets to commit once all of them are acknowledged. */
@@ -245,20 +210,8 @@ final class RawMirrorTarget extends MirrorTarget {
         }
     }
 
-    @Override
-    protected void stopMirror() {
-        mirroring = false;
-        KafkaConsumer<byte[], byte[]> c = mirrorKafkaConsumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        join(mirrorPoller);
-        if (mirrorConsumer != null) {
-            mirrorConsumer.stop();
-        }
-        if (mirrorProducer != null) {
-            mirrorProducer.close(Duration.ofSeconds(30));
-        }
+    /** Closed after the mirror's clients: how many publishes failed in all. */
+    private void reportFailures() {
         if (failures.get() > 0) {
             System.err.println("raw mirror " + direction.flag + ": " + failures.get() + " publishes failed");
         }

@@ -130,17 +130,19 @@ class BenchOptionsTest {
     @Test
     void connectorPropertiesReachTheConnectorsAndTheRawMirrorsClients() {
         BridgeSettings s = new BridgeSettings(java.util.Map.of("tasks.max", "2", "nats.fetch.max.messages", "100",
-                "producer.override.linger.ms", "5", "consumer.override.max.poll.records", "1000"));
+                "nats.publish.window", "64", "producer.override.linger.ms", "5",
+                "consumer.override.max.poll.records", "1000"));
         java.util.Map<String, String> source = s.source("nats://n:4222", "run-1");
         assertEquals("io.relaybus.bridge.NatsSourceConnector", source.get("connector.class"));
         assertEquals("run-1", source.get("nats.subjects"));
         assertEquals("run-1", source.get("nats.stream"));
         assertEquals("{subject}", source.get("kafka.topic.template"));
         assertEquals("2", source.get("tasks.max"));
-        assertEquals(100, s.fetchMaxMessages("nats://n:4222"));
+        assertEquals(new BridgeSettings.RawMirrorLimits(100, 500, 5000, 64), s.rawMirrorLimits());
         java.util.Map<String, String> sink = s.sink("nats://n:4222", "run-1");
         assertEquals("run-1", sink.get("topics"));
         assertEquals("{topic}", sink.get("nats.subject.template"));
+        assertEquals("64", sink.get("nats.publish.window"));
         assertEquals("5", s.rawMirrorProducer().get("linger.ms"));
         assertEquals("1", s.rawMirrorProducer().get("max.in.flight.requests.per.connection"));
         assertEquals("1000", s.rawMirrorConsumer().get("max.poll.records"));

@@ -1,6 +1,8 @@
 package io.relaybus.bench;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.Map;
 
@@ -37,5 +39,22 @@ class KafkaSettingsTest {
         assertEquals("5", raw.get("linger.ms"));
         assertEquals("262144", raw.get("batch.size"));
         assertEquals("65536", s.rawConsumer().get("fetch.min.bytes"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "throughput, 20, 262144, 65536, 200",
+            "latency, 0, 16384, 1, 10",
+            "durable, 10, 102400, 1, 100"})
+    void eachProfileMirrorsTransportKafkasTable(String profile, String lingerMs, String batchSize,
+                                                String fetchMinBytes, String fetchMaxWaitMs) {
+        KafkaSettings s = new KafkaSettings(BenchOptions.parse("--transport", "kafka", "--embedded", "--profile",
+                profile));
+        assertEquals(Map.of("acks", "all", "enable.idempotence", "true", "max.in.flight.requests.per.connection", "5",
+                "compression.type", "lz4", "linger.ms", lingerMs, "batch.size", batchSize), s.effectiveProducer());
+        assertEquals(Map.of("fetch.min.bytes", fetchMinBytes, "fetch.max.wait.ms", fetchMaxWaitMs),
+                s.effectiveFetch());
+        assertEquals(fetchMinBytes, s.rawConsumer().get("fetch.min.bytes"));
+        assertEquals(fetchMaxWaitMs, s.rawConsumer().get("fetch.max.wait.ms"));
     }
 }

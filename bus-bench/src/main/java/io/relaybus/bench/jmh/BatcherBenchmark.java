@@ -2,22 +2,13 @@ package io.relaybus.bench.jmh;
 
 import io.relaybus.spi.support.Batcher;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link Batcher#add}: the cost per item of the batching every publish goes through, with the flusher doing nothing
@@ -26,13 +17,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run: {@code java -cp bus-bench/target/bus-bench.jar org.openjdk.jmh.Main BatcherBenchmark}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class BatcherBenchmark {
+public class BatcherBenchmark extends MicroBenchmark {
 
     @Param({"0", "10"})
     public int lingerMs;

@@ -8,16 +8,10 @@ import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
 import io.relaybus.api.interceptor.EventInterceptor;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
@@ -44,13 +38,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Run: {@code java -cp bus-bench/target/bus-bench.jar org.openjdk.jmh.Main CoreRoundTrip -prof gc}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
-public class CoreRoundTripBenchmark {
+public class CoreRoundTripBenchmark extends MicroBenchmark {
 
     private static final int WINDOW = 1000;
     private static final byte[] POISON = new byte[0];

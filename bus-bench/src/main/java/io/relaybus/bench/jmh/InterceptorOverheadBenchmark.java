@@ -7,13 +7,9 @@ import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.interceptor.EventInterceptor;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -41,13 +37,9 @@ import java.util.concurrent.locks.LockSupport;
  * loaded machine run the two parameters alternately ({@code -p interceptors=none}, then {@code noop}, and again) and
  * compare runs next to each other.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 10, time = 1)
-@Fork(1)
-public class InterceptorOverheadBenchmark {
+public class InterceptorOverheadBenchmark extends MicroBenchmark {
 
     static final int EVENTS = 1_000;
 

@@ -2,18 +2,10 @@ package io.relaybus.bench.jmh;
 
 import io.relaybus.runtime.KeyedDispatcher;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Run: {@code java -cp bus-bench/target/bus-bench.jar org.openjdk.jmh.Main KeyedDispatcherBenchmark}
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class KeyedDispatcherBenchmark {
+public class KeyedDispatcherBenchmark extends MicroBenchmark {
 
     /** Item: a key (or null) and a payload. */
     record Item(String key, long value) {

@@ -3,21 +3,14 @@ package io.relaybus.bench.jmh;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The publish path alone on the memory transport, no subscriber: building the event (id, timestamp, headers), the
@@ -28,12 +21,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Run: {@code java -cp bus-bench/target/bus-bench.jar org.openjdk.jmh.Main MemoryPublish -prof gc}
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class MemoryPublishBenchmark {
+public class MemoryPublishBenchmark extends MicroBenchmark {
 
     @Param({"0", "4"})
     public int headers;

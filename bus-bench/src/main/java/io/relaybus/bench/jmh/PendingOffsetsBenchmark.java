@@ -2,21 +2,14 @@ package io.relaybus.bench.jmh;
 
 import io.relaybus.spi.support.PendingOffsets;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Random;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A partition's pending offsets as the Kafka consumer loop and {@link io.relaybus.spi.support.OffsetTracker} use them: per record one add (ascending), one removal when
@@ -27,12 +20,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Run: {@code java -cp bus-bench/target/bus-bench.jar org.openjdk.jmh.Main PendingOffsets -prof gc}
  */
 @State(Scope.Thread)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class PendingOffsetsBenchmark {
+public class PendingOffsetsBenchmark extends MicroBenchmark {
 
     /** Records handed out and not yet acknowledged. */
     @Param({"64", "1000"})

@@ -12,9 +12,9 @@ import java.util.Random;
 import java.util.TreeSet;
 
 /**
- * A partition's pending offsets as the Kafka consumer loop and {@link io.relaybus.spi.support.OffsetTracker} use them: per record one add (ascending), one removal when
- * a worker acknowledges it (out of order, within the in-flight window) and one read of the smallest (the commit
- * point). {@code pendingOffsets} is {@link PendingOffsets}; {@code treeSet} is the {@code TreeSet<Long>} it replaced,
+ * A partition's pending offsets as the Kafka consumer loop and {@link io.relaybus.spi.support.OffsetTracker} use
+ * them: per record one add (ascending), one removal when a worker acknowledges it (out of order, within the in-flight
+ * window) and one read of the smallest (the commit point). {@code pendingOffsets} is {@link PendingOffsets}; {@code treeSet} is the {@code TreeSet<Long>} it replaced,
  * under the same sequence.
  *
  * <p>Run: {@code java -cp bus-bench/target/bus-bench.jar org.openjdk.jmh.Main PendingOffsets -prof gc}

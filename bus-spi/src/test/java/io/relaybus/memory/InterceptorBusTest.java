@@ -3,7 +3,6 @@ package io.relaybus.memory;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
-import io.relaybus.api.EventBusBuilder;
 import io.relaybus.api.EventHandler;
 import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.RetryPolicy;
@@ -13,11 +12,9 @@ import io.relaybus.api.interceptor.EventInterceptor;
 import io.relaybus.api.interceptor.HandlingContext;
 import io.relaybus.api.interceptor.HandlingOutcome;
 import io.relaybus.api.interceptor.PublishContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +28,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
+import java.util.function.IntFunction;
 
+import static io.relaybus.memory.MemoryBuses.WAIT_SECONDS;
+import static io.relaybus.memory.MemoryBuses.publish;
+import static io.relaybus.memory.MemoryBuses.subscribe;
+import static io.relaybus.memory.MemoryBuses.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -47,51 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("Interceptors over the memory transport")
 class InterceptorBusTest {
 
-    private static final long WAIT_SECONDS = 10;
-
-    private final List<EventBus> buses = new ArrayList<>();
+    @RegisterExtension
+    final MemoryBuses buses = new MemoryBuses("interceptor-bus-test-");
     private final List<String> calls = new CopyOnWriteArrayList<>();
-    private String broker;
-
-    @BeforeEach
-    void name(TestInfo info) {
-        broker = "interceptor-bus-test-" + info.getTestMethod().orElseThrow().getName();
-    }
-
-    @AfterEach
-    void closeAll() {
-        buses.forEach(EventBus::close);
-        MemoryBroker.reset(broker);
-    }
-
-    private EventBus open(List<EventInterceptor> interceptors, String... extra) {
-        EventBusBuilder builder = EventBus.builder().transport("memory").property("memory.broker", broker);
-        for (int i = 0; i < extra.length; i += 2) {
-            builder.property(extra[i], extra[i + 1]);
-        }
-        interceptors.forEach(builder::interceptor);
-        EventBus bus = builder.build();
-        buses.add(bus);
-        return bus;
-    }
-
-    private static Subscription subscribe(EventBus bus, SubscribeOptions options, EventHandler h) {
-        Subscription s = bus.subscribe(options, h);
-        s.ready().toCompletableFuture().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
-        return s;
-    }
-
-    private static PublishReceipt publish(EventBus bus, Event e) {
-        return bus.publish(e).toCompletableFuture().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
-    }
-
-    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(1);   // polling interval, not a stand-in for the condition
-        }
-    }
 
     /** The recorded calls of one hook kind ({@code ":beforePublish:"}, ...) or of one event, in order. */
     private List<String> callsContaining(String... parts) {
@@ -131,7 +90,7 @@ class InterceptorBusTest {
     void publishHooksAddHeadersInOrder() throws Exception {
         HeaderAdding a = new HeaderAdding("A", "x-a", calls);
         HeaderAdding b = new HeaderAdding("B", "x-b", calls);
-        EventBus bus = open(List.of(a, b));
+        EventBus bus = buses.open(List.of(a, b));
         BlockingQueue<Event> received = new LinkedBlockingQueue<>();
         subscribe(bus, SubscribeOptions.builder("orders").group("g").build(), received::add);
 
@@ -153,7 +112,7 @@ class InterceptorBusTest {
     @DisplayName("publishAll passes each event through the hooks")
     void publishAllGoesThroughTheHooks() throws Exception {
         HeaderAdding a = new HeaderAdding("A", "x-a", calls);
-        EventBus bus = open(List.of(a));
+        EventBus bus = buses.open(List.of(a));
         BlockingQueue<Event> received = new LinkedBlockingQueue<>();
         subscribe(bus, SubscribeOptions.builder("orders").group("g").build(), received::add);
 
@@ -170,7 +129,7 @@ class InterceptorBusTest {
     @DisplayName("a publish the broker refuses reaches publishFailed with the error the application sees")
     void refusedPublishReachesPublishFailed() {
         RecordingInterceptor a = new RecordingInterceptor("A", calls);
-        EventBus bus = open(List.of(a), "memory.max.event.bytes", "100");
+        EventBus bus = buses.open(List.of(a), "memory.max.event.bytes", "100");
 
         CompletionException e = assertThrows(CompletionException.class, () -> publish(bus,
                 Event.builder("orders").id("big").payload(new byte[1000]).build()));
@@ -180,18 +139,24 @@ class InterceptorBusTest {
                 callsContaining(":beforePublish:", ":afterPublish:", ":publishFailed:"));
     }
 
+    /** A handler that throws {@code IllegalStateException(message(call))} on its first {@code failures} calls. */
+    private static EventHandler failingFirst(int failures, IntFunction<String> message) {
+        AtomicInteger calls = new AtomicInteger();
+        return e -> {
+            int call = calls.incrementAndGet();
+            if (call <= failures) {
+                throw new IllegalStateException(message.apply(call));
+            }
+        };
+    }
+
     @Test
     @DisplayName("in-place retries: each attempt is seen, failures with outcome RETRY, then afterHandle")
     void inPlaceRetriesAreSeenPerAttempt() throws Exception {
         RecordingInterceptor a = new RecordingInterceptor("A", calls);
-        EventBus bus = open(List.of(a));
-        AtomicInteger attempts = new AtomicInteger();
+        EventBus bus = buses.open(List.of(a));
         subscribe(bus, SubscribeOptions.builder("orders").group("g").retry(RetryPolicy.fixed(3, Duration.ofMillis(1)))
-                .build(), e -> {
-                    if (attempts.incrementAndGet() < 3) {
-                        throw new IllegalStateException("boom-" + attempts.get());
-                    }
-                });
+                .build(), failingFirst(2, attempt -> "boom-" + attempt));
 
         publish(bus, Event.builder("orders").id("e1").key("k").build());
         waitUntil(() -> calls.contains("A:afterHandle:orders:e1#3"), "the third attempt succeeded");
@@ -206,14 +171,9 @@ class InterceptorBusTest {
     @DisplayName("broker redelivery (unordered): the attempt number carries over to the redelivered event")
     void redeliveredRetriesCountAttempts() throws Exception {
         RecordingInterceptor a = new RecordingInterceptor("A", calls);
-        EventBus bus = open(List.of(a));
-        AtomicInteger attempts = new AtomicInteger();
+        EventBus bus = buses.open(List.of(a));
         subscribe(bus, SubscribeOptions.builder("orders").group("g").orderedByKey(false)
-                .retry(RetryPolicy.fixed(3, Duration.ofMillis(1))).build(), e -> {
-                    if (attempts.incrementAndGet() < 2) {
-                        throw new IllegalStateException("boom");
-                    }
-                });
+                .retry(RetryPolicy.fixed(3, Duration.ofMillis(1))).build(), failingFirst(1, attempt -> "boom"));
 
         publish(bus, Event.builder("orders").id("e1").build());
         waitUntil(() -> calls.contains("A:afterHandle:orders:e1#2"), "the second attempt succeeded");
@@ -227,7 +187,7 @@ class InterceptorBusTest {
             + "handleFailed(DEAD_LETTER), and it carries the headers interceptors add")
     void deadLetterGoesThroughTheHooks() throws Exception {
         HeaderAdding a = new HeaderAdding("A", "x-a", calls);
-        EventBus bus = open(List.of(a));
+        EventBus bus = buses.open(List.of(a));
         BlockingQueue<Event> dead = new LinkedBlockingQueue<>();
         subscribe(bus, SubscribeOptions.builder("orders.dlq").group("ops").build(), dead::add);
         subscribe(bus, SubscribeOptions.builder("orders").group("g").retry(RetryPolicy.fixed(2, Duration.ofMillis(1)))
@@ -276,7 +236,7 @@ class InterceptorBusTest {
     void throwingInterceptorCostsNothing() throws Exception {
         Throwing bad = new Throwing();
         RecordingInterceptor good = new RecordingInterceptor("B", calls);
-        EventBus bus = open(List.of(bad, good));
+        EventBus bus = buses.open(List.of(bad, good));
         List<String> handled = new CopyOnWriteArrayList<>();
         Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("g").build(), e -> handled.add(e.id()));
         for (int i = 1; i <= 3; i++) {
@@ -295,7 +255,7 @@ class InterceptorBusTest {
         assertEquals(3 * 4 + 4, bad.thrown.get(), "every hook of the bad interceptor was called");
 
         // Nothing was left unacknowledged: a new member of the group gets nothing old.
-        EventBus second = open(List.of());
+        EventBus second = buses.open(List.of());
         BlockingQueue<String> again = new LinkedBlockingQueue<>();
         subscribe(second, SubscribeOptions.builder("orders").group("g").build(), e -> again.add(e.id()));
         publish(second, Event.builder("orders").id("e4").build());
@@ -314,7 +274,7 @@ class InterceptorBusTest {
                 seen.set(subscription);
             }
         };
-        EventBus bus = open(List.of(watcher), "bus.dispatch.queue.capacity", "2");
+        EventBus bus = buses.open(List.of(watcher), "bus.dispatch.queue.capacity", "2");
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger handled = new AtomicInteger();
         Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("g").concurrency(1).build(), e -> {

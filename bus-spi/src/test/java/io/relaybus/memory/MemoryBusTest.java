@@ -5,19 +5,15 @@ import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusHealth;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
-import io.relaybus.api.EventHandler;
 import io.relaybus.api.MetricsSnapshot;
 import io.relaybus.api.RetryPolicy;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -28,8 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 
+import static io.relaybus.memory.MemoryBuses.WAIT_SECONDS;
+import static io.relaybus.memory.MemoryBuses.publish;
+import static io.relaybus.memory.MemoryBuses.subscribe;
+import static io.relaybus.memory.MemoryBuses.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -41,60 +40,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @DisplayName("EventBus over the memory transport")
 class MemoryBusTest {
 
-    private static final long WAIT_SECONDS = 10;
     /** How long an event that must not arrive is waited for; only a bug can make a test fail within it. */
     private static final long ABSENCE_MILLIS = 300;
 
-    private final List<EventBus> buses = new ArrayList<>();
-    private String broker;
-
-    private EventBus open(String... extra) {
-        var builder = EventBus.builder().transport("memory").property("memory.broker", broker);
-        for (int i = 0; i < extra.length; i += 2) {
-            builder.property(extra[i], extra[i + 1]);
-        }
-        EventBus bus = builder.build();
-        buses.add(bus);
-        return bus;
-    }
-
-    @BeforeEach
-    void name(TestInfo info) {
-        broker = "memory-bus-test-" + info.getTestMethod().orElseThrow().getName();
-    }
-
-    @AfterEach
-    void closeAll() {
-        buses.forEach(EventBus::close);
-        MemoryBroker.reset(broker);
-    }
-
-    private static Subscription subscribe(EventBus bus, SubscribeOptions options, EventHandler h) {
-        Subscription s = bus.subscribe(options, h);
-        s.ready().toCompletableFuture().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
-        return s;
-    }
-
-    private static void publish(EventBus bus, Event e) {
-        bus.publish(e).toCompletableFuture().orTimeout(WAIT_SECONDS, TimeUnit.SECONDS).join();
-    }
+    @RegisterExtension
+    final MemoryBuses buses = new MemoryBuses("memory-bus-test-");
 
     private static Event event(String topic, String id) {
         return Event.builder(topic).id(id).key("k").payload(id).build();
     }
 
-    private static void waitUntil(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "timed out waiting until " + what);
-            Thread.sleep(1);   // polling interval, not a stand-in for the condition
-        }
-    }
-
     @Test
     @DisplayName("publish and subscribe after close fail with BusFatalException saying the bus is closed")
     void publishAfterCloseFails() {
-        EventBus bus = open();
+        EventBus bus = buses.open();
         bus.close();
         CompletionException e = assertThrows(CompletionException.class,
                 () -> bus.publish(event("orders", "e1")).toCompletableFuture().join());
@@ -113,7 +72,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("Subscription.close waits for the running handler, and its event is acknowledged, not redelivered")
     void closeWaitsForInFlightHandlerAndAcks() throws Exception {
-        EventBus bus = open();
+        EventBus bus = buses.open();
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicBoolean finished = new AtomicBoolean();
@@ -149,7 +108,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("a handler still running when the close timeout passes is interrupted, and its event redelivered")
     void closeTimeoutLeavesEventForNextMember() throws Exception {
-        EventBus bus = open("bus.close.timeout.ms", "100");
+        EventBus bus = buses.open("bus.close.timeout.ms", "100");
         CountDownLatch started = new CountDownLatch(1);
         SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").build();
         Subscription first = subscribe(bus, options, e -> {
@@ -168,7 +127,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("pause stops deliveries; resume continues them")
     void pauseAndResume() throws Exception {
-        EventBus bus = open();
+        EventBus bus = buses.open();
         BlockingQueue<String> paused = new LinkedBlockingQueue<>();
         BlockingQueue<String> witness = new LinkedBlockingQueue<>();
         Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("a").build(), e -> paused.add(e.id()));
@@ -195,7 +154,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("the metrics snapshot counts published, acknowledged, handled, retried and dead-lettered events")
     void metricsSnapshot() throws Exception {
-        EventBus bus = open();
+        EventBus bus = buses.open();
         AtomicInteger flakyCalls = new AtomicInteger();
         subscribe(bus, SubscribeOptions.builder("orders").group("m").retry(RetryPolicy.fixed(2, Duration.ofMillis(1)))
                 .build(), e -> {
@@ -224,7 +183,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("an event whose retries are used up arrives on <topic>.dlq with the relaybus.dlq.* headers")
     void deadLetterArrivesOnDlqTopic() throws Exception {
-        EventBus bus = open();
+        EventBus bus = buses.open();
         BlockingQueue<Event> letters = new LinkedBlockingQueue<>();
         subscribe(bus, SubscribeOptions.builder("orders.dlq").group("ops").build(), letters::add);
         subscribe(bus, SubscribeOptions.builder("orders").group("billing").retry(RetryPolicy.none()).build(), e -> {
@@ -249,7 +208,7 @@ class MemoryBusTest {
     void openReportsEveryProblem() {
         BusConfigException e = assertThrows(BusConfigException.class,
                 () -> EventBus.builder().transport("memory").property("bus.dispatch.queue.capacity", "0")
-                        .property("memory.broker", broker).property("memory.fetch.max.events", "lots")
+                        .property("memory.broker", buses.broker()).property("memory.fetch.max.events", "lots")
                         .property("memory.retention", "10").property("kafka.linger.ms", "ignored").build());
         assertEquals("3 configuration problems:"
                 + "\n  - Invalid value 0 for configuration bus.dispatch.queue.capacity: must be between 1 and 1000000"
@@ -263,8 +222,8 @@ class MemoryBusTest {
     @Test
     @DisplayName("health is UP while open and DOWN once closed")
     void health() {
-        EventBus bus = open();
-        assertEquals(BusHealth.up("in-memory broker '" + broker + "'"), bus.health());
+        EventBus bus = buses.open();
+        assertEquals(BusHealth.up("in-memory broker '" + buses.broker() + "'"), bus.health());
         bus.close();
         assertEquals(BusHealth.down("closed"), bus.health());
     }
@@ -272,7 +231,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("a handler closing its own subscription: close returns at once, the event is acknowledged")
     void closeFromOwnHandler() throws Exception {
-        EventBus bus = open("bus.close.timeout.ms", "60000");
+        EventBus bus = buses.open("bus.close.timeout.ms", "60000");
         SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").build();
         CompletableFuture<Subscription> self = new CompletableFuture<>();
         CountDownLatch closeReturned = new CountDownLatch(1);
@@ -295,7 +254,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("a handler that leaves its thread interrupted does not kill the worker: later events are handled")
     void strayInterruptKeepsWorkerAlive() throws Exception {
-        EventBus bus = open();
+        EventBus bus = buses.open();
         List<String> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
         Subscription sub = subscribe(bus, SubscribeOptions.builder("orders").group("billing").build(), e -> {
             handled.add(e.id());
@@ -315,7 +274,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("a dead letter over the broker's size limit stops the subscription visibly and keeps the event")
     void unstorableDeadLetterStopsSubscription() throws Exception {
-        EventBus bus = open("memory.max.event.bytes", "400");
+        EventBus bus = buses.open("memory.max.event.bytes", "400");
         SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").retry(RetryPolicy.none())
                 .build();
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -350,7 +309,7 @@ class MemoryBusTest {
     @DisplayName("the size limit counts key and header values in UTF-8 bytes, and exact bytes as they are")
     void sizeLimitCountsBytes() {
         // 100 payload + key "\u20ac\u20ac" (6 bytes) + header "h" (1) + "\u00e9" x 10 (20 bytes) + "r" (1) + 3 raw = 131
-        EventBus bus = open("memory.max.event.bytes", "131");
+        EventBus bus = buses.open("memory.max.event.bytes", "131");
         Event.Builder fits = Event.builder("orders").key("\u20ac\u20ac").payload(new byte[100])
                 .header("h", "\u00e9".repeat(10)).header("r", new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF});
         publish(bus, fits.build());
@@ -366,7 +325,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("an invalid dead-letter topic fails at subscribe, naming the option, the value and the rule")
     void invalidDeadLetterTopicAtSubscribe() {
-        EventBus bus = open();
+        EventBus bus = buses.open();
         BusConfigException e = assertThrows(BusConfigException.class, () -> bus.subscribe(
                 SubscribeOptions.builder("orders").deadLetterTopic("orders dead letters").build(), ev -> { }));
         assertEquals("SubscribeOptions.deadLetterTopic", e.problems().get(0).key());
@@ -377,7 +336,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("binary key and header bytes reach the handler and the dead letter unchanged")
     void binaryBytesRoundTrip() throws Exception {
-        EventBus bus = open();
+        EventBus bus = buses.open();
         byte[] key = {(byte) 0xff, (byte) 0xfe, 0, 1, (byte) 0xc3};
         byte[] header = {(byte) 0x80, 'a', '\n', 0};
         BlockingQueue<Event> letters = new LinkedBlockingQueue<>();
@@ -401,7 +360,7 @@ class MemoryBusTest {
     @DisplayName("a handler closing its own subscription while the application closes the bus: both return, nothing is lost")
     void handlerCloseRacesBusClose() throws Exception {
         for (int round = 0; round < 20; round++) {
-            EventBus bus = open("bus.close.timeout.ms", "5000");
+            EventBus bus = buses.open("bus.close.timeout.ms", "5000");
             SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").build();
             CompletableFuture<Subscription> self = new CompletableFuture<>();
             CountDownLatch inHandler = new CountDownLatch(1);
@@ -416,7 +375,7 @@ class MemoryBusTest {
             sub.completion().toCompletableFuture().get(WAIT_SECONDS, TimeUnit.SECONDS);
         }
         // every handler returned normally, so every event is acknowledged: a new member receives none of them
-        EventBus next = open();
+        EventBus next = buses.open();
         BlockingQueue<String> redelivered = new LinkedBlockingQueue<>();
         subscribe(next, SubscribeOptions.builder("orders").group("billing").build(), e -> redelivered.add(e.id()));
         publish(next, event("orders", "marker"));
@@ -427,7 +386,7 @@ class MemoryBusTest {
     @Test
     @DisplayName("a fatal dead-letter failure while other workers are mid-handler: their outcomes are kept, nothing is lost")
     void fatalDeadLetterWhileOthersHandle() throws Exception {
-        EventBus bus = open("memory.max.event.bytes", "400");
+        EventBus bus = buses.open("memory.max.event.bytes", "400");
         SubscribeOptions options = SubscribeOptions.builder("orders").group("billing").concurrency(4)
                 .orderedByKey(false).retry(RetryPolicy.none()).build();
         CountDownLatch othersInside = new CountDownLatch(3);
@@ -453,7 +412,7 @@ class MemoryBusTest {
         assertInstanceOf(BusFatalException.class, stopped.getCause());
         sub.close();
 
-        EventBus next = open();
+        EventBus next = buses.open();
         List<String> second = new java.util.concurrent.CopyOnWriteArrayList<>();
         subscribe(next, SubscribeOptions.builder("orders").group("billing").build(), e -> second.add(e.id()));
         publish(next, event("orders", "marker"));

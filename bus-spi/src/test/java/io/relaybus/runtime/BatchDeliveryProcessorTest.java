@@ -59,14 +59,14 @@ class BatchDeliveryProcessorTest {
     }
 
     private static List<List<String>> settles(List<FakeDelivery> batch) {
-        return batch.stream().map(d -> List.copyOf(d.settles)).toList();
+        return batch.stream().map(d -> List.copyOf(d.settles())).toList();
     }
 
     @Test
     @DisplayName("returning acknowledges every event, once, after the handler returned; metrics count the batch")
     void successAcksAll() {
         List<FakeDelivery> b = batch(3);
-        run(b, RetryPolicy.DEFAULT, storing, events -> assertTrue(b.stream().allMatch(d -> d.settles.isEmpty())));
+        run(b, RetryPolicy.DEFAULT, storing, events -> assertTrue(b.stream().allMatch(d -> d.settles().isEmpty())));
         assertEquals(List.of(List.of("ack"), List.of("ack"), List.of("ack")), settles(b));
         assertEquals(List.of(List.of("e0", "e1", "e2")), calls);
         assertEquals(1, metrics.snapshot().batches().count());

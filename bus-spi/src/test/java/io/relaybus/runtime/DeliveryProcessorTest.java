@@ -64,14 +64,25 @@ class DeliveryProcessorTest {
         };
     }
 
+    /**
+     * Stops {@code worker} as the dispatcher does when a drain times out: marks the work abandoned, interrupts the
+     * worker and asserts that it ends.
+     */
+    private void stop(Thread worker) throws InterruptedException {
+        abandoned.set(true);
+        worker.interrupt();
+        worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        assertFalse(worker.isAlive());
+    }
+
     @Test
     @DisplayName("a handler that returns acknowledges, and only after it returned")
     void ackAfterSuccess() {
         FakeDelivery d = new FakeDelivery(event, 1, false);
         List<List<String>> settlesSeenByHandler = new ArrayList<>();
-        processor(e -> settlesSeenByHandler.add(List.copyOf(d.settles)), RetryPolicy.DEFAULT, true, storing).accept(d);
+        processor(e -> settlesSeenByHandler.add(List.copyOf(d.settles())), RetryPolicy.DEFAULT, true, storing).accept(d);
         assertEquals(List.of(List.of()), settlesSeenByHandler, "settled before the handler ran");
-        assertEquals(List.of("ack"), d.settles);
+        assertEquals(List.of("ack"), d.settles());
         MetricsSnapshot m = metrics.snapshot();
         assertEquals(1, m.consumed());
         assertEquals(1, m.handled());
@@ -94,7 +105,7 @@ class DeliveryProcessorTest {
         }, retry, true, storing).accept(d);
 
         assertEquals(4, callTimes.size());
-        assertEquals(List.of("ack"), d.settles);
+        assertEquals(List.of("ack"), d.settles());
         assertEquals(List.of(Thread.currentThread().getName()), callThreads.stream().distinct().toList());
         // Lower bounds only: a sleep never ends early. Backoffs: 20 ms, 40 ms, then capped at 50 ms.
         List<Duration> backoffs = List.of(Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(50));
@@ -119,12 +130,12 @@ class DeliveryProcessorTest {
         FakeDelivery first = new FakeDelivery(event, 1, true);
         processor.accept(first);
         assertEquals(1, calls.get(), "retried in place instead of redelivering");
-        assertEquals(List.of("redeliver PT0.1S"), first.settles);
+        assertEquals(List.of("redeliver PT0.1S"), first.settles());
 
         processor.accept(new FakeDelivery(event, 2, true));
         FakeDelivery third = new FakeDelivery(event, 3, true);   // the third failure: backoff after 3
         processor.accept(third);
-        assertEquals(List.of("redeliver PT0.9S"), third.settles);
+        assertEquals(List.of("redeliver PT0.9S"), third.settles());
         assertEquals(3, metrics.snapshot().retried());
         assertEquals(List.of(), deadLetters);
     }
@@ -136,7 +147,7 @@ class DeliveryProcessorTest {
         FakeDelivery d = new FakeDelivery(event, 1, false);
         processor(failing(calls), RetryPolicy.fixed(2, Duration.ofMillis(1)), false, storing).accept(d);
         assertEquals(2, calls.get());
-        assertEquals(List.of("deadLettered"), d.settles);
+        assertEquals(List.of("deadLettered"), d.settles());
     }
 
     @Test
@@ -150,7 +161,7 @@ class DeliveryProcessorTest {
         FakeDelivery d = new FakeDelivery(event, 3, true);
         processor.accept(d);
         assertEquals(3, calls.get());
-        assertEquals(List.of("deadLettered"), d.settles);
+        assertEquals(List.of("deadLettered"), d.settles());
         assertEquals("3", deadLetters.get(0).headers().get(DeliveryProcessor.DLQ_ATTEMPTS));
     }
 
@@ -174,11 +185,11 @@ class DeliveryProcessorTest {
                 slowBroker).accept(d));
         worker.start();
         waitUntil(() -> !deadLetters.isEmpty(), "the dead letter was published");
-        assertEquals(List.of(), d.settles, "settled before the dead letter was accepted");
+        assertEquals(List.of(), d.settles(), "settled before the dead letter was accepted");
         published.countDown();
         worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         assertFalse(worker.isAlive());
-        assertEquals(List.of("deadLettered"), d.settles);
+        assertEquals(List.of("deadLettered"), d.settles());
         assertEquals(List.of("publish", "accepted"), order);
 
         Event letter = deadLetters.get(0);
@@ -214,7 +225,7 @@ class DeliveryProcessorTest {
         List<String> settlesAtPublish = new CopyOnWriteArrayList<>();
         FakeDelivery d = new FakeDelivery(event, 1, false);
         Function<Event, CompletableFuture<?>> flakyBroker = letter -> {
-            settlesAtPublish.add(String.valueOf(d.settles));
+            settlesAtPublish.add(String.valueOf(d.settles()));
             if (attempts.incrementAndGet() < 3) {
                 return CompletableFuture.failedFuture(new IllegalStateException("dead-letter topic unavailable"));
             }
@@ -224,7 +235,7 @@ class DeliveryProcessorTest {
         processor(failing(new AtomicInteger()), RetryPolicy.none(), true, flakyBroker).accept(d);
         assertEquals(3, attempts.get());
         assertEquals(List.of("[]", "[]", "[]"), settlesAtPublish);
-        assertEquals(List.of("deadLettered"), d.settles);
+        assertEquals(List.of("deadLettered"), d.settles());
         assertEquals(1, deadLetters.size());
         assertEquals(1, metrics.snapshot().deadLettered());
     }
@@ -243,11 +254,8 @@ class DeliveryProcessorTest {
         worker.start();
         waitUntil(() -> attempts.get() >= 2, "the dead letter was published again");
         assertEquals(BusHealth.Status.DEGRADED, health.health().status(), health.health().toString());
-        abandoned.set(true);
-        worker.interrupt();   // as the dispatcher does when a drain times out
-        worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        assertFalse(worker.isAlive());
-        assertEquals(List.of(), d.settles);
+        stop(worker);
+        assertEquals(List.of(), d.settles());
         assertEquals(0, metrics.snapshot().deadLettered());
     }
 
@@ -262,11 +270,8 @@ class DeliveryProcessorTest {
         }, RetryPolicy.DEFAULT, false, storing).accept(d));
         worker.start();
         assertTrue(started.await(WAIT_SECONDS, TimeUnit.SECONDS));
-        abandoned.set(true);
-        worker.interrupt();
-        worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        assertFalse(worker.isAlive());
-        assertEquals(List.of(), d.settles);
+        stop(worker);
+        assertEquals(List.of(), d.settles());
         assertEquals(List.of(), deadLetters);
         assertEquals(0, metrics.snapshot().retried());
     }
@@ -280,12 +285,9 @@ class DeliveryProcessorTest {
                 storing).accept(d));
         worker.start();
         waitUntil(() -> metrics.snapshot().retried() == 1, "the first retry was scheduled");
-        abandoned.set(true);
-        worker.interrupt();
-        worker.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
-        assertFalse(worker.isAlive());
+        stop(worker);
         assertEquals(1, calls.get());
-        assertEquals(List.of(), d.settles);
+        assertEquals(List.of(), d.settles());
         assertEquals(List.of(), deadLetters);
     }
 
@@ -304,7 +306,7 @@ class DeliveryProcessorTest {
         processor(failing(new AtomicInteger()), RetryPolicy.none(), true, dedupingBroker).accept(d);
         assertEquals(2, publishes.get(), "the duplicate receipt was taken as stored");
         assertEquals(1, deadLetters.size());
-        assertEquals(List.of("deadLettered"), d.settles);
+        assertEquals(List.of("deadLettered"), d.settles());
     }
 
     @Test
@@ -314,7 +316,7 @@ class DeliveryProcessorTest {
         Function<Event, CompletableFuture<?>> broker = letter -> CompletableFuture.completedFuture(
                 new PublishReceipt(letter.id(), "orders.dlq", "S#2", true));
         processor(failing(new AtomicInteger()), RetryPolicy.none(), true, broker).accept(d);
-        assertEquals(List.of("deadLettered"), d.settles);
+        assertEquals(List.of("deadLettered"), d.settles());
     }
 
     @Test
@@ -329,7 +331,7 @@ class DeliveryProcessorTest {
         DeliveryProcessor processor = processor(failing(new AtomicInteger()), RetryPolicy.none(), true, refusing);
         processor.accept(d);
         assertEquals(1, publishes.get(), "a fatal failure was retried");
-        assertEquals(List.of(), d.settles, "settled without a stored dead letter");
+        assertEquals(List.of(), d.settles(), "settled without a stored dead letter");
         assertEquals(1, failures.size());
         assertTrue(failures.get(0).getMessage().contains("orders[billing]"), failures.get(0).getMessage());
         assertTrue(failures.get(0).getMessage().contains("orders.dlq"), failures.get(0).getMessage());
@@ -339,7 +341,7 @@ class DeliveryProcessorTest {
         FakeDelivery next = new FakeDelivery(Event.of("orders", "order-42", "next"), 1, false);
         processor(e -> later.incrementAndGet(), RetryPolicy.none(), true, storing).accept(next);
         assertEquals(0, later.get(), "an event after the failed one was handled: per-key order broken on redelivery");
-        assertEquals(List.of(), next.settles);
+        assertEquals(List.of(), next.settles());
     }
 
     @Test
@@ -347,7 +349,7 @@ class DeliveryProcessorTest {
     void strayInterruptIsCleared() {
         FakeDelivery ok = new FakeDelivery(event, 1, false);
         processor(e -> Thread.currentThread().interrupt(), RetryPolicy.DEFAULT, true, storing).accept(ok);
-        assertEquals(List.of("ack"), ok.settles);
+        assertEquals(List.of("ack"), ok.settles());
         assertFalse(Thread.currentThread().isInterrupted(), "the flag was left for the worker's next take()");
 
         AtomicInteger calls = new AtomicInteger();
@@ -359,7 +361,7 @@ class DeliveryProcessorTest {
             }
         }, RetryPolicy.fixed(3, Duration.ofMillis(1)), true, storing).accept(retried);
         assertEquals(2, calls.get(), "the interrupted attempt was not retried");
-        assertEquals(List.of("ack"), retried.settles);
+        assertEquals(List.of("ack"), retried.settles());
         assertFalse(Thread.interrupted());
     }
 
@@ -373,7 +375,7 @@ class DeliveryProcessorTest {
             calls.incrementAndGet();
             throw new IllegalStateException("first failure");
         }, RetryPolicy.fixed(2, Duration.ofMillis(1)), false, storing).accept(d);
-        assertEquals(List.of("redeliver PT0.001S"), d.settles, "dead-lettered on its first real failure");
+        assertEquals(List.of("redeliver PT0.001S"), d.settles(), "dead-lettered on its first real failure");
         assertEquals(List.of(), deadLetters);
     }
 

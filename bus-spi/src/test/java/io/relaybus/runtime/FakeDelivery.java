@@ -7,39 +7,22 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A delivery that records how it was settled; fine for the pure logic of {@link DeliveryProcessor}. */
-final class FakeDelivery implements Delivery {
+/**
+ * A delivery that records how it was settled; fine for the pure logic of {@link DeliveryProcessor}.
+ *
+ * @param settles every settle call, in order: "ack", "redeliver PT0.1S", "deadLettered"
+ */
+record FakeDelivery(Event event, int deliveryAttempt, boolean canRedeliver, List<String> settles)
+        implements Delivery {
 
-    final Event event;
-    final int attempt;
-    final boolean canRedeliver;
-    /** Every settle call, in order: "ack", "redeliver PT0.1S", "deadLettered". */
-    final List<String> settles = new CopyOnWriteArrayList<>();
-
-    FakeDelivery(Event event, int attempt, boolean canRedeliver) {
-        this.event = event;
-        this.attempt = attempt;
-        this.canRedeliver = canRedeliver;
-    }
-
-    @Override
-    public Event event() {
-        return event;
-    }
-
-    @Override
-    public int deliveryAttempt() {
-        return attempt;
+    /** A delivery of {@code event}, attempt {@code deliveryAttempt}, not settled yet. */
+    FakeDelivery(Event event, int deliveryAttempt, boolean canRedeliver) {
+        this(event, deliveryAttempt, canRedeliver, new CopyOnWriteArrayList<>());
     }
 
     @Override
     public void ack() {
         settles.add("ack");
-    }
-
-    @Override
-    public boolean canRedeliver() {
-        return canRedeliver;
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.relaybus.api.BatchHandler;
 import io.relaybus.api.BatchOptions;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
-import io.relaybus.api.PublishReceipt;
 import io.relaybus.api.RetryPolicy;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
@@ -17,12 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,16 +49,10 @@ public abstract class BatchContract extends KitContract {
         return Integer.parseInt(e.headers().get("seq"));
     }
 
+    /** Publishes {@code n} events over {@code keys} keys, in order, and waits for every acknowledgement; their ids. */
     private List<String> publishAll(EventBus bus, String topic, int n, int keys) {
-        List<CompletableFuture<PublishReceipt>> futures = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            futures.add(bus.publish(event(topic, "k" + (i % keys), i)).toCompletableFuture());
-        }
-        List<String> ids = new ArrayList<>();
-        for (CompletableFuture<PublishReceipt> f : futures) {
-            ids.add(f.orTimeout(timeout().toMillis(), TimeUnit.MILLISECONDS).join().eventId());
-        }
-        return ids;
+        return publishAcknowledged(bus, IntStream.range(0, n).mapToObj(i -> event(topic, "k" + (i % keys), i))
+                .toList());
     }
 
     @Test

@@ -6,6 +6,9 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.FieldSource;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.support.descriptor.MethodSource;
@@ -23,6 +26,8 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Named.named;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectNestedClass;
 
 /**
@@ -37,24 +42,36 @@ class KitCatchesBrokenTransportsTest {
 
     static final String SELF_TEST = "relaybus.tck.selftest";
 
-    @Test
-    @DisplayName("a transport that drops refused deliveries fails 'Refusal and hold', 'Pause and resume' and 'Chaos'")
-    void dropRefusedIsCaught() {
-        Map<String, TestExecutionResult> results = run(DropRefusedKit.class,
-                TransportCompatibilityKit.RefusalAndHold.class, TransportCompatibilityKit.PauseResume.class,
-                TransportCompatibilityKit.Chaos.class);
-        assertFailed(results, "refusedDeliveriesAreHeldAndOfferedAgain", "every event was handled");
-        assertFailed(results, "pauseStopsIntakeAndResumeLosesNothing", "every event arrived after resume()");
-        assertFailed(results, "survivesChaos", "neither handled nor dead-lettered");
+    /** A test of a contract that must fail against a broken kit, and what its failure message must contain. */
+    private record Caught(Class<?> contract, String test, String because) {
     }
 
-    @Test
-    @DisplayName("a transport that acknowledges before the handler ran fails 'Hand-off on close' and 'Chaos'")
-    void earlyAckIsCaught() {
-        Map<String, TestExecutionResult> results = run(EarlyAckKit.class,
-                TransportCompatibilityKit.CloseHandoff.class, TransportCompatibilityKit.Chaos.class);
-        assertFailed(results, "unsettledEventsGoToTheNextMember", "the next member handled every event");
-        assertFailed(results, "survivesChaos", "neither handled nor dead-lettered");
+    private static final Caught CHAOS = new Caught(TransportCompatibilityKit.Chaos.class, "survivesChaos",
+            "neither handled nor dead-lettered");
+
+    /** Each broken kit, named by what the test shows, with the contract tests that must catch its bug. */
+    static final List<Arguments> BROKEN_KITS = List.of(
+            arguments(named("a transport that drops refused deliveries fails 'Refusal and hold', 'Pause and "
+                    + "resume' and 'Chaos'", DropRefusedKit.class), List.of(
+                    new Caught(TransportCompatibilityKit.RefusalAndHold.class,
+                            "refusedDeliveriesAreHeldAndOfferedAgain", "every event was handled"),
+                    new Caught(TransportCompatibilityKit.PauseResume.class,
+                            "pauseStopsIntakeAndResumeLosesNothing", "every event arrived after resume()"),
+                    CHAOS)),
+            arguments(named("a transport that acknowledges before the handler ran fails 'Hand-off on close' and "
+                    + "'Chaos'", EarlyAckKit.class), List.of(
+                    new Caught(TransportCompatibilityKit.CloseHandoff.class,
+                            "unsettledEventsGoToTheNextMember", "the next member handled every event"),
+                    CHAOS)));
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("BROKEN_KITS")
+    void brokenTransportIsCaught(Class<? extends TransportCompatibilityKit> kit, List<Caught> expected) {
+        Map<String, TestExecutionResult> results = run(kit,
+                expected.stream().map(Caught::contract).toArray(Class<?>[]::new));
+        for (Caught caught : expected) {
+            assertFailed(results, caught.test(), caught.because());
+        }
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.relaybus.embedded;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -42,6 +44,7 @@ import java.util.stream.Collectors;
 public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String clusterName;
     private final List<EmbeddedNats> nodes;
@@ -121,9 +124,8 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
     public void restart(EmbeddedNats node) {
         member(node).restart();
         awaitUntil(startupTimeout, "node " + node.serverName() + " knows the JetStream meta leader", () -> {
-            Map<String, Object> jsz = jsz(node, "");
-            return jsz != null && !String.valueOf(MiniJson.object(jsz.get("meta_cluster")).getOrDefault("leader", ""))
-                    .isEmpty() ? "" : "no meta leader known yet";
+            JsonNode jsz = jsz(node, "");
+            return jsz != null && !leader(jsz.path("meta_cluster")).isEmpty() ? "" : "no meta leader known yet";
         });
     }
 
@@ -133,8 +135,8 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
      */
     public Optional<EmbeddedNats> metaLeader() {
         for (EmbeddedNats node : nodes) {
-            Map<String, Object> jsz = jsz(node, "");
-            if (jsz != null && node.serverName().equals(MiniJson.object(jsz.get("meta_cluster")).get("leader"))) {
+            JsonNode jsz = jsz(node, "");
+            if (jsz != null && node.serverName().equals(leader(jsz.path("meta_cluster")))) {
                 return Optional.of(node);
             }
         }
@@ -147,9 +149,8 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
      */
     public Optional<EmbeddedNats> streamLeader(String stream) {
         for (EmbeddedNats node : nodes) {
-            for (Map<String, Object> s : streams(node)) {
-                if (stream.equals(s.get("name"))
-                        && node.serverName().equals(MiniJson.object(s.get("cluster")).get("leader"))) {
+            for (JsonNode s : streams(node)) {
+                if (stream.equals(s.path("name").asText()) && node.serverName().equals(leader(s.path("cluster")))) {
                     return Optional.of(node);
                 }
             }
@@ -171,31 +172,30 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
     private String behind() {
         List<String> problems = new ArrayList<>();
         for (EmbeddedNats node : nodes) {
-            Map<String, Object> jsz = jsz(node, "?streams=true&consumers=true");
+            JsonNode jsz = jsz(node, "?streams=true&consumers=true");
             if (jsz == null) {
                 problems.add(node.serverName() + " not answering");
                 continue;
             }
-            Map<String, Object> meta = MiniJson.object(jsz.get("meta_cluster"));
-            if (String.valueOf(meta.getOrDefault("leader", "")).isEmpty()) {
+            JsonNode meta = jsz.path("meta_cluster");
+            if (leader(meta).isEmpty()) {
                 problems.add(node.serverName() + " knows no meta leader");
             }
-            if (node.serverName().equals(meta.get("leader"))) {
+            if (node.serverName().equals(leader(meta))) {
                 notCurrent("meta group", meta, problems);
             }
-            for (Map<String, Object> stream : streams(jsz)) {
-                Map<String, Object> cluster = MiniJson.object(stream.get("cluster"));
-                String name = "stream " + stream.get("name");
-                if (cluster.get("leader") == null || String.valueOf(cluster.get("leader")).isEmpty()) {
+            for (JsonNode stream : streams(jsz)) {
+                JsonNode cluster = stream.path("cluster");
+                String name = "stream " + stream.path("name").asText();
+                if (leader(cluster).isEmpty()) {
                     problems.add(name + " has no leader (seen by " + node.serverName() + ")");
-                } else if (node.serverName().equals(cluster.get("leader"))) {
+                } else if (node.serverName().equals(leader(cluster))) {
                     notCurrent(name, cluster, problems);
                 }
-                for (Object c : MiniJson.array(stream.get("consumer_detail"))) {
-                    Map<String, Object> consumer = MiniJson.object(c);
-                    Map<String, Object> cc = MiniJson.object(consumer.get("cluster"));
-                    if (node.serverName().equals(cc.get("leader"))) {
-                        notCurrent(name + " consumer " + consumer.get("name"), cc, problems);
+                for (JsonNode consumer : stream.path("consumer_detail")) {
+                    JsonNode cc = consumer.path("cluster");
+                    if (node.serverName().equals(leader(cc))) {
+                        notCurrent(name + " consumer " + consumer.path("name").asText(), cc, problems);
                     }
                 }
             }
@@ -203,32 +203,34 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
         return String.join(", ", problems);
     }
 
-    private static void notCurrent(String what, Map<String, Object> cluster, List<String> problems) {
-        for (Object r : MiniJson.array(cluster.get("replicas"))) {
-            Map<String, Object> replica = MiniJson.object(r);
-            if (!Boolean.TRUE.equals(replica.get("current"))) {
-                problems.add(what + ": replica " + replica.get("name") + " not current");
+    /** The {@code leader} a {@code /jsz} cluster block names; empty when it names none. */
+    private static String leader(JsonNode cluster) {
+        return cluster.path("leader").asText("");
+    }
+
+    private static void notCurrent(String what, JsonNode cluster, List<String> problems) {
+        for (JsonNode replica : cluster.path("replicas")) {
+            if (!replica.path("current").booleanValue()) {
+                problems.add(what + ": replica " + replica.path("name").asText() + " not current");
             }
         }
     }
 
-    private List<Map<String, Object>> streams(EmbeddedNats node) {
-        Map<String, Object> jsz = jsz(node, "?streams=true");
+    private List<JsonNode> streams(EmbeddedNats node) {
+        JsonNode jsz = jsz(node, "?streams=true");
         return jsz == null ? List.of() : streams(jsz);
     }
 
-    private static List<Map<String, Object>> streams(Map<String, Object> jsz) {
-        List<Map<String, Object>> streams = new ArrayList<>();
-        for (Object account : MiniJson.array(jsz.get("account_details"))) {
-            for (Object s : MiniJson.array(MiniJson.object(account).get("stream_detail"))) {
-                streams.add(MiniJson.object(s));
-            }
+    private static List<JsonNode> streams(JsonNode jsz) {
+        List<JsonNode> streams = new ArrayList<>();
+        for (JsonNode account : jsz.path("account_details")) {
+            account.path("stream_detail").forEach(streams::add);
         }
         return streams;
     }
 
     /** {@code /jsz<query>} of a running node, or null when it does not answer. */
-    private static Map<String, Object> jsz(EmbeddedNats node, String query) {
+    private static JsonNode jsz(EmbeddedNats node, String query) {
         if (!node.isRunning() || node.monitorUrl().isEmpty()) {
             return null;
         }
@@ -236,8 +238,8 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(node.monitorUrl().get()
                     + "/jsz" + query)).timeout(Duration.ofSeconds(5)).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? MiniJson.object(MiniJson.parse(response.body())) : null;
-        } catch (IOException | IllegalArgumentException e) {
+            return response.statusCode() == 200 ? JSON.readTree(response.body()) : null;
+        } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -264,17 +266,17 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
         }
         awaitUntil(startupTimeout, "every node reports one JetStream meta leader of " + nodes.size() + " servers",
                 () -> {
-                    List<Object> leaders = new ArrayList<>();
+                    List<String> leaders = new ArrayList<>();
                     for (EmbeddedNats node : nodes) {
-                        Map<String, Object> jsz = jsz(node, "");
-                        Map<String, Object> meta = jsz == null ? Map.of() : MiniJson.object(jsz.get("meta_cluster"));
-                        if (!(meta.get("cluster_size") instanceof Double size) || size.intValue() != nodes.size()) {
+                        JsonNode jsz = jsz(node, "");
+                        JsonNode size = jsz == null ? null : jsz.path("meta_cluster").path("cluster_size");
+                        if (size == null || !size.isNumber() || size.intValue() != nodes.size()) {
                             return node.serverName() + " sees no cluster of " + nodes.size() + " yet";
                         }
-                        leaders.add(meta.get("leader"));
+                        leaders.add(leader(jsz.path("meta_cluster")));
                     }
-                    return leaders.stream().distinct().count() == 1 && leaders.get(0) != null
-                            && !String.valueOf(leaders.get(0)).isEmpty() ? "" : "meta leaders " + leaders;
+                    return leaders.stream().distinct().count() == 1 && !leaders.get(0).isEmpty() ? ""
+                            : "meta leaders " + leaders;
                 });
     }
 

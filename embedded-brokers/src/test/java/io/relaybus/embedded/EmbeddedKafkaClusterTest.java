@@ -28,11 +28,9 @@ class EmbeddedKafkaClusterTest {
 
     @Test
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    @SuppressWarnings("try") // close() is also called explicitly, to check the temp dir is deleted
     void leaderAndControllerFailOver() throws Exception {
-        long t0 = System.nanoTime();
-        try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.start()) {
-            System.out.printf("kafka cluster start: %d ms (%s)%n", ms(t0), cluster.bootstrapServers());
+        EmbeddedKafkaCluster closed = Lifecycle.startStepsClose("kafka cluster", EmbeddedKafkaCluster::start,
+                EmbeddedKafkaCluster::bootstrapServers, EmbeddedKafkaCluster::directory, cluster -> {
             assertEquals(3, cluster.size());
             assertEquals(3, cluster.bootstrapServers().split(",").length);
             assertEquals(java.util.Set.of(1, 2, 3), cluster.liveBrokers());
@@ -54,19 +52,19 @@ class EmbeddedKafkaClusterTest {
             assertFalse(cluster.node(leader).isRunning());
             int newLeader = awaitLeaderOtherThan(cluster, topic, leader);
             System.out.printf("kafka partition leader %d killed; node %d leads after %d ms%n", leader, newLeader,
-                    ms(t1));
+                    Lifecycle.ms(t1));
             KafkaStrings.send(cluster.bootstrapServers(), topic, "after-leader-kill", Duration.ofSeconds(60));
             long t2 = System.nanoTime();
             cluster.restart(leader);
             cluster.awaitInSync(Duration.ofSeconds(90));
-            System.out.printf("kafka node %d restarted and in sync after %d ms%n", leader, ms(t2));
+            System.out.printf("kafka node %d restarted and in sync after %d ms%n", leader, Lifecycle.ms(t2));
 
             int controller = cluster.controllerId();
             long t3 = System.nanoTime();
             cluster.kill(controller);
             int newController = awaitControllerOtherThan(cluster, controller);
             System.out.printf("kafka controller %d killed; node %d controls after %d ms%n", controller,
-                    newController, ms(t3));
+                    newController, Lifecycle.ms(t3));
             KafkaStrings.send(cluster.bootstrapServers(), topic, "after-controller-kill", Duration.ofSeconds(60));
             cluster.restart(controller);
             cluster.awaitInSync(Duration.ofSeconds(90));
@@ -74,12 +72,9 @@ class EmbeddedKafkaClusterTest {
             assertEquals(List.of("before", "after-leader-kill", "after-controller-kill"),
                     KafkaStrings.readAll(cluster.bootstrapServers(), topic, 3, Duration.ofSeconds(60)));
             assertTrue(Files.size(cluster.node(1).logFile()) > 0);
-
-            cluster.close();
-            assertFalse(Files.exists(cluster.directory()), "close deletes the temp dir");
-            for (EmbeddedKafka node : cluster.nodes()) {
-                assertFalse(node.isRunning());
-            }
+        });
+        for (EmbeddedKafka node : closed.nodes()) {
+            assertFalse(node.isRunning());
         }
     }
 
@@ -97,9 +92,5 @@ class EmbeddedKafkaClusterTest {
                 return Optional.empty();   // no quorum leader known yet
             }
         });
-    }
-
-    private static long ms(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

@@ -1,7 +1,6 @@
 package io.relaybus.embedded;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,11 +20,9 @@ class EmbeddedKafkaTest {
 
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
-    @SuppressWarnings("try") // close() is also called explicitly, to check the temp dir is deleted
     void recordSurvivesStopRestartAndKill() throws Exception {
-        long t0 = System.nanoTime();
-        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
-            System.out.printf("kafka start: %d ms (%s)%n", ms(t0), kafka.bootstrapServers());
+        Lifecycle.startStepsClose("kafka", EmbeddedKafka::start, EmbeddedKafka::bootstrapServers,
+                EmbeddedKafka::directory, kafka -> {
             String bootstrap = kafka.bootstrapServers();
             assertTrue(bootstrap.startsWith("127.0.0.1:"));
             assertNotEquals(9092, kafka.port());
@@ -34,30 +31,14 @@ class EmbeddedKafkaTest {
             KafkaStrings.send(bootstrap, "t1", "hello", Duration.ofSeconds(30));
             assertEquals(List.of("hello"), readAll(bootstrap, "t1"));
 
-            long t1 = System.nanoTime();
-            kafka.stop();
-            System.out.printf("kafka stop: %d ms%n", ms(t1));
-            assertFalse(kafka.isRunning());
-            assertFalse(ProcessSupport.accepts(kafka.port()));
-
-            long t2 = System.nanoTime();
-            kafka.restart();
-            System.out.printf("kafka restart after stop: %d ms%n", ms(t2));
+            Lifecycle.stopAndRestart("kafka", kafka, kafka.port());
             assertEquals(bootstrap, kafka.bootstrapServers());
             assertEquals(List.of("hello"), readAll(bootstrap, "t1"));
 
-            long t3 = System.nanoTime();
-            kafka.kill();
-            kafka.restart();
-            System.out.printf("kafka kill + restart: %d ms%n", ms(t3));
+            Lifecycle.killAndRestart("kafka", kafka);
             assertEquals(List.of("hello"), readAll(bootstrap, "t1"));
             assertTrue(Files.size(kafka.logFile()) > 0, "broker output goes to the log file");
-
-            long t4 = System.nanoTime();
-            kafka.close(); // explicit, to check the temp dir is gone; the second close is a no-op
-            System.out.printf("kafka close: %d ms%n", ms(t4));
-            assertFalse(Files.exists(kafka.directory()), "close deletes the temp dir");
-        }
+        });
     }
 
     @Test
@@ -72,9 +53,5 @@ class EmbeddedKafkaTest {
 
     private static List<String> readAll(String bootstrap, String topic) {
         return KafkaStrings.readAll(bootstrap, topic, 1, Duration.ofSeconds(30));
-    }
-
-    private static long ms(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

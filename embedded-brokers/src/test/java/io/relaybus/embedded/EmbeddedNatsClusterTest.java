@@ -26,11 +26,9 @@ class EmbeddedNatsClusterTest {
 
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
-    @SuppressWarnings("try") // close() is also called explicitly, to check the temp dir is deleted
     void streamLeaderAndMetaLeaderFailOver() throws Exception {
-        long t0 = System.nanoTime();
-        try (EmbeddedNatsCluster cluster = EmbeddedNatsCluster.start()) {
-            System.out.printf("nats cluster start: %d ms (%s)%n", ms(t0), cluster.urls());
+        Lifecycle.startStepsClose("nats cluster", EmbeddedNatsCluster::start, EmbeddedNatsCluster::urls,
+                EmbeddedNatsCluster::directory, cluster -> {
             assertEquals(3, cluster.nodes().size());
             Set<String> names = new HashSet<>();
             for (EmbeddedNats node : cluster.nodes()) {
@@ -56,7 +54,7 @@ class EmbeddedNatsClusterTest {
             EmbeddedNats newLeader = await(cluster, "a new leader for ORDERS",
                     () -> cluster.streamLeader("ORDERS").filter(n -> n != leader));
             System.out.printf("nats stream leader %s killed; %s leads after %d ms%n", leader.serverName(),
-                    newLeader.serverName(), ms(t1));
+                    newLeader.serverName(), Lifecycle.ms(t1));
             cluster.restart(leader);
             cluster.awaitCurrent(Duration.ofSeconds(60));
 
@@ -66,7 +64,7 @@ class EmbeddedNatsClusterTest {
             EmbeddedNats newMeta = await(cluster, "a new meta leader",
                     () -> cluster.metaLeader().filter(n -> n != meta));
             System.out.printf("nats meta leader %s killed; %s leads after %d ms%n", meta.serverName(),
-                    newMeta.serverName(), ms(t2));
+                    newMeta.serverName(), Lifecycle.ms(t2));
             cluster.restart(meta);
             cluster.awaitCurrent(Duration.ofSeconds(60));
             for (EmbeddedNats node : cluster.nodes()) {
@@ -74,18 +72,11 @@ class EmbeddedNatsClusterTest {
                         .contains("\"num_replicas\":3"), "every node still serves the stream");
             }
             assertTrue(Files.readString(first.logFile()).contains("Server is ready"));
-
-            cluster.close();
-            assertFalse(Files.exists(cluster.directory()), "close deletes the temp dir");
-        }
+        });
     }
 
     private static EmbeddedNats await(EmbeddedNatsCluster cluster, String what,
             Supplier<Optional<EmbeddedNats>> probe) {
         return cluster.awaitFound(what, Duration.ofSeconds(60), probe);
-    }
-
-    private static long ms(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

@@ -1,6 +1,5 @@
 package io.relaybus.embedded;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,11 +23,9 @@ class EmbeddedNatsTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    @SuppressWarnings("try") // close() is also called explicitly, to check the temp dir is deleted
     void portAndJetStreamStoreSurviveRestarts() throws Exception {
-        long t0 = System.nanoTime();
-        try (EmbeddedNats nats = EmbeddedNats.start()) {
-            System.out.printf("nats start: %d ms (%s)%n", ms(t0), nats.url());
+        EmbeddedNats closed = Lifecycle.startStepsClose("nats", EmbeddedNats::start, EmbeddedNats::url,
+                EmbeddedNats::directory, nats -> {
             assertTrue(nats.url().startsWith("nats://127.0.0.1:"));
             assertTrue(nats.port() != 4222);
             String info = infoLine(nats.port());
@@ -39,31 +36,17 @@ class EmbeddedNatsTest {
                     "{\"name\":\"ORDERS\",\"subjects\":[\"orders.>\"],\"storage\":\"file\"}");
             assertTrue(created.contains("\"name\":\"ORDERS\""), created);
 
-            long t1 = System.nanoTime();
-            nats.stop();
-            System.out.printf("nats stop: %d ms%n", ms(t1));
-            assertFalse(nats.isRunning());
-            assertFalse(ProcessSupport.accepts(nats.port()));
-
-            long t2 = System.nanoTime();
-            nats.restart();
-            System.out.printf("nats restart after stop: %d ms%n", ms(t2));
+            Lifecycle.stopAndRestart("nats", nats, nats.port());
             assertTrue(infoLine(nats.port()).startsWith("INFO {"));
             assertTrue(request(nats.port(), "$JS.API.STREAM.INFO.ORDERS", "").contains("\"name\":\"ORDERS\""),
                     "the JetStream store survives a graceful restart");
 
-            long t3 = System.nanoTime();
-            nats.kill();
-            nats.restart();
-            System.out.printf("nats kill + restart: %d ms%n", ms(t3));
+            Lifecycle.killAndRestart("nats", nats);
             assertTrue(request(nats.port(), "$JS.API.STREAM.INFO.ORDERS", "").contains("\"name\":\"ORDERS\""),
                     "the JetStream store survives a crash");
             assertTrue(Files.readString(nats.logFile()).contains("Server is ready"));
-
-            nats.close();
-            assertFalse(Files.exists(nats.directory()), "close deletes the temp dir");
-            assertThrows(IllegalStateException.class, nats::restart);
-        }
+        });
+        assertThrows(IllegalStateException.class, closed::restart);
     }
 
     @Test
@@ -110,9 +93,5 @@ class EmbeddedNatsTest {
             }
             throw new IOException("connection closed without a reply");
         }
-    }
-
-    private static long ms(long startNanos) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 }

@@ -6,6 +6,8 @@ import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.api.ConsumerInfo;
+import io.nats.client.api.StorageType;
+import io.nats.client.api.StreamConfiguration;
 import io.relaybus.api.EventBus;
 import io.relaybus.api.EventHandler;
 import io.relaybus.api.StartPosition;
@@ -106,6 +108,17 @@ abstract class NatsBrokerTest {
     /** {@code base} with a random suffix: a topic (or group) of the test's own on the shared server. */
     static String unique(String base) {
         return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Creates a memory stream as an operator would: named {@code <BASE><random>} in upper case, capturing
+     * {@code <base><random>.>}. Returns the subject prefix {@code <base><random>}.
+     */
+    static String operatorWildcardStream(String base) throws IOException, JetStreamApiException {
+        String prefix = base + UUID.randomUUID().toString().substring(0, 8);
+        jsm.addStream(StreamConfiguration.builder().name(prefix.toUpperCase()).subjects(prefix + ".>")
+                .storageType(StorageType.Memory).build());
+        return prefix;
     }
 
     /** What the server says about {@code consumer} of {@code stream} now. */

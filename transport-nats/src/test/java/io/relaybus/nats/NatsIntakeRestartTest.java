@@ -1,7 +1,5 @@
 package io.relaybus.nats;
 
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusHealth;
 import io.relaybus.api.Event;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
@@ -27,12 +24,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A pull loop that fails after ready() restarts, reports its health, and gives up visibly (issue 10, item 8). */
 class NatsIntakeRestartTest extends NatsBrokerTest {
 
+    /** What the intake tells the runtime: health changes and deliveries. */
+    private final RecordingSink sink = new RecordingSink();
 
     private NatsTransport transport(Object... keyValues) {
         return transport("restart-test", NatsTestSupport.settings(Map.of("nats.reconnect.wait.ms", "50"), keyValues));
     }
 
-    private PullConsumerSubscription subscribe(NatsTransport t, String topic, RecordingSink sink) {
+    /** Group g's pull subscription of {@code t} to {@code topic}, offering to {@link #sink}; ready. */
+    private PullConsumerSubscription subscribe(NatsTransport t, String topic) {
         return pullSubscription(t, topic, sink);
     }
 
@@ -41,8 +41,7 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
     void failuresRestartAndRecover() {
         NatsTransport t = transport("nats.intake.max.restarts", "5");
         String topic = unique("restart");
-        RecordingSink sink = new RecordingSink();
-        PullConsumerSubscription s = subscribe(t, topic, sink);
+        PullConsumerSubscription s = subscribe(t, topic);
 
         s.failPulls(3);
         Event during = Event.of(topic, "k", "during");
@@ -62,8 +61,7 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
     @DisplayName("more failures in a row than nats.intake.max.restarts: intakeFailed, once, and the loop ends")
     void boundedRestartsThenFailed() {
         NatsTransport t = transport("nats.intake.max.restarts", "2");
-        RecordingSink sink = new RecordingSink();
-        PullConsumerSubscription s = subscribe(t, unique("bounded"), sink);
+        PullConsumerSubscription s = subscribe(t, unique("bounded"));
 
         s.failPulls(100);
         Received.await(TIMEOUT, "the intake failed", () -> sink.count("failed") == 1);
@@ -76,8 +74,7 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
     void recoveryResetsTheRestartCount() {
         NatsTransport t = transport("nats.intake.max.restarts", "2");
         String topic = unique("in-a-row");
-        RecordingSink sink = new RecordingSink();
-        PullConsumerSubscription s = subscribe(t, topic, sink);
+        PullConsumerSubscription s = subscribe(t, topic);
 
         for (int round = 1; round <= 3; round++) {
             int recoveries = round;
@@ -96,16 +93,14 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
     @Test
     @DisplayName("the stream deleted under a subscription with provisioning off: the subscription fails visibly")
     void streamDeletedWithoutProvisioningFailsTheSubscription() throws Exception {
-        String prefix = "gone" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = operatorWildcardStream("gone");
         String stream = prefix.toUpperCase();
-        jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>")
-                .storageType(StorageType.Memory).build());
         EventBus bus = EventBus.open(Map.of("bus.transport", "nats", "nats.servers", TestBrokers.nats().address(),
                 "nats.stream.provision", "false", "nats.reconnect.wait.ms", "50"));
         toClose.add(bus);
         Received received = new Received();
-        Subscription s = bus.subscribe(SubscribeOptions.builder(prefix + ".orders").group("g").build(), received::add);
-        s.ready().toCompletableFuture().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        Subscription s = subscribeReady(bus, SubscribeOptions.builder(prefix + ".orders").group("g").build(),
+                received::add);
         assertEquals(BusHealth.Status.UP, s.health().status());
 
         jsm.deleteStream(stream);
@@ -133,8 +128,7 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
     void deletedConsumerIsReported() throws Exception {
         NatsTransport t = transport();
         String topic = unique("deleted");
-        RecordingSink sink = new RecordingSink();
-        subscribe(t, topic, sink);
+        subscribe(t, topic);
         deleteConsumer(jsm, topic, "g_" + topic);
         Event after = Event.of(topic, "k", "after");
         t.publish(after).join();

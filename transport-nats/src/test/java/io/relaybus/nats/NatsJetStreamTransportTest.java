@@ -7,8 +7,6 @@ import io.nats.client.Nats;
 import io.nats.client.PushSubscribeOptions;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.MessageInfo;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import io.relaybus.api.BusFatalException;
@@ -216,10 +214,8 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
     @Test
     @DisplayName("a stream that already captures the subject (wildcard) is used instead of creating one")
     void existingWildcardStreamIsUsed() throws Exception {
-        String prefix = "ops" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = operatorWildcardStream("ops");
         String stream = prefix.toUpperCase();
-        jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>")
-                .storageType(StorageType.Memory).build());
         EventBus bus = bus(Map.of());
 
         PublishReceipt receipt = await(bus.publish(Event.of(prefix + ".orders", "k", "x")).toCompletableFuture());

@@ -6,8 +6,6 @@ import io.nats.client.api.ConsumerConfiguration;
 import io.nats.client.api.ConsumerInfo;
 import io.nats.client.api.DeliverPolicy;
 import io.nats.client.api.MessageInfo;
-import io.nats.client.api.StorageType;
-import io.nats.client.api.StreamConfiguration;
 import io.nats.client.impl.Headers;
 import io.nats.client.impl.NatsMessage;
 import io.relaybus.api.Event;
@@ -91,10 +89,8 @@ class NatsReliabilityTest extends NatsBrokerTest {
     @Test
     @DisplayName("dead letter in an operator's wildcard stream x.>: stored with its own id, delivered, original terminated")
     void deadLetterInOperatorWildcardStream() throws Exception {
-        String prefix = "x" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = operatorWildcardStream("x");
         String stream = prefix.toUpperCase();
-        jsm.addStream(StreamConfiguration.builder().name(stream).subjects(prefix + ".>")
-                .storageType(StorageType.Memory).build());
         EventBus bus = bus("nats.stream.provision", "false");
         deadLetterStoredInTheSameStream(bus, prefix + ".orders", stream);
     }
@@ -184,12 +180,18 @@ class NatsReliabilityTest extends NatsBrokerTest {
         }
     }
 
+    /** A topic of the test's own, named from {@code base}, holding one event published on {@code bus}. */
+    private static String topicWithOneEvent(EventBus bus, String base) throws Exception {
+        String topic = unique(base);
+        bus.publish(Event.of(topic, "k", "x")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        return topic;
+    }
+
     @Test
     @DisplayName("an event handed back by 4 closes still gets its full retry budget (not dead-lettered on 1st failure)")
     void handBacksDoNotUseUpRetries() throws Exception {
         EventBus bus = bus("bus.close.timeout.ms", "200");
-        String topic = unique("handback");
-        bus.publish(Event.of(topic, "k", "x")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        String topic = topicWithOneEvent(bus, "handback");
         handBack(bus, topic, "g", 4);
         assertEquals(5, handledOnceAfterOneFailure(bus, topic, "g"));
     }
@@ -198,8 +200,7 @@ class NatsReliabilityTest extends NatsBrokerTest {
     @DisplayName("a group consumer created with max_deliver is lifted to unlimited: hand-backs do not strand events")
     void existingDeliveryLimitIsLifted() throws Exception {
         EventBus bus = bus("bus.close.timeout.ms", "200");
-        String topic = unique("maxdeliver");
-        bus.publish(Event.of(topic, "k", "x")).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        String topic = topicWithOneEvent(bus, "maxdeliver");
         jsm.addOrUpdateConsumer(topic, ConsumerConfiguration.builder().durable("g_" + topic).filterSubject(topic)
                 .ackPolicy(AckPolicy.Explicit).deliverPolicy(DeliverPolicy.All).maxDeliver(3).build());
         handBack(bus, topic, "g", 3);

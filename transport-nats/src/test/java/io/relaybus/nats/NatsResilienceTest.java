@@ -7,7 +7,6 @@ import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
 import io.relaybus.api.SubscribeOptions;
-import io.relaybus.api.Subscription;
 import io.relaybus.embedded.EmbeddedNats;
 import io.relaybus.tck.Received;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.relaybus.nats.NatsBrokerTest.subscribeReady;
 import static io.relaybus.nats.NatsBrokerTest.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -82,8 +82,7 @@ class NatsResilienceTest {
         EventBus bus = bus();
         String topic = unique("restart-ephemeral");
         Received received = new Received();
-        Subscription s = bus.subscribe(SubscribeOptions.builder(topic).build(), received::add);
-        s.ready().toCompletableFuture().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        subscribeReady(bus, SubscribeOptions.builder(topic).build(), received::add);
         List<String> before = publish(bus, topic, 10);
         Received.await(TIMEOUT, "events before the restart arrived", () -> received.containsAll(before));
 
@@ -100,8 +99,7 @@ class NatsResilienceTest {
         EventBus bus = bus();
         String topic = unique("recreate");
         Received received = new Received();
-        Subscription s = bus.subscribe(SubscribeOptions.builder(topic).group("g").build(), received::add);
-        s.ready().toCompletableFuture().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        subscribeReady(bus, SubscribeOptions.builder(topic).group("g").build(), received::add);
         List<String> before = publish(bus, topic, 5);
         Received.await(TIMEOUT, "events before the deletion arrived", () -> received.containsAll(before));
 
@@ -142,8 +140,7 @@ class NatsResilienceTest {
         EventBus publisher = bus("nats.publish.timeout.ms", "3000");   // publishes lost in the kill fail sooner
         String topic = unique("kill");
         Received received = new Received();
-        subscriber.subscribe(SubscribeOptions.builder(topic).group("g").concurrency(2).build(), received::add)
-                .ready().toCompletableFuture().orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+        subscribeReady(subscriber, SubscribeOptions.builder(topic).group("g").concurrency(2).build(), received::add);
         List<CompletableFuture<io.relaybus.api.PublishReceipt>> futures = new ArrayList<>();
         for (int i = 0; i < 1500; i++) {
             futures.add(publisher.publish(Event.of(topic, "k" + (i % 8), "e" + i)).toCompletableFuture());

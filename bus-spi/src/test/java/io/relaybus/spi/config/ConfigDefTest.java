@@ -82,9 +82,14 @@ class ConfigDefTest {
     @DisplayName("an unknown key in the namespace is an error that suggests the closest key, lists the known keys, "
             + "and never shows the value")
     void unknownKeyInNamespace() {
-        BusConfigException e = invalid(Map.of("demo.servers", "a:1", "demo.linger.msec", "10"));
-        assertEquals("Invalid value [hidden] for configuration demo.linger.msec: unknown key in the demo.* namespace; "
-                + "did you mean demo.linger.ms?" + KNOWN_KEYS, e.getMessage());
+        assertUnknownSuggesting("demo.linger.msec", "10", "demo.linger.ms");
+    }
+
+    /** Asserts that {@code key} is rejected as unknown, suggesting {@code closest}, without showing {@code value}. */
+    private static void assertUnknownSuggesting(String key, Object value, String closest) {
+        BusConfigException e = invalid(Map.of("demo.servers", "a:1", key, value));
+        assertEquals("Invalid value [hidden] for configuration " + key + ": unknown key in the demo.* namespace; "
+                + "did you mean " + closest + "?" + KNOWN_KEYS, e.getMessage());
     }
 
     @Test
@@ -153,9 +158,7 @@ class ConfigDefTest {
     void misspeltSecretKeyHidden() {
         BusConfigException other = invalid(Map.of("demo.servers", "a:1", "demo.ssl.key.password", "hunter2"));
         assertEquals("[hidden]", other.problems().get(0).value());
-        BusConfigException e = invalid(Map.of("demo.servers", "a:1", "demo.sasl.pasword", "hunter2"));
-        assertEquals("Invalid value [hidden] for configuration demo.sasl.pasword: unknown key in the demo.* namespace; "
-                + "did you mean demo.sasl.password?" + KNOWN_KEYS, e.getMessage());
+        assertUnknownSuggesting("demo.sasl.pasword", "hunter2", "demo.sasl.password");
     }
 
     @Test

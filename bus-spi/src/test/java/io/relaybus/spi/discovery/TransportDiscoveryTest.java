@@ -3,6 +3,7 @@ package io.relaybus.spi.discovery;
 import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusException;
 import io.relaybus.api.EventBus;
+import io.relaybus.api.EventBusBuilder;
 import io.relaybus.api.bootstrap.EventBusFactory;
 import io.relaybus.spi.TransportProvider;
 import io.relaybus.runtime.TransportRegistry;
@@ -40,6 +41,17 @@ class TransportDiscoveryTest {
     @TempDir
     Path dir;
 
+    /**
+     * Opening a bus that names {@code transport} ({@code null}: names none) on a class path of {@code providers}
+     * fails with {@code type}; returns that error.
+     */
+    private <E extends Throwable> E openFails(Class<E> type, String transport, String... providers) throws Exception {
+        try (URLClassLoader loader = IsolatedClassPath.transports(dir, providers)) {
+            EventBusBuilder builder = EventBus.builder().classLoader(loader);
+            return assertThrows(type, () -> (transport == null ? builder : builder.transport(transport)).build());
+        }
+    }
+
     @Test
     @DisplayName("only memory and no name: the memory bus opens")
     void onlyMemoryAndNoNameOpensMemory() throws Exception {
@@ -53,25 +65,19 @@ class TransportDiscoveryTest {
     @Test
     @DisplayName("an unknown name lists the transports found")
     void unknownNameListsTransportsFound() throws Exception {
-        try (URLClassLoader loader = IsolatedClassPath.transports(dir, MEMORY, ALPHA, BETA)) {
-            BusConfigException e = assertThrows(BusConfigException.class,
-                    () -> EventBus.builder().classLoader(loader).transport("gamma").build());
-            assertEquals("Invalid value gamma for configuration bus.transport: no such transport; transports found on "
-                    + "the class path: alpha, beta, memory", e.getMessage());
-            assertEquals(List.of(new BusConfigException.Problem("bus.transport", "gamma", "no such transport; "
-                    + "transports found on the class path: alpha, beta, memory")), e.problems());
-        }
+        BusConfigException e = openFails(BusConfigException.class, "gamma", MEMORY, ALPHA, BETA);
+        assertEquals("Invalid value gamma for configuration bus.transport: no such transport; transports found on "
+                + "the class path: alpha, beta, memory", e.getMessage());
+        assertEquals(List.of(new BusConfigException.Problem("bus.transport", "gamma", "no such transport; "
+                + "transports found on the class path: alpha, beta, memory")), e.problems());
     }
 
     @Test
     @DisplayName("a known transport whose jar is missing names the artifact to add")
     void knownNameWithoutJarNamesArtifact() throws Exception {
-        try (URLClassLoader loader = IsolatedClassPath.transports(dir, MEMORY)) {
-            BusConfigException e = assertThrows(BusConfigException.class,
-                    () -> EventBus.builder().classLoader(loader).transport("kafka").build());
-            assertEquals("Invalid value kafka for configuration bus.transport: transport 'kafka' is not on the class "
-                    + "path; add the artifact io.relaybus:transport-kafka (transports found: memory)", e.getMessage());
-        }
+        BusConfigException e = openFails(BusConfigException.class, "kafka", MEMORY);
+        assertEquals("Invalid value kafka for configuration bus.transport: transport 'kafka' is not on the class "
+                + "path; add the artifact io.relaybus:transport-kafka (transports found: memory)", e.getMessage());
     }
 
     @Test
@@ -89,12 +95,9 @@ class TransportDiscoveryTest {
     @Test
     @DisplayName("several transports and no name: refused, listing them")
     void severalAndNoNameRefused() throws Exception {
-        try (URLClassLoader loader = IsolatedClassPath.transports(dir, MEMORY, BETA, ALPHA)) {
-            BusConfigException e = assertThrows(BusConfigException.class,
-                    () -> EventBus.builder().classLoader(loader).build());
-            assertEquals("Missing value for configuration bus.transport: several transports are on the class path "
-                    + "(alpha, beta, memory); name one, for example bus.transport=alpha", e.getMessage());
-        }
+        BusConfigException e = openFails(BusConfigException.class, null, MEMORY, BETA, ALPHA);
+        assertEquals("Missing value for configuration bus.transport: several transports are on the class path "
+                + "(alpha, beta, memory); name one, for example bus.transport=alpha", e.getMessage());
     }
 
     @Test
@@ -111,13 +114,10 @@ class TransportDiscoveryTest {
     @Test
     @DisplayName("two providers with one name fail, naming both classes and where they come from")
     void duplicateNamesFail() throws Exception {
-        try (URLClassLoader loader = IsolatedClassPath.transports(dir, MEMORY, ALPHA, SECOND_ALPHA)) {
-            BusException e = assertThrows(BusException.class,
-                    () -> EventBus.builder().classLoader(loader).transport("memory").build());
-            String location = AlphaTransportProvider.class.getProtectionDomain().getCodeSource().getLocation().toString();
-            assertEquals("Transport name 'alpha' is provided twice: " + ALPHA + " (" + location + ") and " + SECOND_ALPHA
-                    + " (" + location + "); remove one of the jars from the class path", e.getMessage());
-        }
+        BusException e = openFails(BusException.class, "memory", MEMORY, ALPHA, SECOND_ALPHA);
+        String location = AlphaTransportProvider.class.getProtectionDomain().getCodeSource().getLocation().toString();
+        assertEquals("Transport name 'alpha' is provided twice: " + ALPHA + " (" + location + ") and " + SECOND_ALPHA
+                + " (" + location + "); remove one of the jars from the class path", e.getMessage());
     }
 
     @Test
@@ -169,13 +169,10 @@ class TransportDiscoveryTest {
     @Test
     @DisplayName("only memory loaded while another provider failed, and no name: refused rather than falling back")
     void noSilentMemoryFallbackWhenAProviderFailed() throws Exception {
-        try (URLClassLoader loader = IsolatedClassPath.transports(dir, MEMORY, FAILING)) {
-            BusConfigException e = assertThrows(BusConfigException.class,
-                    () -> EventBus.builder().classLoader(loader).build());
-            assertEquals("Missing value for configuration bus.transport: only the built-in memory transport loaded, "
-                    + "but other providers failed; fix them or set bus.transport=memory explicitly; providers that "
-                    + "failed to load: " + FAILING_LINE, e.getMessage());
-        }
+        BusConfigException e = openFails(BusConfigException.class, null, MEMORY, FAILING);
+        assertEquals("Missing value for configuration bus.transport: only the built-in memory transport loaded, "
+                + "but other providers failed; fix them or set bus.transport=memory explicitly; providers that "
+                + "failed to load: " + FAILING_LINE, e.getMessage());
     }
 
     @Test

@@ -31,18 +31,24 @@ class BatchQueueTest {
         assertEquals(List.of("z"), queue.drain());
     }
 
-    @Test
-    @Timeout(10)
-    void aLoneItemIsHandedOverWithoutWaitingForMore() throws Exception {
+    /** Starts a thread that puts {@code item} after {@code delayMillis} (waiting up to 1 s for room). */
+    private Thread putLater(long delayMillis, String item) {
         Thread producer = new Thread(() -> {
             try {
-                Thread.sleep(50);
-                queue.put("lone", 1, TimeUnit.SECONDS);
+                Thread.sleep(delayMillis);
+                queue.put(item, 1, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
         producer.start();
+        return producer;
+    }
+
+    @Test
+    @Timeout(10)
+    void aLoneItemIsHandedOverWithoutWaitingForMore() throws Exception {
+        Thread producer = putLater(50, "lone");
         // Waits for the first item only; nothing else comes, and no linger was asked for.
         assertEquals(List.of("lone"), queue.takeBatch(100, Long.MAX_VALUE, 0, 5, TimeUnit.SECONDS));
         producer.join();
@@ -53,15 +59,7 @@ class BatchQueueTest {
     @Timeout(10)
     void lingerCollectsItemsArrivingAfterTheFirst() throws Exception {
         queue.put("first", 0, TimeUnit.MILLISECONDS);
-        Thread producer = new Thread(() -> {
-            try {
-                Thread.sleep(20);
-                queue.put("second", 1, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        producer.start();
+        Thread producer = putLater(20, "second");
         assertEquals(List.of("first", "second"), queue.takeBatch(2, Long.MAX_VALUE,
                 TimeUnit.SECONDS.toNanos(5), 1, TimeUnit.SECONDS), "full by count before the 5 s linger");
         producer.join();

@@ -28,10 +28,25 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class BrokenMemoryTransportProvider implements TransportProvider {
 
-    private final MemoryTransportProvider memory = new MemoryTransportProvider();
-
     /** What the bug does to one offer: {@code sink} is the runtime's, {@code delivery} the memory transport's. */
-    abstract boolean offer(DeliverySink sink, Delivery delivery);
+    interface Bug {
+        boolean offer(DeliverySink sink, Delivery delivery);
+    }
+
+    private final MemoryTransportProvider memory = new MemoryTransportProvider();
+    private final String name;
+    private final Bug bug;
+
+    /** @param name the transport's name ({@code bus.transport}) */
+    BrokenMemoryTransportProvider(String name, Bug bug) {
+        this.name = name;
+        this.bug = bug;
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
 
     @Override
     public ConfigDef configDef() {
@@ -59,7 +74,7 @@ abstract class BrokenMemoryTransportProvider implements TransportProvider {
                 return inner.subscribe(spec, new DeliverySink() {
                     @Override
                     public boolean offer(Delivery delivery) {
-                        return BrokenMemoryTransportProvider.this.offer(sink, delivery);
+                        return bug.offer(sink, delivery);
                     }
 
                     @Override

@@ -1,8 +1,5 @@
 package io.relaybus.tck.broken;
 
-import io.relaybus.spi.Delivery;
-import io.relaybus.spi.DeliverySink;
-
 /**
  * {@code broken-early-ack}: acknowledges each delivery when it is offered, before any handler ran (auto-ack on
  * receipt). The runtime's later settlement is then a no-op, so whatever is unhandled when a subscription closes, or
@@ -10,14 +7,10 @@ import io.relaybus.spi.DeliverySink;
  */
 public final class EarlyAckTransportProvider extends BrokenMemoryTransportProvider {
 
-    @Override
-    public String name() {
-        return "broken-early-ack";
-    }
-
-    @Override
-    boolean offer(DeliverySink sink, Delivery delivery) {
-        delivery.ack();
-        return sink.offer(delivery);
+    public EarlyAckTransportProvider() {
+        super("broken-early-ack", (sink, delivery) -> {
+            delivery.ack();
+            return sink.offer(delivery);
+        });
     }
 }

@@ -4,7 +4,8 @@
  * io.relaybus.spi.support.CallbackThread} (completes publish futures off a client's I/O threads, in order), {@link
  * io.relaybus.spi.support.OffsetTracker} (the commit point of a partition), {@link io.relaybus.spi.support.Batcher}
  * (pushes batches by count, bytes and linger), {@link io.relaybus.spi.support.BatchQueue} (bounded by count and bytes;
- * the consumer pulls what is there), and for documentation {@link io.relaybus.spi.support.MarkdownTable} and {@link
+ * the consumer pulls what is there), {@link io.relaybus.spi.support.SettleOnceDelivery} (a delivery settled at most
+ * once), and for documentation {@link io.relaybus.spi.support.MarkdownTable} and {@link
  * io.relaybus.spi.support.GeneratedSections}. The contracts are in {@link io.relaybus.spi}.
  */
 package io.relaybus.spi.support;

@@ -2,13 +2,12 @@ package io.relaybus.memory;
 
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
-import io.relaybus.spi.TransportSubscription;
 import io.relaybus.spi.support.IntakeQueue;
+import io.relaybus.spi.support.SwitchedSubscription;
 
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * for) and offers them in order; a refused delivery is held and offered again, before anything newer, once the sink
  * made room. Deliveries never settled by the time of {@link #close()} go back to the group.
  */
-final class MemorySubscription implements TransportSubscription {
+final class MemorySubscription extends SwitchedSubscription {
 
     private final MemoryBroker broker;
     private final MemoryTopic topic;
@@ -26,10 +25,7 @@ final class MemorySubscription implements TransportSubscription {
     private final int fetchMax;
     private final Set<MemoryDelivery> outstanding = ConcurrentHashMap.newKeySet();
     private final IntakeQueue<MemoryDelivery> intake;   // pull thread only
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread puller;
-    private volatile boolean paused;
-    private volatile boolean running = true;
 
     MemorySubscription(MemoryBroker broker, SubscriptionSpec spec, DeliverySink sink, int fetchMax) {
         this.broker = broker;
@@ -51,10 +47,10 @@ final class MemorySubscription implements TransportSubscription {
     }
 
     private void pull() {
-        ready.complete(null);
+        ready().complete(null);
         try {
-            while (running) {
-                if (paused) {
+            while (!stopped()) {
+                if (paused()) {
                     // Checked before offering anything: a take that was waiting when pause() ran keeps its events.
                     Thread.sleep(5);
                     continue;
@@ -83,24 +79,14 @@ final class MemorySubscription implements TransportSubscription {
     }
 
     @Override
-    public CompletableFuture<Void> ready() {
-        return ready;
-    }
-
-    @Override
-    public void pause() {
-        paused = true;
-    }
-
-    @Override
     public void resume() {
-        paused = false;
+        super.resume();
         topic.wakeReaders();
     }
 
     @Override
     public void stopIntake() {
-        running = false;
+        super.stopIntake();
         topic.wakeReaders();
         try {
             puller.join(5_000);

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -38,30 +37,17 @@ import java.util.function.Function;
  * {@code handleFailed} for the others (RETRY, or DEAD_LETTER once the named event's dead letter was stored). The
  * handler runs inside all of them; the attempt number is the call's (that of its first event).
  */
-final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
+final class BatchDeliveryProcessor extends HandlerProcessor<List<Delivery>> {
 
     private final BatchHandler handler;
-    private final RetryPolicy retry;
-    private final BusMetrics metrics;
-    private final SubscriptionHealth health;
-    private final BooleanSupplier abandoned;
-    private final DeadLetters deadLetters;
-    /** Null when no interceptor is registered. */
-    private final InterceptorChain.Handling interceptors;
 
     /** Parameters as for {@link DeliveryProcessor}. */
     public BatchDeliveryProcessor(String subscription, BatchHandler handler, RetryPolicy retry, String deadLetterTopic,
                                   Function<Event, ? extends CompletableFuture<?>> deadLetterPublisher,
                                   BusMetrics metrics, SubscriptionHealth health, BooleanSupplier abandoned,
                                   InterceptorChain.Handling interceptors) {
-        this.interceptors = interceptors;
+        super(subscription, retry, deadLetterTopic, deadLetterPublisher, metrics, health, abandoned, interceptors);
         this.handler = handler;
-        this.retry = retry;
-        this.metrics = metrics;
-        this.health = health;
-        this.abandoned = abandoned;
-        this.deadLetters = new DeadLetters(subscription, deadLetterTopic, deadLetterPublisher, metrics, health,
-                abandoned);
     }
 
     @Override
@@ -88,13 +74,9 @@ final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
             } catch (Throwable t) {
                 failure = t;
             }
-            if (Thread.currentThread().isInterrupted() || failure instanceof InterruptedException) {
-                if (abandoned.getAsBoolean()) {
-                    Thread.currentThread().interrupt();
-                    afterHandle(intercepted, 0, -1, failure, false);
-                    return;   // draining timed out: leave unsettled, the broker redelivers
-                }
-                Thread.interrupted();   // a stray interrupt: settle by the rules
+            if (abandonedDuring(failure)) {
+                afterHandle(intercepted, 0, -1, failure, false);
+                return;   // draining timed out: leave unsettled, the broker redelivers
             }
             if (failure == null) {
                 metrics.batchHandled(events.size(), System.nanoTime() - startNanos);
@@ -205,9 +187,5 @@ final class BatchDeliveryProcessor implements Consumer<List<Delivery>> {
         for (Delivery d : deliveries) {
             deadLetters.ack(d);
         }
-    }
-
-    private static long toMicros(Instant t) {
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 }

@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -50,7 +49,7 @@ import java.util.function.Function;
  * watchdog, a handler restoring the flag) is cleared and the event settled by the rules above. Thread safe; runs on
  * dispatcher workers.
  */
-final class DeliveryProcessor implements Consumer<Delivery> {
+final class DeliveryProcessor extends HandlerProcessor<Delivery> {
 
     private static final int MAX_TRACKED_REDELIVERIES = 10_000;
 
@@ -63,16 +62,8 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     public static final String DLQ_SUBSCRIPTION = DeadLetters.SUBSCRIPTION;
     public static final String DLQ_FAILED_AT = DeadLetters.FAILED_AT;
 
-    private final String subscription;
     private final EventHandler handler;
-    private final RetryPolicy retry;
     private final boolean keepOrder;
-    private final BusMetrics metrics;
-    private final SubscriptionHealth health;
-    private final BooleanSupplier abandoned;
-    private final DeadLetters deadLetters;
-    /** Null when no interceptor is registered. */
-    private final InterceptorChain.Handling interceptors;
     /** Handler failures per event id of events handed back to the broker for redelivery. */
     private final Map<String, Integer> redeliveredFailures = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -104,16 +95,9 @@ final class DeliveryProcessor implements Consumer<Delivery> {
                              String deadLetterTopic, Function<Event, ? extends CompletableFuture<?>> deadLetterPublisher,
                              BusMetrics metrics, SubscriptionHealth health, BooleanSupplier abandoned,
                              InterceptorChain.Handling interceptors) {
-        this.interceptors = interceptors;
-        this.subscription = subscription;
+        super(subscription, retry, deadLetterTopic, deadLetterPublisher, metrics, health, abandoned, interceptors);
         this.handler = handler;
-        this.retry = retry;
         this.keepOrder = keepOrder;
-        this.metrics = metrics;
-        this.health = health;
-        this.abandoned = abandoned;
-        this.deadLetters = new DeadLetters(subscription, deadLetterTopic, deadLetterPublisher, metrics, health,
-                abandoned);
     }
 
     @Override
@@ -134,15 +118,11 @@ final class DeliveryProcessor implements Consumer<Delivery> {
             } catch (Throwable t) {
                 failure = t;
             }
-            if (Thread.currentThread().isInterrupted() || failure instanceof InterruptedException) {
-                if (abandoned.getAsBoolean()) {
-                    Thread.currentThread().interrupt();
-                    if (intercepted != null) {
-                        intercepted.unsettled(failure);
-                    }
-                    return;   // draining timed out: leave unsettled, the broker redelivers
+            if (abandonedDuring(failure)) {
+                if (intercepted != null) {
+                    intercepted.unsettled(failure);
                 }
-                Thread.interrupted();   // a stray interrupt the handler left behind: the worker carries on
+                return;   // draining timed out: leave unsettled, the broker redelivers
             }
             if (failure == null) {
                 forget(event.id());
@@ -212,9 +192,5 @@ final class DeliveryProcessor implements Consumer<Delivery> {
     private static long nowMicros() {
         Instant now = Instant.now();
         return toMicros(now);
-    }
-
-    private static long toMicros(Instant t) {
-        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1000;
     }
 }

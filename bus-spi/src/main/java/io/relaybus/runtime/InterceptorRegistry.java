@@ -26,18 +26,16 @@ final class InterceptorRegistry {
             "micrometer", "io.relaybus:bus-micrometer",
             "opentelemetry", "io.relaybus:bus-opentelemetry");
 
-    private final Map<String, EventInterceptorProvider> providers;
-    private final List<String> failures;
+    private final NamedProviders<EventInterceptorProvider> providers;
 
-    private InterceptorRegistry(Map<String, EventInterceptorProvider> providers, List<String> failures) {
+    private InterceptorRegistry(NamedProviders<EventInterceptorProvider> providers) {
         this.providers = providers;
-        this.failures = failures;
     }
 
     /** Finds every provider visible to {@code loader}; throws a {@link BusException} when two share a name. */
     static InterceptorRegistry load(ClassLoader loader) {
-        NamedProviders<EventInterceptorProvider> loaded = NamedProviders.load(EventInterceptorProvider.class, loader, "interceptor", EventInterceptorProvider::name, null);
-        return new InterceptorRegistry(loaded.providers(), loaded.failures());
+        return new InterceptorRegistry(NamedProviders.load(EventInterceptorProvider.class, loader, "interceptor",
+                EventInterceptorProvider::name, null));
     }
 
     /**
@@ -47,8 +45,6 @@ final class InterceptorRegistry {
     List<EventInterceptorProvider> select(String key, List<String> names, List<BusConfigException.Problem> problems) {
         List<EventInterceptorProvider> selected = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        String failed = failures.isEmpty() ? "" : "; providers that failed to load: " + String.join("; ", failures);
-        String foundList = providers.isEmpty() ? "none" : String.join(", ", providers.keySet());
         for (String name : names) {
             if (!seen.add(name)) {
                 problems.add(new BusConfigException.Problem(key, name, "interceptor '" + name + "' is listed twice; "
@@ -60,11 +56,7 @@ final class InterceptorRegistry {
                 selected.add(p);
                 continue;
             }
-            String artifact = KNOWN_ARTIFACTS.get(name);
-            problems.add(new BusConfigException.Problem(key, name, artifact != null
-                    ? "interceptor '" + name + "' is not on the class path; add the artifact " + artifact
-                            + " (interceptors found: " + foundList + ")" + failed
-                    : "no such interceptor; interceptors found on the class path: " + foundList + failed));
+            problems.add(new BusConfigException.Problem(key, name, providers.notFound(name, KNOWN_ARTIFACTS)));
         }
         return selected;
     }

@@ -29,10 +29,12 @@ final class NamedProviders<P> {
     /** Lowercase letters, digits and dashes, starting with a letter or digit. */
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
+    private final String kind;
     private final Map<String, P> providers;
     private final List<String> failures;
 
-    private NamedProviders(Map<String, P> providers, List<String> failures) {
+    private NamedProviders(String kind, Map<String, P> providers, List<String> failures) {
+        this.kind = kind;
         this.providers = providers;
         this.failures = failures;
     }
@@ -83,7 +85,7 @@ final class NamedProviders<P> {
                         + "; remove one of the jars from the class path");
             }
         }
-        return new NamedProviders<>(found, List.copyOf(failures));
+        return new NamedProviders<>(kind, found, List.copyOf(failures));
     }
 
     /** Providers by name, sorted; unmodifiable. */
@@ -94,6 +96,33 @@ final class NamedProviders<P> {
     /** One line per provider that failed to load: its class and the error. */
     List<String> failures() {
         return failures;
+    }
+
+    /** The provider of {@code name}, or null. */
+    P get(String name) {
+        return providers.get(name);
+    }
+
+    /** The names found, comma-separated in order, or "none". */
+    String found() {
+        return providers.isEmpty() ? "none" : String.join(", ", providers.keySet());
+    }
+
+    /** "; providers that failed to load: ..." listing {@link #failures()}, or "" when none failed; ends messages. */
+    String failedSuffix() {
+        return failures.isEmpty() ? "" : "; providers that failed to load: " + String.join("; ", failures);
+    }
+
+    /**
+     * Why {@code name}, which no provider has, cannot be used: for a name of {@code knownArtifacts}, the artifact to
+     * add; otherwise that there is no such provider. Either lists the names found and the providers that failed.
+     */
+    String notFound(String name, Map<String, String> knownArtifacts) {
+        String artifact = knownArtifacts.get(name);
+        return artifact != null
+                ? kind + " '" + name + "' is not on the class path; add the artifact " + artifact + " (" + kind
+                        + "s found: " + found() + ")" + failedSuffix()
+                : "no such " + kind + "; " + kind + "s found on the class path: " + found() + failedSuffix();
     }
 
     /** The provider's class and the jar (or directory) it came from. */

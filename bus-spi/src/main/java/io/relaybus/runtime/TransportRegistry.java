@@ -36,12 +36,14 @@ public final class TransportRegistry {
             "kafka", "io.relaybus:transport-kafka",
             "nats", "io.relaybus:transport-nats");
 
+    private final NamedProviders<TransportProvider> loaded;
     private final Map<String, TransportProvider> providers;
     private final List<String> failures;
 
-    private TransportRegistry(Map<String, TransportProvider> providers, List<String> failures) {
-        this.providers = providers;
-        this.failures = failures;
+    private TransportRegistry(NamedProviders<TransportProvider> loaded) {
+        this.loaded = loaded;
+        this.providers = loaded.providers();
+        this.failures = loaded.failures();
     }
 
     /**
@@ -50,8 +52,8 @@ public final class TransportRegistry {
      * @throws BusException when two providers share a name
      */
     public static TransportRegistry load(ClassLoader loader) {
-        NamedProviders<TransportProvider> loaded = NamedProviders.load(TransportProvider.class, loader, "transport", TransportProvider::name, "bus");
-        return new TransportRegistry(loaded.providers(), loaded.failures());
+        return new TransportRegistry(NamedProviders.load(TransportProvider.class, loader, "transport",
+                TransportProvider::name, "bus"));
     }
 
     /** Providers by name, sorted. */
@@ -71,7 +73,7 @@ public final class TransportRegistry {
      * @throws BusException       when no transport at all is on the class path
      */
     public TransportProvider select(String name) {
-        String failed = failures.isEmpty() ? "" : "; providers that failed to load: " + String.join("; ", failures);
+        String failed = loaded.failedSuffix();
         if (providers.isEmpty()) {
             throw new BusException("No event-bus transport found on the class path: add " + KNOWN_ARTIFACTS.get(MEMORY)
                     + " for the in-memory transport, " + KNOWN_ARTIFACTS.get("kafka") + " or "
@@ -99,14 +101,7 @@ public final class TransportRegistry {
             }
             return p;
         }
-        String artifact = KNOWN_ARTIFACTS.get(name);
-        if (artifact != null) {
-            throw new BusConfigException(EventBus.TRANSPORT_CONFIG, name, "transport '" + name
-                    + "' is not on the class path; add the artifact " + artifact + " (transports found: "
-                    + String.join(", ", providers.keySet()) + ")" + failed);
-        }
-        throw new BusConfigException(EventBus.TRANSPORT_CONFIG, name, "no such transport; transports found on the "
-                + "class path: " + String.join(", ", providers.keySet()) + failed);
+        throw new BusConfigException(EventBus.TRANSPORT_CONFIG, name, loaded.notFound(name, KNOWN_ARTIFACTS));
     }
 
     private String firstNonMemory() {

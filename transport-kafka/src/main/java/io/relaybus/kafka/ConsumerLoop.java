@@ -172,7 +172,7 @@ final class ConsumerLoop {
     /** One round: offer what is queued, pause or resume, poll, position, check readiness, commit when due. */
     private void step() {
         boolean intake = subscription.intakeOpen();
-        if (subscription.intakeStopped() && queued.isHolding()) {
+        if (subscription.stopped() && queued.isHolding()) {
             queued.clear();   // never offered, never committed: the group's next reader gets them
         }
         if (intake) {

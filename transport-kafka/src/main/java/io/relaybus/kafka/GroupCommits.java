@@ -81,10 +81,9 @@ final class GroupCommits {
         }
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                consumer.commitSync(offsets, maxBlock);
-                committed(states, offsets);
-                return;
-            } catch (WakeupException e) {
+                if (commitSyncOnce(states, offsets)) {
+                    return;
+                }
                 // a wakeup from close() hit the commit; commit once more
             } catch (RuntimeException e) {
                 LOG.warn("Kafka subscription {}: committing {} failed; those events "
@@ -107,10 +106,9 @@ final class GroupCommits {
                 return;
             }
             try {
-                consumer.commitSync(offsets, maxBlock);
-                committed(owned, offsets);
-                return;
-            } catch (WakeupException e) {
+                if (commitSyncOnce(owned, offsets)) {
+                    return;
+                }
                 // close() woke the consumer; try again
             } catch (RebalanceInProgressException e) {
                 if (System.nanoTime() > deadline) {
@@ -129,6 +127,20 @@ final class GroupCommits {
                 return;
             }
         }
+    }
+
+    /**
+     * Commits {@code offsets} synchronously and records them in {@code states}; false when a wakeup (from close())
+     * cut the commit short. Any other failure is thrown.
+     */
+    private boolean commitSyncOnce(Collection<PartitionState> states, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets, maxBlock);
+        } catch (WakeupException e) {
+            return false;
+        }
+        committed(states, offsets);
+        return true;
     }
 
     /**

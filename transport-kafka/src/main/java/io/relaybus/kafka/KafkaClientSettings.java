@@ -4,6 +4,7 @@ import io.relaybus.api.BusConfigException;
 import io.relaybus.api.StartPosition;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.config.ConfigValues;
+import io.relaybus.spi.config.Suggestions;
 import io.relaybus.spi.config.Password;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -154,7 +155,7 @@ final class KafkaClientSettings {
             String key = prefix + k;
             ConfigDef.ConfigKey ck = known.get(k);
             if (ck == null) {
-                String similar = closestKey(k, known.keySet());
+                String similar = Suggestions.closest(k, known.keySet(), 3);
                 problems.add(new BusConfigException.Problem(key, Password.HIDDEN, "unknown key: not a setting of the "
                         + "kafka-clients 4.3 " + client + " client; "
                         + (similar == null ? "check the spelling" : "did you mean " + prefix + similar + "?")
@@ -220,48 +221,6 @@ final class KafkaClientSettings {
             case CLASS: return "a class name on the class path";
             default: return "a " + type.name().toLowerCase(Locale.ROOT);
         }
-    }
-
-    /** The known key closest to a misspelt one (at most 3 edits), or null. */
-    static String closestKey(String given, Set<String> known) {
-        String best = null;
-        int bestDistance = 4;
-        for (String k : known) {
-            int d = editDistance(given, k, bestDistance);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
-
-    /** Levenshtein distance, or {@code limit} as soon as it is certain to reach it. */
-    private static int editDistance(String a, String b, int limit) {
-        if (Math.abs(a.length() - b.length()) >= limit) {
-            return limit;
-        }
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            int rowMin = cur[0];
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-                rowMin = Math.min(rowMin, cur[j]);
-            }
-            if (rowMin >= limit) {
-                return limit;
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return Math.min(prev[b.length()], limit);
     }
 
     /**

@@ -6,8 +6,8 @@ import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusRetriableException;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
-import io.relaybus.spi.TransportSubscription;
 import io.relaybus.spi.config.ConfigValues;
+import io.relaybus.spi.support.SwitchedSubscription;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -47,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: consumers are touched only by the poll thread; {@link #pause()}, {@link #resume()},
  * {@link #stopIntake()} and {@link #close()} set flags and may be called from any thread.
  */
-final class KafkaSubscription implements TransportSubscription {
+final class KafkaSubscription extends SwitchedSubscription {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSubscription.class);
 
@@ -77,11 +76,8 @@ final class KafkaSubscription implements TransportSubscription {
     private final long drainTimeoutMs;
     private final long readyTimeoutMs;
     private final Runnable onClosed;
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final CountDownLatch closeSignal = new CountDownLatch(1);
     private final Thread thread;
-    private volatile boolean paused;
-    private volatile boolean intakeStopped;
     private volatile boolean closeRequested;
     private volatile ConsumerLoop loop;
     private boolean degraded;   // poll thread only
@@ -107,11 +103,6 @@ final class KafkaSubscription implements TransportSubscription {
 
     void start() {
         thread.start();
-    }
-
-    @Override
-    public CompletableFuture<Void> ready() {
-        return ready;
     }
 
     /**
@@ -145,23 +136,8 @@ final class KafkaSubscription implements TransportSubscription {
     }
 
     @Override
-    public void pause() {
-        paused = true;
-    }
-
-    @Override
-    public void resume() {
-        paused = false;
-    }
-
-    @Override
-    public void stopIntake() {
-        intakeStopped = true;
-    }
-
-    @Override
     public void close() {
-        intakeStopped = true;
+        stopIntake();
         closeRequested = true;
         closeSignal.countDown();
         ConsumerLoop l = loop;
@@ -193,12 +169,8 @@ final class KafkaSubscription implements TransportSubscription {
         return closeRequested;
     }
 
-    boolean intakeStopped() {
-        return intakeStopped;
-    }
-
     boolean intakeOpen() {
-        return !paused && !intakeStopped;
+        return !paused() && !stopped();
     }
 
     /** The poll thread was interrupted while waiting: treated as a request to close. */
@@ -217,8 +189,8 @@ final class KafkaSubscription implements TransportSubscription {
     }
 
     void checkReadyDeadline(long readyDeadline) {
-        if (!ready.isDone() && System.currentTimeMillis() > readyDeadline) {
-            ready.completeExceptionally(new BusRetriableException("Subscription to " + spec.describe()
+        if (!ready().isDone() && System.currentTimeMillis() > readyDeadline) {
+            ready().completeExceptionally(new BusRetriableException("Subscription to " + spec.describe()
                     + " was not assigned partitions by the Kafka brokers at " + bootstrap + " within "
                     + readyTimeoutMs + " ms (" + KafkaConfig.READY_TIMEOUT_CONFIG + "); check that the brokers "
                     + "are reachable and the group coordinator is available. It keeps trying."));
@@ -226,8 +198,8 @@ final class KafkaSubscription implements TransportSubscription {
     }
 
     void checkMetadataDeadline(long readyDeadline) {
-        if (System.currentTimeMillis() > readyDeadline && !ready.isDone()) {
-            ready.completeExceptionally(new BusRetriableException("No partition metadata for Kafka topic "
+        if (System.currentTimeMillis() > readyDeadline && !ready().isDone()) {
+            ready().completeExceptionally(new BusRetriableException("No partition metadata for Kafka topic "
                     + spec.topic() + " from the brokers at " + bootstrap + " within " + readyTimeoutMs + " ms"));
         }
     }
@@ -267,8 +239,8 @@ final class KafkaSubscription implements TransportSubscription {
         } catch (RuntimeException | Error e) {
             fail(e, failures);
         } finally {
-            if (!ready.isDone()) {
-                ready.completeExceptionally(new BusFatalException("Subscription to " + spec.describe()
+            if (!ready().isDone()) {
+                ready().completeExceptionally(new BusFatalException("Subscription to " + spec.describe()
                         + " was closed before it became ready"));
             }
             onClosed.run();
@@ -309,7 +281,7 @@ final class KafkaSubscription implements TransportSubscription {
             failure = new BusFatalException("Consuming " + spec.describe() + " failed " + failures + " times in a row "
                     + "(each time on a new consumer); the last failure: " + failure.getMessage(), e);
         }
-        if (ready.completeExceptionally(failure)) {
+        if (ready().completeExceptionally(failure)) {
             return;
         }
         LOG.error("Kafka subscription " + spec.describe() + " stopped: " + failure.getMessage()
@@ -325,7 +297,7 @@ final class KafkaSubscription implements TransportSubscription {
                 return true;
             } catch (BusRetriableException e) {
                 if (System.currentTimeMillis() > readyDeadline) {
-                    ready.completeExceptionally(e);
+                    ready().completeExceptionally(e);
                 }
                 LOG.warn("Kafka subscription {}: {}", spec.describe(), e.getMessage());
                 sleepQuietly(1000);

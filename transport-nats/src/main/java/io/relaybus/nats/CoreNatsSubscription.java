@@ -13,9 +13,9 @@ import io.relaybus.spi.Delivery;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.support.IntakeQueue;
+import io.relaybus.spi.support.SwitchedSubscription;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -41,7 +41,6 @@ final class CoreNatsSubscription extends SwitchedSubscription {
     private final SubscriptionSpec spec;
     private final DeliverySink sink;
     private final Subscription subscription;
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread loop;
 
     CoreNatsSubscription(Connection connection, NatsConfig config, SubscriptionSpec spec, DeliverySink sink) {
@@ -60,11 +59,6 @@ final class CoreNatsSubscription extends SwitchedSubscription {
         this.loop = new Thread(() -> run(config.publishTimeout()), "relaybus-nats-core-" + spec.describe());
         loop.setDaemon(true);
         loop.start();
-    }
-
-    @Override
-    public CompletableFuture<Void> ready() {
-        return ready;
     }
 
     @Override
@@ -90,9 +84,9 @@ final class CoreNatsSubscription extends SwitchedSubscription {
     private void run(Duration timeout) {
         try {
             connection.flush(timeout);
-            ready.complete(null);
+            ready().complete(null);
         } catch (TimeoutException | IllegalStateException e) {
-            ready.completeExceptionally(new BusRetriableException("The NATS server did not confirm subscription "
+            ready().completeExceptionally(new BusRetriableException("The NATS server did not confirm subscription "
                     + spec.describe() + " within " + timeout.toMillis() + " ms", e));
             return;
         } catch (InterruptedException e) {

@@ -4,9 +4,8 @@ import io.nats.client.Message;
 import io.nats.client.impl.NatsJetStreamMetaData;
 import io.relaybus.api.Event;
 import io.relaybus.nats.support.JetStreamDelivery;
+import io.relaybus.spi.support.SettleOnceDelivery;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -21,52 +20,32 @@ import org.slf4j.LoggerFactory;
  * event to the server's redelivery after the ack wait, which is the at-least-once guarantee, rather than making the
  * runtime treat a handled event as failed. Thread safe.
  */
-final class NatsDelivery implements JetStreamDelivery {
+final class NatsDelivery extends SettleOnceDelivery implements JetStreamDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(NatsDelivery.class);
-    private static final VarHandle SETTLED;
-
-    static {
-        try {
-            SETTLED = MethodHandles.lookup().findVarHandle(NatsDelivery.class, "settled", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final Message message;
-    private final Event event;
-    private final int attempt;
     private final long streamSequence;
     private final Set<NatsDelivery> outstanding;
     /** The keep-alive tick during which the event arrived: no clock read per event. */
     private final long arrivalTick;
-    @SuppressWarnings("unused")    // accessed through SETTLED
-    private volatile int settled;
 
     /**
      * @param arrivalTick the subscription's keep-alive tick now; the first {@code in-progress} goes out at the first
      *                    tick after it, i.e. at most one keep-alive interval after arrival
      */
     NatsDelivery(Message message, Event event, Set<NatsDelivery> outstanding, long arrivalTick) {
+        this(message, message.metaData(), event, outstanding, arrivalTick);
+    }
+
+    private NatsDelivery(Message message, NatsJetStreamMetaData meta, Event event, Set<NatsDelivery> outstanding,
+                         long arrivalTick) {
+        super(event, (int) Math.min(Integer.MAX_VALUE, Math.max(1, meta.deliveredCount())));
         this.message = message;
-        this.event = event;
-        NatsJetStreamMetaData meta = message.metaData();
-        this.attempt = (int) Math.min(Integer.MAX_VALUE, Math.max(1, meta.deliveredCount()));
         this.streamSequence = meta.streamSequence();
         this.outstanding = outstanding;
         this.arrivalTick = arrivalTick;
         outstanding.add(this);
-    }
-
-    @Override
-    public Event event() {
-        return event;
-    }
-
-    @Override
-    public int deliveryAttempt() {
-        return attempt;
     }
 
     @Override
@@ -116,27 +95,23 @@ final class NatsDelivery implements JetStreamDelivery {
         settle("nak", message::nak);
     }
 
-    boolean isSettled() {
-        return settled != 0;
-    }
-
     /**
      * Tells the server the event is still being worked on, unless it arrived during the current keep-alive tick
      * {@code tick} (ticks are one keep-alive interval apart, a third of the ack wait).
      */
     void keepAlive(long tick) {
-        if (settled != 0 || arrivalTick >= tick) {
+        if (isSettled() || arrivalTick >= tick) {
             return;
         }
         try {
             message.inProgress();
         } catch (RuntimeException e) {
-            LOG.debug("in-progress for event {} not sent: {}", event.id(), e.toString());
+            LOG.debug("in-progress for event {} not sent: {}", event().id(), e.toString());
         }
     }
 
     private void settle(String what, Runnable action) {
-        if (!SETTLED.compareAndSet(this, 0, 1)) {
+        if (!markSettled()) {
             return;
         }
         outstanding.remove(this);
@@ -144,7 +119,7 @@ final class NatsDelivery implements JetStreamDelivery {
             action.run();
         } catch (RuntimeException e) {
             LOG.warn("Could not send {} for event {} (stream sequence {}): {}; the "
-                    + "server will deliver it again after the ack wait", what, event.id(), streamSequence, e.toString());
+                    + "server will deliver it again after the ack wait", what, event().id(), streamSequence, e.toString());
         }
     }
 }

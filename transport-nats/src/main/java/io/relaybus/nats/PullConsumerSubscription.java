@@ -17,13 +17,13 @@ import io.relaybus.api.Event;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.support.IntakeQueue;
+import io.relaybus.spi.support.SwitchedSubscription;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -122,7 +122,6 @@ final class PullConsumerSubscription extends SwitchedSubscription {
     private final Set<NatsDelivery> outstanding = ConcurrentHashMap.newKeySet();
     /** Deliveries taken from the client and not accepted by the sink yet, in order (the loop thread's own). */
     private final IntakeQueue<NatsDelivery> held;
-    private final CompletableFuture<Void> ready = new CompletableFuture<>();
     private final Thread loop;
     private final ScheduledFuture<?> keepAlive;
     private volatile long tick;
@@ -173,11 +172,6 @@ final class PullConsumerSubscription extends SwitchedSubscription {
         loop.start();
     }
 
-    @Override
-    public CompletableFuture<Void> ready() {
-        return ready;
-    }
-
     /** For tests: the next {@code count} pulls fail as if JetStream had refused them. */
     void failPulls(int count) {
         injectedFailures.set(count);
@@ -221,14 +215,14 @@ final class PullConsumerSubscription extends SwitchedSubscription {
             js = connection.jetStream();
             intake = open();
         } catch (BusException e) {
-            ready.completeExceptionally(e);
+            ready().completeExceptionally(e);
             return;
         } catch (IOException | JetStreamApiException | RuntimeException e) {
-            ready.completeExceptionally(new BusRetriableException("Subscribing to " + spec.describe() + " failed: "
+            ready().completeExceptionally(new BusRetriableException("Subscribing to " + spec.describe() + " failed: "
                     + e, e));
             return;
         }
-        ready.complete(null);
+        ready().complete(null);
         pullingSince = System.nanoTime();
         Throwable failure = null;
         boolean restart = false;

@@ -156,36 +156,8 @@ public final class ConfigDef {
      * unknown key is never shown: it may be a misspelt secret ({@code sasl.jaas.confg}).
      */
     private String suggestion(String name) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String known : keys.keySet()) {
-            int d = distance(name, known);
-            if (d < bestDistance) {
-                best = known;
-                bestDistance = d;
-            }
-        }
-        return best != null && bestDistance <= Math.max(2, name.length() / 8) ? "; did you mean " + best + "?" : "";
-    }
-
-    /** Levenshtein distance, for suggestions. */
-    static int distance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
-            }
-            int[] t = previous;
-            previous = current;
-            current = t;
-        }
-        return previous[b.length()];
+        String best = Suggestions.closest(name, keys.keySet(), Math.max(2, name.length() / 8));
+        return best != null ? "; did you mean " + best + "?" : "";
     }
 
     /**

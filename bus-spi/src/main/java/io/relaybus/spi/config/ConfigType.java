@@ -2,6 +2,7 @@ package io.relaybus.spi.config;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** The type of a configuration key, and how a string or object value is parsed into it. */
@@ -37,32 +38,15 @@ public enum ConfigType {
                 }
                 throw new IllegalArgumentException("expected a string");
             case INT:
-                if (value instanceof Integer) {
-                    return value;
-                }
-                try {
-                    return Integer.parseInt(s != null ? s : String.valueOf(value));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("expected a whole number (32-bit)");
-                }
+                return value instanceof Integer ? value
+                        : parseNumber(s != null ? s : String.valueOf(value), Integer::valueOf,
+                                "expected a whole number (32-bit)");
             case LONG:
-                if (value instanceof Integer || value instanceof Long) {
-                    return ((Number) value).longValue();
-                }
-                try {
-                    return Long.parseLong(s != null ? s : String.valueOf(value));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("expected a whole number");
-                }
+                return value instanceof Integer || value instanceof Long ? ((Number) value).longValue()
+                        : parseNumber(s != null ? s : String.valueOf(value), Long::valueOf, "expected a whole number");
             case DOUBLE:
-                if (value instanceof Number) {
-                    return ((Number) value).doubleValue();
-                }
-                try {
-                    return Double.parseDouble(s != null ? s : String.valueOf(value));
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("expected a number");
-                }
+                return value instanceof Number ? ((Number) value).doubleValue()
+                        : parseNumber(s != null ? s : String.valueOf(value), Double::valueOf, "expected a number");
             case BOOLEAN:
                 if (value instanceof Boolean) {
                     return value;
@@ -85,6 +69,14 @@ public enum ConfigType {
                 throw new IllegalArgumentException("expected a comma-separated list");
             default:
                 throw new AssertionError(this);
+        }
+    }
+
+    private static Object parseNumber(String text, Function<String, ? extends Number> parser, String expected) {
+        try {
+            return parser.apply(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(expected);
         }
     }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * The base of every contract, one per file. {@link TransportCompatibilityKit} composes each one as a {@code @Nested}
@@ -203,6 +205,25 @@ public abstract class KitContract {
             throw new AssertionError(timedOut.getMessage() + ": " + missing.size() + " of " + ids.size()
                     + " missing, for example " + missing.stream().limit(10).toList(), timedOut);
         }
+    }
+
+    /**
+     * Waits until {@code count} has not changed, and {@code busy} has been false, for {@code quiet}: for example until
+     * handlers stop starting after a pause, or deliveries stop arriving. Polls on this thread; on {@link #timeout()}
+     * fails saying {@code what}.
+     */
+    protected final void awaitSettled(String what, IntSupplier count, BooleanSupplier busy, Duration quiet) {
+        int[] last = {-1};
+        long[] since = {System.nanoTime()};
+        Received.await(timeout(), what, () -> {
+            int now = count.getAsInt();
+            if (now != last[0] || busy.getAsBoolean()) {
+                last[0] = now;
+                since[0] = System.nanoTime();
+                return false;
+            }
+            return System.nanoTime() - since[0] > quiet.toNanos();
+        });
     }
 
     /** Sleeps for a window in which something must not happen; not a timing assertion, only how long to look. */

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -73,7 +72,8 @@ public abstract class PauseResumeContract extends KitContract {
         assertTrue(received.total() < before.size(), "everything was handled before the pause, so the test proved "
                 + "nothing; the handler is too fast for this transport");
 
-        awaitIdle(starts, running);
+        awaitSettled("handlers are idle after pause() (" + running.get() + " running)", starts::get,
+                () -> running.get() > 0, Duration.ofMillis(500));
         ids.addAll(publishAcknowledged(bus, whilePaused));
         hold(Duration.ofSeconds(1));
         int seenWhilePaused = starts.get() - startsAtPause;
@@ -96,20 +96,5 @@ public abstract class PauseResumeContract extends KitContract {
             List<String> problems = order.violations(true, KEYS, PER_KEY);
             assertTrue(problems.isEmpty(), "per-key order across pause and resume: " + problems);
         }
-    }
-
-    /** Waits until no handler runs and none started for half a second. */
-    private void awaitIdle(AtomicInteger starts, AtomicInteger running) {
-        int[] last = {-1};
-        long[] since = {System.nanoTime()};
-        Received.await(timeout(), "handlers are idle after pause() (" + running.get() + " running)", () -> {
-            int now = starts.get();
-            if (now != last[0] || running.get() > 0) {
-                last[0] = now;
-                since[0] = System.nanoTime();
-                return false;
-            }
-            return System.nanoTime() - since[0] > TimeUnit.MILLISECONDS.toNanos(500);
-        });
     }
 }

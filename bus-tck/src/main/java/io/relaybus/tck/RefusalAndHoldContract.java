@@ -75,7 +75,8 @@ public abstract class RefusalAndHoldContract extends KitContract {
             awaitAll(received, ids, "every event was handled");
             assertEquals(ids.size(), received.unique(), "events handled");
         } else {
-            awaitQuiet(received);
+            // At most once: wait until deliveries stop, then check what came.
+            awaitSettled("deliveries stop", received::total, () -> false, Duration.ofSeconds(1));
         }
         if (f.perKeyOrder()) {
             List<String> problems = order.violations(f.atLeastOnce(), KEYS, PER_KEY);
@@ -84,20 +85,5 @@ public abstract class RefusalAndHoldContract extends KitContract {
         assertTrue(mostTakenIn.get() <= bound, "intake did not pause: up to " + mostTakenIn.get() + " events were "
                 + "taken in and unhandled at once; the limit with concurrency " + CONCURRENCY + " and capacity "
                 + CAPACITY + " is " + bound);
-    }
-
-    /** At most once: waits until nothing new arrived for a second (or the timeout), then checks what came. */
-    private void awaitQuiet(Received received) {
-        int[] last = {-1};
-        long[] since = {System.nanoTime()};
-        Received.await(timeout(), "deliveries stop", () -> {
-            int now = received.total();
-            if (now != last[0]) {
-                last[0] = now;
-                since[0] = System.nanoTime();
-                return false;
-            }
-            return System.nanoTime() - since[0] > TimeUnit.SECONDS.toNanos(1);
-        });
     }
 }

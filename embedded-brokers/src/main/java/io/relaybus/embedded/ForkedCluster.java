@@ -18,22 +18,16 @@ import java.util.function.Supplier;
  *
  * @param <N> the node type
  */
-abstract class ForkedCluster<N extends ForkedProcess> implements AutoCloseable {
+abstract class ForkedCluster<N extends ForkedProcess> extends ForkedResource {
 
-    /** The cluster's temp directory, parent of the node directories. */
-    final Path dir;
     /** How long starting the cluster, or restarting one node, may take. */
     final Duration startupTimeout;
     private final long pollMillis;
-    private final Thread shutdownHook;
-    private boolean closed;
 
     /** @param pollMillis how often {@link #awaitUntil} asks the cluster again: what one question costs it */
     ForkedCluster(String tempDirPrefix, Duration startupTimeout, long pollMillis) {
+        super(ProcessSupport.createTempDir(tempDirPrefix), true);
         this.pollMillis = pollMillis;
-        this.dir = ProcessSupport.createTempDir(tempDirPrefix);
-        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-" + dir.getFileName(),
-                () -> ProcessSupport.deleteRecursively(dir));
         this.startupTimeout = startupTimeout;
     }
 
@@ -56,7 +50,7 @@ abstract class ForkedCluster<N extends ForkedProcess> implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             created.forEach(ForkedProcess::close);
-            dropDirectoryAndHook();
+            abandon();
             throw e;
         }
         return List.copyOf(created);
@@ -73,20 +67,13 @@ abstract class ForkedCluster<N extends ForkedProcess> implements AutoCloseable {
         return dir;
     }
 
-    /** Starts every node and waits until the cluster is ready; {@link #startOrClose} closes it when that fails. */
-    abstract void launch();
-
     /** Closes what the cluster itself holds open (clients), before the nodes are killed; nothing by default. */
     void closeClients() {
     }
 
-    /** Kills every node and deletes the temp directory. Idempotent. */
+    /** Closes the clients, then kills every node; {@link #close()} then deletes the temp directory. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
+    final void terminate() {
         try {
             closeClients();
         } finally {
@@ -99,18 +86,7 @@ abstract class ForkedCluster<N extends ForkedProcess> implements AutoCloseable {
                 }
                 node.close();
             }
-            dropDirectoryAndHook();
         }
-    }
-
-    private void dropDirectoryAndHook() {
-        ProcessSupport.deleteRecursively(dir);
-        ProcessSupport.removeShutdownHook(shutdownHook);
-    }
-
-    /** {@code true} once {@link #close()} was called. */
-    final synchronized boolean isClosed() {
-        return closed;
     }
 
     /**
@@ -146,17 +122,6 @@ abstract class ForkedCluster<N extends ForkedProcess> implements AutoCloseable {
             return result.isPresent() ? "" : "none yet";
         });
         return found.get();
-    }
-
-    /** For a builder's {@code start()}: launches {@code cluster}, closing it when it does not come up. */
-    static <C extends ForkedCluster<?>> C startOrClose(C cluster) {
-        try {
-            cluster.launch();
-            return cluster;
-        } catch (RuntimeException e) {
-            cluster.close();
-            throw e;
-        }
     }
 
     /** For a builder's {@code nodes(int)}: {@code size} when it is 1 to 9. */

@@ -15,17 +15,12 @@ import java.util.Optional;
  * <p>Threading: lifecycle methods are {@code synchronized}; the process reference is volatile so that
  * {@link #cpuTime()} and the exit hook read it without the monitor (a start-up may hold that for minutes).
  */
-abstract class ForkedProcess implements AutoCloseable {
+abstract class ForkedProcess extends ForkedResource {
 
-    /** The working directory: configuration, log, data. */
-    final Path dir;
-    private final boolean ownsDirectory;
     /** The process's stdout and stderr, appended to across restarts. */
     final Path logFile;
     private final Duration stopGrace;
-    private final Thread shutdownHook;
     private volatile Process process;
-    private boolean closed;
 
     /**
      * @param dir           the process's working directory (configuration, log, data)
@@ -34,11 +29,9 @@ abstract class ForkedProcess implements AutoCloseable {
      * @param stopGrace     how long {@link #stop()} waits after SIGTERM before it kills
      */
     ForkedProcess(Path dir, boolean ownsDirectory, Path logFile, Duration stopGrace) {
-        this.dir = dir;
-        this.ownsDirectory = ownsDirectory;
+        super(dir, ownsDirectory);
         this.logFile = logFile;
         this.stopGrace = stopGrace;
-        this.shutdownHook = ProcessSupport.addShutdownHook("relaybus-embedded-" + dir.getFileName(), this::onJvmExit);
     }
 
     /** Starts the process; the caller keeps it and kills it if {@link #awaitReady} throws. */
@@ -102,52 +95,22 @@ abstract class ForkedProcess implements AutoCloseable {
      * @throws IllegalStateException if this is closed, or the process exits or is not ready in time
      */
     public synchronized void restart() {
-        if (closed) {
+        if (isClosed()) {
             throw new IllegalStateException(this + " is closed");
         }
         stop();
         launch();
     }
 
-    /** Stops the process and deletes its directory when this owns it. Idempotent. */
+    /** Stops the process; {@link #close()} then deletes its directory when this owns it. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            stop();
-        } finally {
-            dropDirectoryAndHook();
-        }
+    final void terminate() {
+        stop();
     }
 
-    /** For a builder's {@code start()}: starts {@code process} and waits until it is ready, closing it when it is not. */
-    static <P extends ForkedProcess> P startOrClose(P process) {
-        try {
-            process.restart();
-            return process;
-        } catch (RuntimeException e) {
-            process.close();
-            throw e;
-        }
-    }
-
-    /** For a subclass constructor that fails after this one ran: drops the exit hook and the owned directory. */
-    final void abandon() {
-        closed = true;
-        dropDirectoryAndHook();
-    }
-
-    private void dropDirectoryAndHook() {
-        if (ownsDirectory) {
-            ProcessSupport.deleteRecursively(dir);
-        }
-        ProcessSupport.removeShutdownHook(shutdownHook);
-    }
-
-    private void launch() {
+    /** Starts the process and waits until it is ready, killing it when it is not. */
+    @Override
+    final void launch() {
         long started = System.nanoTime();
         Process p = spawn();
         process = p;
@@ -171,7 +134,9 @@ abstract class ForkedProcess implements AutoCloseable {
         }
     }
 
-    private void onJvmExit() {
+    /** Kills the process, then deletes the directory when this owns it. */
+    @Override
+    void onJvmExit() {
         Process p = process;
         if (p != null) {
             p.destroyForcibly();
@@ -181,8 +146,6 @@ abstract class ForkedProcess implements AutoCloseable {
                 // exiting anyway
             }
         }
-        if (ownsDirectory) {
-            ProcessSupport.deleteRecursively(dir);
-        }
+        super.onJvmExit();
     }
 }

@@ -84,10 +84,9 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         EventBus bus = bus(Map.of());
         String topic = unique("dlq");
         String group = unique("g");
-        Received dead = new Received();
         AtomicInteger calls = new AtomicInteger();
         SubscribeOptions options = SubscribeOptions.builder(topic).group(group).retry(RetryPolicy.none()).build();
-        subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).build(), dead::add);
+        Received dead = receiving(bus, SubscribeOptions.builder(options.deadLetterTopic()).build());
         subscribeReady(bus, options, e -> {
             calls.incrementAndGet();
             throw new IllegalStateException("always fails");
@@ -161,8 +160,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
     void plainPublisherToBus() throws Exception {
         EventBus bus = bus(Map.of());
         String topic = unique("interop-in");
-        Received received = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(topic).build(), received::add);
+        Received received = receiving(bus, SubscribeOptions.builder(topic).build());
 
         Headers headers = new Headers().put("tenant", "acme").put("Relaybus-Key", "order-7");
         long seq = js.publish(NatsMessage.builder().subject(topic).headers(headers)
@@ -204,9 +202,8 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         assertEquals("grüße\nzweite Zeile", new String(Base64.getDecoder().decode(note.substring(10, note.length() - 2)),
                 StandardCharsets.UTF_8));
 
-        Received received = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(topic).startFrom(io.relaybus.api.StartPosition.EARLIEST).build(),
-                received::add);
+        Received received = receiving(bus, SubscribeOptions.builder(topic)
+                .startFrom(io.relaybus.api.StartPosition.EARLIEST).build());
         Received.await(TIMEOUT, "the bus subscriber got the event back", () -> received.total() == 1);
         assertEquals(event.headers(), received.events().get(0).headers(), "headers did not survive the round trip");
     }
@@ -271,10 +268,8 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         EventBus bus = bus(Map.of("nats.stream.name", stream, "nats.stream.storage", "memory"));
         String a = unique("shared-a");
         String b = unique("shared-b");
-        Received inA = new Received();
-        Received inB = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(a).group("billing").build(), inA::add);
-        subscribeReady(bus, SubscribeOptions.builder(b).group("billing").build(), inB::add);
+        Received inA = receiving(bus, SubscribeOptions.builder(a).group("billing").build());
+        Received inB = receiving(bus, SubscribeOptions.builder(b).group("billing").build());
 
         String idA = await(bus.publish(Event.of(a, "k", "for a")).toCompletableFuture()).eventId();
         String idB = await(bus.publish(Event.of(b, "k", "for b")).toCompletableFuture()).eventId();

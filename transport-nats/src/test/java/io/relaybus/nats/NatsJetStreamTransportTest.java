@@ -49,6 +49,11 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         return f.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
+    /** Publishes {@code event} and waits for its receipt; a failed publish throws its {@link CompletionException}. */
+    private static PublishReceipt publish(EventBus bus, Event event) {
+        return await(bus.publish(event).toCompletableFuture());
+    }
+
     /** Publishes {@code count} events of key {@code k} without waiting in between; their ids in publish order. */
     private static List<String> publishOneKey(EventBus bus, String topic, int count) {
         List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
@@ -69,8 +74,8 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String topic = unique("dedup");
         Event event = Event.of(topic, "k", "once");
 
-        PublishReceipt first = await(bus.publish(event).toCompletableFuture());
-        PublishReceipt second = await(bus.publish(event).toCompletableFuture());
+        PublishReceipt first = publish(bus, event);
+        PublishReceipt second = publish(bus, event);
 
         assertFalse(first.duplicate());
         assertTrue(second.duplicate(), "the re-send was not recognised as a duplicate");
@@ -92,7 +97,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
             throw new IllegalStateException("always fails");
         });
         Event poison = Event.builder(topic).key("p-1").header("trace", "t-9").payload("poison").build();
-        await(bus.publish(poison).toCompletableFuture());
+        publish(bus, poison);
 
         Received.await(TIMEOUT, "the dead letter arrived", () -> dead.total() == 1);
         String consumer = new NatsConfig(NatsConfig.DEFINITION.parse(Map.of())).consumerNameFor(group, topic);
@@ -186,7 +191,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String topic = unique("interop-out");
         Event event = Event.builder(topic).key("order-8").header("tenant", "acme")
                 .header("note", "grüße\nzweite Zeile").payload("from the bus").build();
-        await(bus.publish(event).toCompletableFuture());
+        publish(bus, event);
 
         JetStreamSubscription sub = js.subscribe(topic, PushSubscribeOptions.builder().ordered(true).build());
         Message m = sub.nextMessage(TIMEOUT);
@@ -215,7 +220,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String stream = prefix.toUpperCase();
         EventBus bus = bus(Map.of());
 
-        PublishReceipt receipt = await(bus.publish(Event.of(prefix + ".orders", "k", "x")).toCompletableFuture());
+        PublishReceipt receipt = publish(bus, Event.of(prefix + ".orders", "k", "x"));
 
         assertTrue(receipt.position().startsWith(stream + "#"), receipt.position());
         assertFalse(jsm.getStreamNames().contains(prefix + "_orders"), "a second stream was created");
@@ -228,7 +233,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String topic = unique("unprovisioned");
 
         CompletionException publish = assertThrows(CompletionException.class,
-                () -> await(bus.publish(Event.of(topic, "k", "x")).toCompletableFuture()));
+                () -> publish(bus, Event.of(topic, "k", "x")));
         assertInstanceOf(BusFatalException.class, publish.getCause());
         assertTrue(publish.getCause().getMessage().contains("nats stream add " + topic + " --subjects " + topic),
                 publish.getCause().getMessage());
@@ -271,8 +276,8 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         Received inA = receiving(bus, SubscribeOptions.builder(a).group("billing").build());
         Received inB = receiving(bus, SubscribeOptions.builder(b).group("billing").build());
 
-        String idA = await(bus.publish(Event.of(a, "k", "for a")).toCompletableFuture()).eventId();
-        String idB = await(bus.publish(Event.of(b, "k", "for b")).toCompletableFuture()).eventId();
+        String idA = publish(bus, Event.of(a, "k", "for a")).eventId();
+        String idB = publish(bus, Event.of(b, "k", "for b")).eventId();
 
         Received.await(TIMEOUT, "each topic's group got its event", () -> inA.total() == 1 && inB.total() == 1);
         assertEquals(Set.of(idA), inA.ids());
@@ -332,13 +337,13 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String topic = unique("pause");
         Received received = new Received();
         Subscription s = subscribeReady(bus, SubscribeOptions.builder(topic).group("g").build(), received::add);
-        String first = await(bus.publish(Event.of(topic, "k", "before")).toCompletableFuture()).eventId();
+        String first = publish(bus, Event.of(topic, "k", "before")).eventId();
         Received.await(TIMEOUT, "the first event arrived", () -> received.ids().contains(first));
 
         s.pause();
         List<String> whilePaused = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            whilePaused.add(await(bus.publish(Event.of(topic, "k", "paused " + i)).toCompletableFuture()).eventId());
+            whilePaused.add(publish(bus, Event.of(topic, "k", "paused " + i)).eventId());
         }
         // The server delivers to the pull that may still be open; the events must be held, not handled.
         String consumer = "g_" + topic;
@@ -366,7 +371,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
                     }
                     handled.add(e);
                 });
-        String id = await(bus.publish(Event.of(topic, "k", "x")).toCompletableFuture()).eventId();
+        String id = publish(bus, Event.of(topic, "k", "x")).eventId();
 
         Received.await(TIMEOUT, "the third attempt succeeded", () -> handled.ids().contains(id));
         ConsumerInfo info = jsm.getConsumerInfo(topic, "g_" + topic);

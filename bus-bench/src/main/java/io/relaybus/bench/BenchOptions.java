@@ -378,21 +378,9 @@ final class BenchOptions {
     private static void check(Cli c, CommandLine.ParseResult given, List<String> problems) {
         Transport transport = c.transport == null ? Transport.MEMORY : c.transport;
         String name = transport.name().toLowerCase(Locale.ROOT);
-        Set<String> kafkaOnly = new LinkedHashSet<>();
-        Set<String> bridgeOnly = new LinkedHashSet<>();
-        Set<String> notForBridge = new LinkedHashSet<>();
-        for (CommandLine.Model.OptionSpec o : given.matchedOptions()) {
-            String flag = o.longestName();
-            if (KAFKA_ONLY.contains(flag)) {
-                kafkaOnly.add(flag);
-            }
-            if (BRIDGE_ONLY.contains(flag)) {
-                bridgeOnly.add(flag);
-            }
-            if (NOT_FOR_BRIDGE.contains(flag)) {
-                notForBridge.add(flag);
-            }
-        }
+        Set<String> kafkaOnly = givenOf(given, KAFKA_ONLY);
+        Set<String> bridgeOnly = givenOf(given, BRIDGE_ONLY);
+        Set<String> notForBridge = givenOf(given, NOT_FOR_BRIDGE);
         if (c.mode == Mode.RATE && c.rate == null) {
             problems.add("--mode rate: needs --rate N (events per second)");
         }
@@ -443,6 +431,17 @@ final class BenchOptions {
         if (c.failover && !c.cluster) {
             problems.add("--failover: needs --cluster (a single broker has no leader to fail over to)");
         }
+    }
+
+    /** The flags of {@code flags} that were given, in the order they were given. */
+    private static Set<String> givenOf(CommandLine.ParseResult given, Set<String> flags) {
+        Set<String> found = new LinkedHashSet<>();
+        for (CommandLine.Model.OptionSpec o : given.matchedOptions()) {
+            if (flags.contains(o.longestName())) {
+                found.add(o.longestName());
+            }
+        }
+        return found;
     }
 
     String transportName() {

@@ -6,7 +6,6 @@ import io.relaybus.embedded.EmbeddedNats;
 import io.relaybus.embedded.EmbeddedNatsCluster;
 
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * {@code --cluster}: the 3-node clusters the bench starts for a run, and {@code --failover}: which node each measured
@@ -15,6 +14,7 @@ import java.util.Optional;
 final class ClusterRun {
 
     private static final Duration HEAL_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration ELECTION_TIMEOUT = Duration.ofSeconds(30);
 
     /** Each Kafka node's heap: less than the single broker's 1 GiB, three of them share the machine. */
     static final String KAFKA_NODE_HEAP = "768m";
@@ -46,7 +46,8 @@ final class ClusterRun {
             @Override
             public String kill(Target target) {
                 String topic = target.destination();
-                node = await(() -> cluster.leaderOf(topic, 0), "a leader of " + topic + "-0");
+                node = cluster.awaitFound("a leader of " + topic + "-0", ELECTION_TIMEOUT,
+                        () -> cluster.leaderOf(topic, 0));
                 cluster.kill(node);
                 return "node " + node + " (leader of " + topic + "-0)";
             }
@@ -67,7 +68,8 @@ final class ClusterRun {
             @Override
             public String kill(Target target) {
                 String stream = target.destination();
-                node = await(() -> cluster.streamLeader(stream), "a leader of stream " + stream);
+                node = cluster.awaitFound("a leader of stream " + stream, ELECTION_TIMEOUT,
+                        () -> cluster.streamLeader(stream));
                 cluster.kill(node);
                 return node.serverName() + " (leader of stream " + stream + ")";
             }
@@ -78,22 +80,5 @@ final class ClusterRun {
                 cluster.awaitCurrent(HEAL_TIMEOUT);
             }
         };
-    }
-
-    private static <T> T await(java.util.function.Supplier<Optional<T>> probe, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<T> found = probe.get();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new IllegalStateException("no " + what + " within 30 s");
     }
 }

@@ -29,20 +29,21 @@ final class Progress {
         String line = String.format(Locale.ROOT, "%-14s [%s%s] %5.1f%%  acked %,d  handled %,d / %,d  %,.0f/s",
                 label, "#".repeat(filled), ".".repeat(WIDTH - filled), fraction * 100, acked, handled, total,
                 handledPerSecond);
+        redraw(line);
+    }
+
+    void message(String text) {
+        if (enabled) {
+            redraw(text);
+        }
+    }
+
+    /** Replaces the line drawn last with {@code line}, blanking what a longer one left behind. */
+    private void redraw(String line) {
         String pad = line.length() < lastLength ? " ".repeat(lastLength - line.length()) : "";
         err.print("\r" + line + pad);
         err.flush();
         lastLength = line.length();
-    }
-
-    void message(String text) {
-        if (!enabled) {
-            return;
-        }
-        String pad = text.length() < lastLength ? " ".repeat(lastLength - text.length()) : "";
-        err.print("\r" + text + pad);
-        err.flush();
-        lastLength = text.length();
     }
 
     void done() {

@@ -30,10 +30,13 @@ class EventBusMetricsBrokerTest {
     /** Runs the shared scenario, then a stalled subscription whose lag the broker reports. */
     abstract static class OnBroker {
 
-        abstract String transport();
-
         /** Bus configuration against the shared broker; {@code slowIntake} makes the intake take few events at once. */
         abstract Map<String, Object> config(boolean slowIntake);
+
+        /** The configured {@code bus.transport}: the transport tag the meters carry. */
+        String transport() {
+            return (String) config(false).get(EventBus.TRANSPORT_CONFIG);
+        }
 
         EventBus open(EventBusMetrics metrics, boolean slowIntake) {
             return EventBus.builder().properties(config(slowIntake)).interceptor(metrics).build();
@@ -80,11 +83,6 @@ class EventBusMetricsBrokerTest {
     @DisplayName("Kafka")
     class Kafka extends OnBroker {
         @Override
-        String transport() {
-            return "kafka";
-        }
-
-        @Override
         Map<String, Object> config(boolean slowIntake) {
             return Map.of("bus.transport", "kafka", "kafka.bootstrap.servers", TestBrokers.kafka().address(),
                     "kafka.profile", "latency", "bus.dispatch.queue.capacity", "1",
@@ -107,11 +105,6 @@ class EventBusMetricsBrokerTest {
     @Nested
     @DisplayName("NATS JetStream")
     class Nats extends OnBroker {
-        @Override
-        String transport() {
-            return "nats";
-        }
-
         @Override
         Map<String, Object> config(boolean slowIntake) {
             return Map.of("bus.transport", "nats", "nats.servers", TestBrokers.nats().address(),

@@ -86,6 +86,16 @@ abstract class NatsBrokerTest {
         return s;
     }
 
+    /**
+     * Subscribes {@code options} on {@code bus} with a handler that records every event; returns the record once the
+     * subscription is ready.
+     */
+    static Received receiving(EventBus bus, SubscribeOptions options) {
+        Received received = new Received();
+        subscribeReady(bus, options, received::add);
+        return received;
+    }
+
     /** A transport (not a bus) named {@code name} on the shared server with {@code settings}; closed after the test. */
     NatsTransport transport(String name, Map<String, Object> settings) {
         Map<String, Object> config = new HashMap<>(settings);

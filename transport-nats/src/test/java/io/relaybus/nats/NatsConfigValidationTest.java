@@ -32,6 +32,11 @@ class NatsConfigValidationTest {
         return NatsTestSupport.natsBus(keyValues);
     }
 
+    /** Opening a bus with {@code keyValues} fails its configuration check; returns that error. */
+    private static BusConfigException invalid(Object... keyValues) {
+        return assertThrows(BusConfigException.class, () -> EventBus.open(config(keyValues)));
+    }
+
     private static String userSeed() throws Exception {
         return new String(NKey.createUser(null).getSeed());
     }
@@ -54,8 +59,7 @@ class NatsConfigValidationTest {
         String typo = good.substring(0, good.length() - 3) + (good.endsWith("AAA") ? "BBB" : "AAA");
         String account = new String(NKey.createAccount(null).getSeed());
         for (String seed : new String[] {typo, "S", "SUsecretbutbroken", account}) {
-            BusConfigException e = assertThrows(BusConfigException.class, () -> EventBus.open(config(
-                    "nats.servers", "nats://127.0.0.1:" + closedPort(), "nats.nkey.seed", seed)));
+            BusConfigException e = invalid("nats.servers", "nats://127.0.0.1:" + closedPort(), "nats.nkey.seed", seed);
             assertEquals(1, e.problems().size(), e.getMessage());
             BusConfigException.Problem p = e.problems().get(0);
             assertEquals("nats.nkey.seed", p.key());
@@ -69,9 +73,9 @@ class NatsConfigValidationTest {
     @Test
     @DisplayName("a malformed seed is reported together with the other problems, bus.* keys included")
     void seedReportedWithOtherProblems() {
-        BusConfigException e = assertThrows(BusConfigException.class, () -> EventBus.open(config(
+        BusConfigException e = invalid(
                 "nats.servers", "nats://127.0.0.1:4222", "nats.nkey.seed", "SUAbroken-secret",
-                "nats.publish.window", "0", "bus.dispatch.queue.capacity", "-1")));
+                "nats.publish.window", "0", "bus.dispatch.queue.capacity", "-1");
         String m = e.getMessage();
         assertEquals(3, e.problems().size(), m);
         assertTrue(m.contains("configuration nats.nkey.seed"), m);
@@ -94,9 +98,9 @@ class NatsConfigValidationTest {
         Path garbage = Files.writeString(dir.resolve("garbage.creds"), "hunter2-not-a-creds-file");
         Path badSeed = creds("SUAhunter2brokenseed");
         for (Path creds : new Path[] {dir.resolve("missing.creds"), dir, garbage, badSeed}) {
-            BusConfigException e = assertThrows(BusConfigException.class, () -> EventBus.open(config(
+            BusConfigException e = invalid(
                     "nats.servers", "nats://127.0.0.1:" + closedPort(), "nats.creds.file", creds.toString(),
-                    "nats.publish.window", "0")));
+                    "nats.publish.window", "0");
             assertEquals(2, e.problems().size(), e.getMessage());
             BusConfigException.Problem p = e.problems().stream().filter(x -> x.key().equals("nats.creds.file"))
                     .findFirst().orElseThrow(() -> new AssertionError(e.getMessage()));
@@ -115,8 +119,7 @@ class NatsConfigValidationTest {
     @Test
     @DisplayName("a token with control characters is refused without showing it")
     void tokenWithControlCharacters() {
-        BusConfigException e = assertThrows(BusConfigException.class, () -> EventBus.open(config(
-                "nats.servers", "nats://127.0.0.1:4222", "nats.token", "tok-s3cret\r\nPUB x 1")));
+        BusConfigException e = invalid("nats.servers", "nats://127.0.0.1:4222", "nats.token", "tok-s3cret\r\nPUB x 1");
         assertEquals("nats.token", e.problems().get(0).key());
         assertFalse(e.getMessage().contains("s3cret"), e.getMessage());
     }
@@ -126,8 +129,7 @@ class NatsConfigValidationTest {
     void malformedServerUrl() throws Exception {
         for (String url : new String[] {"nats://alice:s3 cret@127.0.0.1:4222", "nats://alice:s3cret@127.0.0.1:port",
                 "nats://alice:s3%cret@127.0.0.1:4222", "ftp://alice:s3cret@127.0.0.1:4222"}) {
-            BusConfigException e = assertThrows(BusConfigException.class, () -> EventBus.open(config(
-                    "nats.servers", "nats://127.0.0.1:4222," + url)));
+            BusConfigException e = invalid("nats.servers", "nats://127.0.0.1:4222," + url);
             assertEquals(1, e.problems().size(), e.getMessage());
             assertEquals("nats.servers", e.problems().get(0).key());
             assertTrue(e.getMessage().contains("nats://host:4222"), e.getMessage());

@@ -49,6 +49,11 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         return f.orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
+    /** Publishes {@code event} and waits for its receipt; a failed publish throws its {@link CompletionException}. */
+    private static PublishReceipt publish(EventBus bus, Event event) {
+        return await(bus.publish(event).toCompletableFuture());
+    }
+
     /** Publishes {@code count} events of key {@code k} without waiting in between; their ids in publish order. */
     private static List<String> publishOneKey(EventBus bus, String topic, int count) {
         List<CompletableFuture<PublishReceipt>> receipts = new ArrayList<>();
@@ -69,8 +74,8 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String topic = unique("dedup");
         Event event = Event.of(topic, "k", "once");
 
-        PublishReceipt first = await(bus.publish(event).toCompletableFuture());
-        PublishReceipt second = await(bus.publish(event).toCompletableFuture());
+        PublishReceipt first = publish(bus, event);
+        PublishReceipt second = publish(bus, event);
 
         assertFalse(first.duplicate());
         assertTrue(second.duplicate(), "the re-send was not recognised as a duplicate");
@@ -84,16 +89,15 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         EventBus bus = bus(Map.of());
         String topic = unique("dlq");
         String group = unique("g");
-        Received dead = new Received();
         AtomicInteger calls = new AtomicInteger();
         SubscribeOptions options = SubscribeOptions.builder(topic).group(group).retry(RetryPolicy.none()).build();
-        subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).build(), dead::add);
+        Received dead = receiving(bus, SubscribeOptions.builder(options.deadLetterTopic()).build());
         subscribeReady(bus, options, e -> {
             calls.incrementAndGet();
             throw new IllegalStateException("always fails");
         });
         Event poison = Event.builder(topic).key("p-1").header("trace", "t-9").payload("poison").build();
-        await(bus.publish(poison).toCompletableFuture());
+        publish(bus, poison);
 
         Received.await(TIMEOUT, "the dead letter arrived", () -> dead.total() == 1);
         String consumer = new NatsConfig(NatsConfig.DEFINITION.parse(Map.of())).consumerNameFor(group, topic);
@@ -161,8 +165,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
     void plainPublisherToBus() throws Exception {
         EventBus bus = bus(Map.of());
         String topic = unique("interop-in");
-        Received received = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(topic).build(), received::add);
+        Received received = receiving(bus, SubscribeOptions.builder(topic).build());
 
         Headers headers = new Headers().put("tenant", "acme").put("Relaybus-Key", "order-7");
         long seq = js.publish(NatsMessage.builder().subject(topic).headers(headers)
@@ -188,7 +191,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String topic = unique("interop-out");
         Event event = Event.builder(topic).key("order-8").header("tenant", "acme")
                 .header("note", "grüße\nzweite Zeile").payload("from the bus").build();
-        await(bus.publish(event).toCompletableFuture());
+        publish(bus, event);
 
         JetStreamSubscription sub = js.subscribe(topic, PushSubscribeOptions.builder().ordered(true).build());
         Message m = sub.nextMessage(TIMEOUT);
@@ -204,9 +207,8 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         assertEquals("grüße\nzweite Zeile", new String(Base64.getDecoder().decode(note.substring(10, note.length() - 2)),
                 StandardCharsets.UTF_8));
 
-        Received received = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(topic).startFrom(io.relaybus.api.StartPosition.EARLIEST).build(),
-                received::add);
+        Received received = receiving(bus, SubscribeOptions.builder(topic)
+                .startFrom(io.relaybus.api.StartPosition.EARLIEST).build());
         Received.await(TIMEOUT, "the bus subscriber got the event back", () -> received.total() == 1);
         assertEquals(event.headers(), received.events().get(0).headers(), "headers did not survive the round trip");
     }
@@ -218,7 +220,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String stream = prefix.toUpperCase();
         EventBus bus = bus(Map.of());
 
-        PublishReceipt receipt = await(bus.publish(Event.of(prefix + ".orders", "k", "x")).toCompletableFuture());
+        PublishReceipt receipt = publish(bus, Event.of(prefix + ".orders", "k", "x"));
 
         assertTrue(receipt.position().startsWith(stream + "#"), receipt.position());
         assertFalse(jsm.getStreamNames().contains(prefix + "_orders"), "a second stream was created");
@@ -231,7 +233,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String topic = unique("unprovisioned");
 
         CompletionException publish = assertThrows(CompletionException.class,
-                () -> await(bus.publish(Event.of(topic, "k", "x")).toCompletableFuture()));
+                () -> publish(bus, Event.of(topic, "k", "x")));
         assertInstanceOf(BusFatalException.class, publish.getCause());
         assertTrue(publish.getCause().getMessage().contains("nats stream add " + topic + " --subjects " + topic),
                 publish.getCause().getMessage());
@@ -271,13 +273,11 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         EventBus bus = bus(Map.of("nats.stream.name", stream, "nats.stream.storage", "memory"));
         String a = unique("shared-a");
         String b = unique("shared-b");
-        Received inA = new Received();
-        Received inB = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(a).group("billing").build(), inA::add);
-        subscribeReady(bus, SubscribeOptions.builder(b).group("billing").build(), inB::add);
+        Received inA = receiving(bus, SubscribeOptions.builder(a).group("billing").build());
+        Received inB = receiving(bus, SubscribeOptions.builder(b).group("billing").build());
 
-        String idA = await(bus.publish(Event.of(a, "k", "for a")).toCompletableFuture()).eventId();
-        String idB = await(bus.publish(Event.of(b, "k", "for b")).toCompletableFuture()).eventId();
+        String idA = publish(bus, Event.of(a, "k", "for a")).eventId();
+        String idB = publish(bus, Event.of(b, "k", "for b")).eventId();
 
         Received.await(TIMEOUT, "each topic's group got its event", () -> inA.total() == 1 && inB.total() == 1);
         assertEquals(Set.of(idA), inA.ids());
@@ -337,13 +337,13 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
         String topic = unique("pause");
         Received received = new Received();
         Subscription s = subscribeReady(bus, SubscribeOptions.builder(topic).group("g").build(), received::add);
-        String first = await(bus.publish(Event.of(topic, "k", "before")).toCompletableFuture()).eventId();
+        String first = publish(bus, Event.of(topic, "k", "before")).eventId();
         Received.await(TIMEOUT, "the first event arrived", () -> received.ids().contains(first));
 
         s.pause();
         List<String> whilePaused = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            whilePaused.add(await(bus.publish(Event.of(topic, "k", "paused " + i)).toCompletableFuture()).eventId());
+            whilePaused.add(publish(bus, Event.of(topic, "k", "paused " + i)).eventId());
         }
         // The server delivers to the pull that may still be open; the events must be held, not handled.
         String consumer = "g_" + topic;
@@ -371,7 +371,7 @@ class NatsJetStreamTransportTest extends NatsBrokerTest {
                     }
                     handled.add(e);
                 });
-        String id = await(bus.publish(Event.of(topic, "k", "x")).toCompletableFuture()).eventId();
+        String id = publish(bus, Event.of(topic, "k", "x")).eventId();
 
         Received.await(TIMEOUT, "the third attempt succeeded", () -> handled.ids().contains(id));
         ConsumerInfo info = jsm.getConsumerInfo(topic, "g_" + topic);

@@ -50,9 +50,8 @@ class NatsReliabilityTest extends NatsBrokerTest {
         String group = unique("g");
         SubscribeOptions options = SubscribeOptions.builder(topic).group(group)
                 .retry(RetryPolicy.fixed(2, Duration.ofMillis(10))).build();
-        Received dead = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).group("dlq-reader")
-                .startFrom(io.relaybus.api.StartPosition.EARLIEST).build(), dead::add);
+        Received dead = receiving(bus, SubscribeOptions.builder(options.deadLetterTopic()).group("dlq-reader")
+                .startFrom(io.relaybus.api.StartPosition.EARLIEST).build());
         AtomicInteger calls = new AtomicInteger();
         subscribeReady(bus, options, e -> {
             calls.incrementAndGet();
@@ -111,8 +110,7 @@ class NatsReliabilityTest extends NatsBrokerTest {
             attempts.add(e);
             throw new IllegalStateException("fails");
         });
-        Received dead = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).build(), dead::add);
+        Received dead = receiving(bus, SubscribeOptions.builder(options.deadLetterTopic()).build());
         bus.publish(original).toCompletableFuture().get(30, TimeUnit.SECONDS);
 
         Received.await(TIMEOUT, "the dead letter arrived", () -> dead.total() == 1);
@@ -125,8 +123,7 @@ class NatsReliabilityTest extends NatsBrokerTest {
 
         // Re-published from the dead letter (what a replay tool does): still the same bytes.
         Event replay = dead.events().get(0).toBuilder().topic(unique("replayed")).build();
-        Received replayed = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(replay.topic()).build(), replayed::add);
+        Received replayed = receiving(bus, SubscribeOptions.builder(replay.topic()).build());
         bus.publish(replay).toCompletableFuture().get(30, TimeUnit.SECONDS);
         Received.await(TIMEOUT, "the replayed event arrived", () -> replayed.total() == 1);
         assertArrayEquals(key, replayed.events().get(0).keyBytes());
@@ -149,8 +146,7 @@ class NatsReliabilityTest extends NatsBrokerTest {
     void foreignPublisherBytes() throws Exception {
         EventBus bus = bus();
         String topic = unique("foreign");
-        Received received = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(topic).build(), received::add);
+        Received received = receiving(bus, SubscribeOptions.builder(topic).build());
         byte[] raw = {(byte) 0x80, (byte) 0xfe, 'z'};
         String word = "=?UTF-8?B?" + Base64.getEncoder().encodeToString(raw) + "?=";
         js.publish(NatsMessage.builder().subject(topic).headers(new Headers().put("Relaybus-Key", word)
@@ -212,8 +208,7 @@ class NatsReliabilityTest extends NatsBrokerTest {
     private int handledOnceAfterOneFailure(EventBus bus, String topic, String group) {
         AtomicInteger calls = new AtomicInteger();
         Received handled = new Received();
-        Received dead = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(topic + ".dlq").build(), dead::add);
+        Received dead = receiving(bus, SubscribeOptions.builder(topic + ".dlq").build());
         subscribeReady(bus, SubscribeOptions.builder(topic).group(group)
                 .retry(RetryPolicy.fixed(2, Duration.ofMillis(10))).build(), e -> {
                     if (calls.incrementAndGet() == 1) {

@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
-import static io.relaybus.nats.NatsBrokerTest.subscribeReady;
+import static io.relaybus.nats.NatsBrokerTest.receiving;
 import static io.relaybus.nats.NatsBrokerTest.unique;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -81,8 +81,7 @@ class NatsResilienceTest {
     void grouplessSurvivesRestart() {
         EventBus bus = bus();
         String topic = unique("restart-ephemeral");
-        Received received = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(topic).build(), received::add);
+        Received received = receiving(bus, SubscribeOptions.builder(topic).build());
         List<String> before = publish(bus, topic, 10);
         Received.await(TIMEOUT, "events before the restart arrived", () -> received.containsAll(before));
 
@@ -98,8 +97,7 @@ class NatsResilienceTest {
     void deletedConsumerIsRecreated() throws Exception {
         EventBus bus = bus();
         String topic = unique("recreate");
-        Received received = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(topic).group("g").build(), received::add);
+        Received received = receiving(bus, SubscribeOptions.builder(topic).group("g").build());
         List<String> before = publish(bus, topic, 5);
         Received.await(TIMEOUT, "events before the deletion arrived", () -> received.containsAll(before));
 
@@ -139,8 +137,7 @@ class NatsResilienceTest {
         EventBus subscriber = bus();
         EventBus publisher = bus("nats.publish.timeout.ms", "3000");   // publishes lost in the kill fail sooner
         String topic = unique("kill");
-        Received received = new Received();
-        subscribeReady(subscriber, SubscribeOptions.builder(topic).group("g").concurrency(2).build(), received::add);
+        Received received = receiving(subscriber, SubscribeOptions.builder(topic).group("g").concurrency(2).build());
         List<CompletableFuture<io.relaybus.api.PublishReceipt>> futures = new ArrayList<>();
         for (int i = 0; i < 1500; i++) {
             futures.add(publisher.publish(Event.of(topic, "k" + (i % 8), "e" + i)).toCompletableFuture());

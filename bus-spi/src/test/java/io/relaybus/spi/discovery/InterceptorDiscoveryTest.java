@@ -4,6 +4,7 @@ import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusException;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
+import io.relaybus.api.EventBusBuilder;
 import io.relaybus.api.interceptor.EventInterceptor;
 import io.relaybus.api.interceptor.PublishContext;
 import org.junit.jupiter.api.DisplayName;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,21 @@ class InterceptorDiscoveryTest {
         bus.subscribe("orders", received::add).ready().toCompletableFuture().join();
         bus.publish(Event.builder("orders").build()).toCompletableFuture().join();
         return received.poll(10, TimeUnit.SECONDS).headers().get("stamp");
+    }
+
+    /**
+     * Building a bus with the properties {@code keyValues} (key, value, key, value...) on a class path of interceptor
+     * {@code providers} fails with {@code type}; returns that error.
+     */
+    private <E extends Throwable> E buildFails(Class<E> type, List<String> providers, String... keyValues)
+            throws Exception {
+        try (URLClassLoader loader = IsolatedClassPath.interceptors(dir, providers.toArray(String[]::new))) {
+            EventBusBuilder builder = EventBus.builder().classLoader(loader);
+            for (int i = 0; i < keyValues.length; i += 2) {
+                builder.property(keyValues[i], keyValues[i + 1]);
+            }
+            return assertThrows(type, builder::build);
+        }
     }
 
     @Test
@@ -72,54 +89,44 @@ class InterceptorDiscoveryTest {
     @Test
     @DisplayName("an unknown name lists the interceptors found, together with every other configuration problem")
     void unknownNameListsFound() throws Exception {
-        try (URLClassLoader loader = IsolatedClassPath.interceptors(dir, STAMP, OTHER)) {
-            BusConfigException e = assertThrows(BusConfigException.class, () -> EventBus.builder().classLoader(loader)
-                    .property("bus.interceptors", "stamp,tracing").property("bus.dispatch.queue.capacity", "-5")
-                    .build());
-            assertEquals("2 configuration problems:\n"
-                    + "  - Invalid value -5 for configuration bus.dispatch.queue.capacity: must be between 1 and 1000000\n"
-                    + "  - Invalid value tracing for configuration bus.interceptors: no such interceptor; interceptors "
-                    + "found on the class path: other, stamp", e.getMessage());
-        }
+        BusConfigException e = buildFails(BusConfigException.class, List.of(STAMP, OTHER),
+                "bus.interceptors", "stamp,tracing", "bus.dispatch.queue.capacity", "-5");
+        assertEquals("2 configuration problems:\n"
+                + "  - Invalid value -5 for configuration bus.dispatch.queue.capacity: must be between 1 and 1000000\n"
+                + "  - Invalid value tracing for configuration bus.interceptors: no such interceptor; interceptors "
+                + "found on the class path: other, stamp", e.getMessage());
     }
 
     @Test
     @DisplayName("a known interceptor whose jar is missing names the artifact to add")
     void knownNameWithoutJarNamesArtifact() throws Exception {
-        try (URLClassLoader loader = IsolatedClassPath.interceptors(dir)) {
-            BusConfigException e = assertThrows(BusConfigException.class, () -> EventBus.builder().classLoader(loader)
-                    .property("bus.interceptors", "micrometer,opentelemetry").build());
-            assertEquals("2 configuration problems:\n"
-                    + "  - Invalid value micrometer for configuration bus.interceptors: interceptor 'micrometer' is not "
-                    + "on the class path; add the artifact io.relaybus:bus-micrometer (interceptors found: none)\n"
-                    + "  - Invalid value opentelemetry for configuration bus.interceptors: interceptor 'opentelemetry' "
-                    + "is not on the class path; add the artifact io.relaybus:bus-opentelemetry (interceptors found: "
-                    + "none)", e.getMessage());
-        }
+        BusConfigException e = buildFails(BusConfigException.class, List.of(),
+                "bus.interceptors", "micrometer,opentelemetry");
+        assertEquals("2 configuration problems:\n"
+                + "  - Invalid value micrometer for configuration bus.interceptors: interceptor 'micrometer' is not "
+                + "on the class path; add the artifact io.relaybus:bus-micrometer (interceptors found: none)\n"
+                + "  - Invalid value opentelemetry for configuration bus.interceptors: interceptor 'opentelemetry' "
+                + "is not on the class path; add the artifact io.relaybus:bus-opentelemetry (interceptors found: "
+                + "none)", e.getMessage());
     }
 
     @Test
     @DisplayName("a name listed twice is refused")
     void listedTwiceRefused() throws Exception {
-        try (URLClassLoader loader = IsolatedClassPath.interceptors(dir, STAMP)) {
-            BusConfigException e = assertThrows(BusConfigException.class, () -> EventBus.builder().classLoader(loader)
-                    .property("bus.interceptors", "stamp,stamp").build());
-            assertEquals("Invalid value stamp for configuration bus.interceptors: interceptor 'stamp' is listed twice; "
-                    + "name each interceptor once", e.getMessage());
-        }
+        BusConfigException e = buildFails(BusConfigException.class, List.of(STAMP),
+                "bus.interceptors", "stamp,stamp");
+        assertEquals("Invalid value stamp for configuration bus.interceptors: interceptor 'stamp' is listed twice; "
+                + "name each interceptor once", e.getMessage());
     }
 
     @Test
     @DisplayName("two providers of one name fail, naming both")
     void duplicateProvidersFail() throws Exception {
-        try (URLClassLoader loader = IsolatedClassPath.interceptors(dir, STAMP, SECOND_STAMP)) {
-            BusException e = assertThrows(BusException.class, () -> EventBus.builder().classLoader(loader)
-                    .property("bus.interceptors", "stamp").build());
-            String location = HeaderInterceptorProvider.class.getProtectionDomain().getCodeSource().getLocation()
-                    .toString();
-            assertEquals("Interceptor name 'stamp' is provided twice: " + STAMP + " (" + location + ") and "
-                    + SECOND_STAMP + " (" + location + "); remove one of the jars from the class path", e.getMessage());
-        }
+        BusException e = buildFails(BusException.class, List.of(STAMP, SECOND_STAMP), "bus.interceptors", "stamp");
+        String location = HeaderInterceptorProvider.class.getProtectionDomain().getCodeSource().getLocation()
+                .toString();
+        assertEquals("Interceptor name 'stamp' is provided twice: " + STAMP + " (" + location + ") and "
+                + SECOND_STAMP + " (" + location + "); remove one of the jars from the class path", e.getMessage());
     }
 
     @Test

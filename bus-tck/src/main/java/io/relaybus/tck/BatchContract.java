@@ -44,6 +44,12 @@ public abstract class BatchContract extends KitContract {
         return s;
     }
 
+    /** Subscribes (waiting until ready) a batch handler that records every event into the returned {@link Received}. */
+    private Received receivingBatches(EventBus bus, SubscribeOptions options, BatchOptions batching) {
+        Received received = new Received();
+        subscribeBatchReady(bus, options, batching, events -> events.forEach(received::add));
+        return received;
+    }
 
     private static int seq(Event e) {
         return Integer.parseInt(e.headers().get("seq"));
@@ -218,10 +224,9 @@ public abstract class BatchContract extends KitContract {
     void brokerRestart() throws Exception {
         assumeTrue(features().brokerRestart(), "fixture declares no broker restart");
         String topic = uniqueName("tck-batch-restart");
-        Received received = new Received();
-        subscribeBatchReady(openBus(), SubscribeOptions.builder(topic)
+        Received received = receivingBatches(openBus(), SubscribeOptions.builder(topic)
                 .group(uniqueName("g")).concurrency(2).startFrom(startForNewGroups()).build(),
-                BatchOptions.of(50).withMaxWait(Duration.ofMillis(10)), events -> events.forEach(received::add));
+                BatchOptions.of(50).withMaxWait(Duration.ofMillis(10)));
         List<String> acknowledged = publishAcrossRestart(topic, 2000, 8, received);
         Received.await(timeout().multipliedBy(2), "every acknowledged event reached the batch handler",
                 () -> received.containsAll(acknowledged));

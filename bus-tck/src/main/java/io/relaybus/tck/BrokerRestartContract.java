@@ -25,9 +25,8 @@ public abstract class BrokerRestartContract extends KitContract {
     void noAcknowledgedEventLost() throws Exception {
         assumeTrue(features().brokerRestart(), "fixture declares no broker restart");
         String topic = uniqueName("tck-restart");
-        Received received = new Received();
-        subscribeReady(openBus(), SubscribeOptions.builder(topic).group(uniqueName("g")).concurrency(4)
-                .startFrom(startForNewGroups()).build(), received::add);
+        Received received = receiving(openBus(), SubscribeOptions.builder(topic).group(uniqueName("g"))
+                .concurrency(4).startFrom(startForNewGroups()).build());
         List<String> acknowledged = publishAcrossRestart(topic, 3000, 16, received);
         Received.await(timeout().multipliedBy(2), "every acknowledged event was delivered after the restart", () ->
                 received.containsAll(acknowledged));

@@ -72,8 +72,7 @@ public abstract class CloseHandoffContract extends KitContract {
         assertTrue(took.compareTo(CLOSE_TIMEOUT.plus(HANG_MARGIN)) <= 0, "close() took " + took.toMillis()
                 + " ms with a close timeout of " + CLOSE_TIMEOUT.toMillis() + " ms");
 
-        Received next = new Received();
-        subscribeReady(openBus(Map.of()), options, next::add);
+        Received next = receiving(openBus(Map.of()), options);
         awaitAll(next, ids, "the next member handled every event the first one held unsettled");
     }
 }

@@ -34,9 +34,8 @@ public abstract class CloseUnderLoadContract extends KitContract {
     void everySuccessfulPublishIsDelivered() throws Exception {
         assumeTrue(features().atLeastOnce(), "transport declares at-most-once delivery");
         String topic = uniqueName("tck-close");
-        Received received = new Received();
-        subscribeReady(openBus(), SubscribeOptions.builder(topic).group(uniqueName("g")).concurrency(4).build(),
-                received::add);
+        Received received = receiving(openBus(), SubscribeOptions.builder(topic).group(uniqueName("g"))
+                .concurrency(4).build());
         EventBus pub = openBus();
         List<CompletableFuture<PublishReceipt>> futures = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean stop = new AtomicBoolean();

@@ -45,9 +45,8 @@ public abstract class GroupPositionsContract extends KitContract {
         for (int i = 50; i < 100; i++) {
             after.add(publishSync(pub, event(topic, "k", i)).eventId());
         }
-        Received second = new Received();
-        subscribeReady(openBus(), SubscribeOptions.builder(topic).group(group).startFrom(StartPosition.LATEST)
-                .build(), second::add);
+        Received second = receiving(openBus(), SubscribeOptions.builder(topic).group(group)
+                .startFrom(StartPosition.LATEST).build());
         awaitAll(second, after, "the new member received the 50 events published while the group was away");
         int repeated = (int) second.ids().stream().filter(before::contains).count();
         assertEquals(0, repeated, "events the group had already handled were delivered again");
@@ -63,9 +62,8 @@ public abstract class GroupPositionsContract extends KitContract {
         for (int i = 0; i < 20; i++) {
             ids.add(publishSync(bus, event(topic, "k" + i, i)).eventId());
         }
-        Received received = new Received();
-        subscribeReady(bus, SubscribeOptions.builder(topic).group(uniqueName("g"))
-                .startFrom(StartPosition.EARLIEST).build(), received::add);
+        Received received = receiving(bus, SubscribeOptions.builder(topic).group(uniqueName("g"))
+                .startFrom(StartPosition.EARLIEST).build());
         awaitAll(received, ids, "the new group received all 20 earlier events");
     }
 }

@@ -78,6 +78,13 @@ public abstract class KitContract {
         return kit().subscribeReady(bus, options, handler);
     }
 
+    /** Subscribes (waiting until ready) a handler that records every event into the returned {@link Received}. */
+    protected final Received receiving(EventBus bus, SubscribeOptions options) {
+        Received received = new Received();
+        subscribeReady(bus, options, received::add);
+        return received;
+    }
+
     protected static String uniqueName(String base) {
         return TransportCompatibilityKit.uniqueName(base);
     }

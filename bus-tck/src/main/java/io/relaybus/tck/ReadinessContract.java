@@ -23,10 +23,9 @@ public abstract class ReadinessContract extends KitContract {
         EventBus bus = openBus();
         for (int round = 0; round < 5; round++) {
             String topic = uniqueName("tck-ready");
-            Received received = new Received();
-            subscribeReady(bus, SubscribeOptions.builder(topic)
+            Received received = receiving(bus, SubscribeOptions.builder(topic)
                     .group(features().consumerGroups() ? uniqueName("g") : null)
-                    .startFrom(StartPosition.LATEST).build(), received::add);
+                    .startFrom(StartPosition.LATEST).build());
             String id = publishSync(bus, Event.of(topic, "k", "first")).eventId();
             Received.await(timeout(), "round " + round + ": the first event after ready was delivered",
                     () -> received.ids().contains(id));

@@ -34,10 +34,9 @@ public abstract class RetriesAndDeadLettersContract extends KitContract {
         EventBus bus = openBus();
         AtomicInteger calls = new AtomicInteger();
         Received handled = new Received();
-        Received dead = new Received();
         SubscribeOptions options = SubscribeOptions.builder(topic).retry(RetryPolicy.fixed(3, Duration.ofMillis(50)))
                 .build();
-        subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).build(), dead::add);
+        Received dead = receiving(bus, SubscribeOptions.builder(options.deadLetterTopic()).build());
         subscribeReady(bus, options, e -> {
             if (calls.incrementAndGet() <= 2) {
                 throw new IllegalStateException("transient failure " + calls.get());
@@ -89,10 +88,9 @@ public abstract class RetriesAndDeadLettersContract extends KitContract {
         String topic = uniqueName("tck-dlq");
         EventBus bus = openBus();
         Received handled = new Received();
-        Received dead = new Received();
         SubscribeOptions options = SubscribeOptions.builder(topic).group(uniqueName("g"))
                 .retry(RetryPolicy.fixed(3, Duration.ofMillis(20))).build();
-        subscribeReady(bus, SubscribeOptions.builder(options.deadLetterTopic()).build(), dead::add);
+        Received dead = receiving(bus, SubscribeOptions.builder(options.deadLetterTopic()).build());
         AtomicInteger poisonCalls = new AtomicInteger();
         subscribeReady(bus, options, e -> {
             if (e.payloadAsString().equals("poison")) {

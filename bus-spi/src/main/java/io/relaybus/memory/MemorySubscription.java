@@ -10,6 +10,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pull thread per subscription: takes deliveries for its group from the topic (as many as the sink has room
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * made room. Deliveries never settled by the time of {@link #close()} go back to the group.
  */
 final class MemorySubscription extends SwitchedSubscription {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MemorySubscription.class);
 
     private final MemoryBroker broker;
     private final MemoryTopic topic;
@@ -26,6 +30,9 @@ final class MemorySubscription extends SwitchedSubscription {
     private final Set<MemoryDelivery> outstanding = ConcurrentHashMap.newKeySet();
     private final IntakeQueue<MemoryDelivery> intake;   // pull thread only
     private final Thread puller;
+    private final String describe;
+    private long skippedReported;       // pull thread only
+    private boolean behindRetention;    // pull thread only
 
     MemorySubscription(MemoryBroker broker, SubscriptionSpec spec, DeliverySink sink, int fetchMax) {
         this.broker = broker;
@@ -35,6 +42,8 @@ final class MemorySubscription extends SwitchedSubscription {
         this.fetchMax = fetchMax;
         // The group (and for LATEST its cursor) is fixed here, before ready completes.
         this.group = spec.group() == null ? topic.privateGroup(spec.startFrom()) : topic.group(spec.group(), spec.startFrom());
+        this.describe = spec.describe();
+        this.skippedReported = group.skipped;   // a group's earlier drops were reported by the member that saw them
         this.puller = new Thread(this::pull, "relaybus-memory-" + spec.describe());
         this.puller.setDaemon(true);
         broker.attach(this);
@@ -70,11 +79,34 @@ final class MemorySubscription extends SwitchedSubscription {
                 for (MemoryDelivery d : batch) {
                     intake.hold(d);   // offered on the next turn, once paused was checked again
                 }
+                reportRetention();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             intake.handBack(MemoryDelivery::abandon);
+        }
+    }
+
+    /**
+     * Reports what retention dropped before the group read it: a WARN per drop and DEGRADED health until the group is
+     * back within half the retention. Pull thread only.
+     */
+    private void reportRetention() {
+        long skipped = group.skipped;
+        if (skipped != skippedReported) {
+            long now = skipped - skippedReported;
+            skippedReported = skipped;
+            String reason = "fell more than " + MemoryTransportProvider.RETENTION_CONFIG + "=" + topic.retention()
+                    + " events behind topic " + topic.name() + "; " + now + " events were dropped before it read them ("
+                    + skipped + " in all)";
+            LOG.warn("Memory subscription {} {}. Raise {} or let the handlers keep up (more concurrency or members)",
+                    describe, reason, MemoryTransportProvider.RETENTION_CONFIG);
+            sink.intakeDegraded(reason);
+            behindRetention = true;
+        } else if (behindRetention && topic.lag(group) < topic.retention() / 2) {
+            behindRetention = false;
+            sink.intakeRecovered();
         }
     }
 

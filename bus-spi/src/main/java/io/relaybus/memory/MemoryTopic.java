@@ -38,6 +38,11 @@ final class MemoryTopic {
         return name;
     }
 
+    /** How many events the topic keeps (see {@link MemoryTransportProvider#RETENTION_CONFIG}). */
+    long retention() {
+        return retention;
+    }
+
     /** Appends and returns the offset. */
     long append(Event event) {
         lock.lock();
@@ -104,7 +109,8 @@ final class MemoryTopic {
                 out.add(d);
             }
             if (group.cursor < base) {
-                group.cursor = base;   // fell behind retention: skip what was dropped
+                group.skipped += base - group.cursor;   // fell behind retention: what was dropped is skipped
+                group.cursor = base;
             }
             while (out.size() < max && group.cursor < end()) {
                 long offset = group.cursor++;
@@ -175,6 +181,8 @@ final class MemoryTopic {
     static final class Group {
         final String name;
         long cursor;
+        /** Events dropped by retention before the group read them, in all; written under the lock. */
+        volatile long skipped;
         /** Handed back, in log order: the next member sees a key's events in the order they were published. */
         final PriorityQueue<MemoryDelivery> redeliveries =
                 new PriorityQueue<>(Comparator.comparingLong(MemoryDelivery::offset));

@@ -22,7 +22,8 @@ public final class MemoryTransportProvider implements TransportProvider {
     public static final String RETENTION_CONFIG = "memory.retention.events";
     public static final long RETENTION_DEFAULT = 100_000;
     public static final String RETENTION_DOC = "How many events each topic keeps. Older events are dropped, as a "
-            + "broker's retention does: a group further behind than this skips ahead and misses them.";
+            + "broker's retention does: a group further behind than this skips ahead and misses them, and its "
+            + "subscription logs a WARN with the count and reports DEGRADED health until it is back within half of it.";
 
     public static final String FETCH_MAX_CONFIG = "memory.fetch.max.events";
     public static final String FETCH_MAX_DOC = "How many events a subscription takes from the log at once.";

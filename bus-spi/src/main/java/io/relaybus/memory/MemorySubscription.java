@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,9 @@ final class MemorySubscription extends SwitchedSubscription {
     private final IntakeQueue<MemoryDelivery> intake;   // pull thread only
     private final Thread puller;
     private final String describe;
-    private long skippedReported;       // pull thread only
+    private long droppedUnreported;     // pull thread only
+    private long droppedInAll;          // pull thread only
+    private final LongConsumer dropped = n -> droppedUnreported += n;   // called by take(), on the pull thread
     private boolean behindRetention;    // pull thread only
 
     MemorySubscription(MemoryBroker broker, SubscriptionSpec spec, DeliverySink sink, int fetchMax) {
@@ -43,7 +46,6 @@ final class MemorySubscription extends SwitchedSubscription {
         // The group (and for LATEST its cursor) is fixed here, before ready completes.
         this.group = spec.group() == null ? topic.privateGroup(spec.startFrom()) : topic.group(spec.group(), spec.startFrom());
         this.describe = spec.describe();
-        this.skippedReported = group.skipped;   // a group's earlier drops were reported by the member that saw them
         this.puller = new Thread(this::pull, "relaybus-memory-" + spec.describe());
         this.puller.setDaemon(true);
         broker.attach(this);
@@ -75,7 +77,7 @@ final class MemorySubscription extends SwitchedSubscription {
                     intake.awaitRoom(50, TimeUnit.MILLISECONDS);
                     continue;
                 }
-                List<MemoryDelivery> batch = topic.take(group, room, 100, outstanding);
+                List<MemoryDelivery> batch = topic.take(group, room, 100, outstanding, dropped);
                 for (MemoryDelivery d : batch) {
                     intake.hold(d);   // offered on the next turn, once paused was checked again
                 }
@@ -89,17 +91,16 @@ final class MemorySubscription extends SwitchedSubscription {
     }
 
     /**
-     * Reports what retention dropped before the group read it: a WARN per drop and DEGRADED health until the group is
-     * back within half the retention. Pull thread only.
+     * Reports what retention dropped before the group read it, once, by the member whose take skipped it: a WARN per
+     * drop and DEGRADED health until the group is back within half the retention. Pull thread only.
      */
     private void reportRetention() {
-        long skipped = group.skipped;
-        if (skipped != skippedReported) {
-            long now = skipped - skippedReported;
-            skippedReported = skipped;
+        if (droppedUnreported > 0) {
+            droppedInAll += droppedUnreported;
             String reason = "fell more than " + MemoryTransportProvider.RETENTION_CONFIG + "=" + topic.retention()
-                    + " events behind topic " + topic.name() + "; " + now + " events were dropped before it read them ("
-                    + skipped + " in all)";
+                    + " events behind topic " + topic.name() + "; " + droppedUnreported + " events were dropped before"
+                    + " it read them (" + droppedInAll + " seen by this member in all)";
+            droppedUnreported = 0;
             LOG.warn("Memory subscription {} {}. Raise {} or let the handlers keep up (more concurrency or members)",
                     describe, reason, MemoryTransportProvider.RETENTION_CONFIG);
             sink.intakeDegraded(reason);

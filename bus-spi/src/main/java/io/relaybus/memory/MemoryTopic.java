@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 
 /**
  * One topic: an append-only log with offsets, and the groups reading it. One lock guards the log and every group's
@@ -90,9 +91,11 @@ final class MemoryTopic {
      * Takes up to {@code max} deliveries for {@code group}, waiting up to {@code waitMillis} for one; redeliveries
      * come before new events. Each is added to {@code unsettled} (the taker's set of unsettled deliveries) under the
      * lock, so that {@link #unsettled} never sees an event neither in the log ahead of the group nor handed out.
+     * When retention dropped events the group had not read, this take skips them and tells {@code dropped} how many
+     * (so the one member that skipped them reports it), under the lock.
      */
-    List<MemoryDelivery> take(Group group, int max, long waitMillis, Set<MemoryDelivery> unsettled)
-            throws InterruptedException {
+    List<MemoryDelivery> take(Group group, int max, long waitMillis, Set<MemoryDelivery> unsettled,
+                              LongConsumer dropped) throws InterruptedException {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
@@ -109,7 +112,7 @@ final class MemoryTopic {
                 out.add(d);
             }
             if (group.cursor < base) {
-                group.skipped += base - group.cursor;   // fell behind retention: what was dropped is skipped
+                dropped.accept(base - group.cursor);   // fell behind retention: what was dropped is skipped
                 group.cursor = base;
             }
             while (out.size() < max && group.cursor < end()) {
@@ -181,8 +184,6 @@ final class MemoryTopic {
     static final class Group {
         final String name;
         long cursor;
-        /** Events dropped by retention before the group read them, in all; written under the lock. */
-        volatile long skipped;
         /** Handed back, in log order: the next member sees a key's events in the order they were published. */
         final PriorityQueue<MemoryDelivery> redeliveries =
                 new PriorityQueue<>(Comparator.comparingLong(MemoryDelivery::offset));

@@ -45,10 +45,13 @@ class MemoryRetentionTest {
                 handled.add(e.payloadAsString());
             });
             s.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            for (int i = 0; i < 50; i++) {
+            // The handler holds the first event before the rest is published: until it is released the member takes
+            // nothing more, so it is behind but has skipped nothing yet.
+            bus.publish(Event.of("orders", "k", "e0")).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertTrue(entered.await(10, TimeUnit.SECONDS), "the first event reached the handler");
+            for (int i = 1; i < 50; i++) {
                 bus.publish(Event.of("orders", "k", "e" + i)).toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
-            assertTrue(entered.await(10, TimeUnit.SECONDS), "the first event reached the handler");
             assertEquals(BusHealth.Status.UP, s.health().status(), "not behind yet: " + s.health());
 
             release.countDown();

@@ -78,9 +78,12 @@ class NatsPublishCloseRaceTest {
                 threads.add(thread);
                 thread.start();
             }
-            started.await(10, TimeUnit.SECONDS);
+            assertTrue(started.await(10, TimeUnit.SECONDS), "publishers started");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (sent.get() < 300 * (round + 1)) {
-                Thread.onSpinWait();
+                assertTrue(System.nanoTime() < deadline && threads.stream().anyMatch(Thread::isAlive),
+                        "publishers got " + sent.get() + " publishes out before the close (round " + round + ")");
+                Thread.sleep(1);
             }
             bus.close();
             for (Thread thread : threads) {

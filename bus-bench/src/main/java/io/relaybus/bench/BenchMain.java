@@ -37,9 +37,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchMain {
 
-    /** The memory transport's retention for a {@code --duration} run, in events (with 1 KiB events: 0.5 GiB). */
-    static final long DURATION_RETENTION = 500_000;
-
     private BenchMain() {
     }
 
@@ -149,9 +146,7 @@ public final class BenchMain {
         config.put("bus.transport", "memory");
         config.put("bus.client.id", "bench-" + runId);
         config.put("memory.broker", "bench-" + runId);
-        // The log must hold the whole run: publishing never waits for the subscriber here. A --duration run's count is
-        // not known in advance: a subscriber more than DURATION_RETENTION behind loses events, which the run reports.
-        config.put("memory.retention.events", (o.duration == null ? o.events : DURATION_RETENTION) + o.warmup + 16);
+        // The transport's own retention: publishing waits for the subscriber rather than drop what it has not taken.
         config.putAll(o.busProperties);
         runBoth(o, runner, runs, round -> new BusTarget(config, "bench-bus-" + runId + "-" + round, "bench",
                 o.concurrency, Map.of()).batch(o.batch), "bus memory", round -> new QueueTarget(o.window), "raw queue");

@@ -23,18 +23,20 @@ final class MemoryBroker {
     });
 
     private final String name;
-    private final long retention;
+    private final long retentionEvents;
+    private final long retentionBytes;
     private final Map<String, MemoryTopic> topics = new ConcurrentHashMap<>();
     private final Set<MemorySubscription> subscriptions = ConcurrentHashMap.newKeySet();
 
-    private MemoryBroker(String name, long retention) {
+    private MemoryBroker(String name, long retentionEvents, long retentionBytes) {
         this.name = name;
-        this.retention = retention;
+        this.retentionEvents = retentionEvents;
+        this.retentionBytes = retentionBytes;
     }
 
-    /** The broker of that name, created on first use with the given retention. */
-    static MemoryBroker named(String name, long retention) {
-        return BROKERS.computeIfAbsent(name, n -> new MemoryBroker(n, retention));
+    /** The broker of that name, created on first use with the given retention (events and bytes per topic). */
+    static MemoryBroker named(String name, long retentionEvents, long retentionBytes) {
+        return BROKERS.computeIfAbsent(name, n -> new MemoryBroker(n, retentionEvents, retentionBytes));
     }
 
     /** Forgets the broker of that name, with all its topics and groups. */
@@ -82,6 +84,7 @@ final class MemoryBroker {
 
     MemoryTopic topic(String topic) {
         MemoryTopic existing = topics.get(topic);   // every publish asks: no lambda, no bin lock when it exists
-        return existing != null ? existing : topics.computeIfAbsent(topic, t -> new MemoryTopic(t, retention));
+        return existing != null ? existing : topics.computeIfAbsent(topic,
+                t -> new MemoryTopic(t, retentionEvents, retentionBytes));
     }
 }

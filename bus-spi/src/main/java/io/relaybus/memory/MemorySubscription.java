@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ final class MemorySubscription extends SwitchedSubscription {
     private long droppedInAll;          // pull thread only
     private final LongConsumer dropped = n -> droppedUnreported += n;   // called by take(), on the pull thread
     private boolean behindRetention;    // pull thread only
+    private final AtomicBoolean left = new AtomicBoolean();
 
     MemorySubscription(MemoryBroker broker, SubscriptionSpec spec, DeliverySink sink, int fetchMax) {
         this.broker = broker;
@@ -44,7 +46,9 @@ final class MemorySubscription extends SwitchedSubscription {
         this.intake = new IntakeQueue<>(sink);
         this.fetchMax = fetchMax;
         // The group (and for LATEST its cursor) is fixed here, before ready completes.
-        this.group = spec.group() == null ? topic.privateGroup(spec.startFrom()) : topic.group(spec.group(), spec.startFrom());
+        this.group = spec.group() == null
+                ? topic.joinPrivate(spec.startFrom())
+                : topic.join(spec.group(), spec.startFrom());
         this.describe = spec.describe();
         this.puller = new Thread(this::pull, "relaybus-memory-" + spec.describe());
         this.puller.setDaemon(true);
@@ -97,15 +101,15 @@ final class MemorySubscription extends SwitchedSubscription {
     private void reportRetention() {
         if (droppedUnreported > 0) {
             droppedInAll += droppedUnreported;
-            String reason = "fell more than " + MemoryTransportProvider.RETENTION_CONFIG + "=" + topic.retention()
-                    + " events behind topic " + topic.name() + "; " + droppedUnreported + " events were dropped before"
-                    + " it read them (" + droppedInAll + " seen by this member in all)";
+            String reason = "fell behind the retention of topic " + topic.name() + " (" + topic.retention() + "); "
+                    + droppedUnreported + " events were dropped before it read them (" + droppedInAll
+                    + " seen by this member in all)";
             droppedUnreported = 0;
-            LOG.warn("Memory subscription {} {}. Raise {} or let the handlers keep up (more concurrency or members)",
-                    describe, reason, MemoryTransportProvider.RETENTION_CONFIG);
+            LOG.warn("Memory subscription {} {}. Keep a subscription of the group open while events are published, "
+                    + "or raise the retention", describe, reason);
             sink.intakeDegraded(reason);
             behindRetention = true;
-        } else if (behindRetention && topic.lag(group) < topic.retention() / 2) {
+        } else if (behindRetention && topic.lag(group) <= topic.retained() / 2) {
             behindRetention = false;
             sink.intakeRecovered();
         }
@@ -117,6 +121,7 @@ final class MemorySubscription extends SwitchedSubscription {
         topic.wakeReaders();
     }
 
+    /** Stops taking and leaves the group, so publishers no longer wait for this member. */
     @Override
     public void stopIntake() {
         super.stopIntake();
@@ -125,6 +130,10 @@ final class MemorySubscription extends SwitchedSubscription {
             puller.join(5_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            if (left.compareAndSet(false, true)) {
+                topic.leave(group);
+            }
         }
     }
 

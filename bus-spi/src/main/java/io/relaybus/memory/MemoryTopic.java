@@ -1,5 +1,6 @@
 package io.relaybus.memory;
 
+import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
 import io.relaybus.api.StartPosition;
 
@@ -17,45 +18,68 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
 /**
- * One topic: an append-only log with offsets, and the groups reading it. One lock guards the log and every group's
- * cursor; readers wait on {@link #await} for appends and redeliveries.
+ * One topic: an append-only log with offsets, and the groups reading it. One lock guards the log, every group's
+ * cursor and which groups are live (have a member); readers wait for appends and redeliveries, publishers wait while
+ * an append would drop events a live group has not read.
  */
 final class MemoryTopic {
 
     private final String name;
-    private final long retention;
+    private final long retentionEvents;
+    private final long retentionBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayList<Event> log = new ArrayList<>();
-    private long base;   // offset of log.get(0)
+    private final Condition room = lock.newCondition();
+    private int waitingPublishers;
+    private final TopicLog log = new TopicLog();
     private final Map<String, Group> groups = new HashMap<>();
+    private final List<Group> live = new ArrayList<>();
 
-    MemoryTopic(String name, long retention) {
+    MemoryTopic(String name, long retentionEvents, long retentionBytes) {
         this.name = name;
-        this.retention = retention;
+        this.retentionEvents = retentionEvents;
+        this.retentionBytes = retentionBytes;
     }
 
     String name() {
         return name;
     }
 
-    /** How many events the topic keeps (see {@link MemoryTransportProvider#RETENTION_CONFIG}). */
-    long retention() {
-        return retention;
+    /** The retention settings, as a user sets them (for messages). */
+    String retention() {
+        return MemoryTransportProvider.RETENTION_CONFIG + "=" + retentionEvents + ", "
+                + MemoryTransportProvider.RETENTION_BYTES_CONFIG + "=" + retentionBytes;
     }
 
-    /** Appends and returns the offset. */
-    long append(Event event) {
+    /** How many events the log keeps now. */
+    int retained() {
         lock.lock();
         try {
-            log.add(event);
-            long offset = base + log.size() - 1;
-            if (log.size() >= 2 * retention) {
-                // Trim in one go when twice over, so appends stay O(1) amortised; at least `retention` are kept.
-                int drop = (int) (log.size() - retention);
-                log.subList(0, drop).clear();
-                base += drop;
+            return log.count();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Appends and returns the offset, then drops the oldest events beyond the retention (by count and by bytes; the
+     * new event is always kept). An append that would drop events a live group (one with a member) has not taken
+     * waits until every live group has taken them, at most {@code maxBlockNanos}.
+     *
+     * @param size the event's size as counted against {@code memory.retention.bytes}
+     * @throws BusRetriableException when that wait ran out; nothing was appended
+     * @throws InterruptedException  when interrupted while waiting; nothing was appended
+     */
+    long append(Event event, int size, long maxBlockNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            long newBase = log.baseAfterAdding(size, retentionEvents, retentionBytes);
+            if (newBase > log.base()) {
+                newBase = awaitLiveGroups(size, newBase, maxBlockNanos);
             }
+            long offset = log.end();
+            log.add(event, size);
+            log.dropUntil(newBase);
             changed.signalAll();
             return offset;
         } finally {
@@ -63,28 +87,92 @@ final class MemoryTopic {
         }
     }
 
-    /** The named group, created at the start position when new; an existing group keeps its cursor. */
-    Group group(String groupName, StartPosition start) {
+    /**
+     * Waits, under the lock, until every live group has taken the events an append of {@code size} bytes drops;
+     * returns the base after that append (other appends may have come meanwhile).
+     */
+    private long awaitLiveGroups(int size, long newBase, long maxBlockNanos) throws InterruptedException {
+        long nanos = maxBlockNanos;
+        for (Group slowest = slowest(newBase); slowest != null; slowest = slowest(newBase)) {
+            if (nanos <= 0) {
+                throw new BusRetriableException("Not stored in memory topic '" + name + "': "
+                        + (slowest.name == null ? "a subscription without a group" : "group '" + slowest.name + "'")
+                        + " has " + (end() - slowest.cursor) + " events it has not taken, and one more would drop "
+                        + "some of them (" + retention() + "); publish waited "
+                        + MemoryTransportProvider.MAX_BLOCK_CONFIG + "=" + TimeUnit.NANOSECONDS.toMillis(maxBlockNanos) + " ms for it. Let its handlers keep up "
+                        + "(more concurrency or members), resume it if paused, or raise the retention");
+            }
+            waitingPublishers++;
+            try {
+                nanos = room.awaitNanos(nanos);
+            } finally {
+                waitingPublishers--;
+            }
+            newBase = log.baseAfterAdding(size, retentionEvents, retentionBytes);
+        }
+        return newBase;
+    }
+
+    /** The live group furthest behind {@code offset}, or null when every live group has taken what is before it. */
+    private Group slowest(long offset) {
+        Group slowest = null;
+        for (Group g : live) {
+            if (g.cursor < offset && (slowest == null || g.cursor < slowest.cursor)) {
+                slowest = g;
+            }
+        }
+        return slowest;
+    }
+
+    /**
+     * Joins the named group as a member, creating it at the start position when new (an existing group keeps its
+     * cursor). A group with a member is live: appends wait for it rather than drop what it has not taken.
+     */
+    Group join(String groupName, StartPosition start) {
         lock.lock();
         try {
-            return groups.computeIfAbsent(groupName, g -> new Group(g, start == StartPosition.EARLIEST ? base : end()));
+            return joined(groups.computeIfAbsent(groupName,
+                    g -> new Group(g, start == StartPosition.EARLIEST ? log.base() : end())));
         } finally {
             lock.unlock();
         }
     }
 
-    /** A group of one subscriber, not registered: it ends with the subscription. */
-    Group privateGroup(StartPosition start) {
+    /** Joins a new group of one subscriber, not registered: it ends when that subscriber {@link #leave leaves}. */
+    Group joinPrivate(StartPosition start) {
         lock.lock();
         try {
-            return new Group(null, start == StartPosition.EARLIEST ? base : end());
+            return joined(new Group(null, start == StartPosition.EARLIEST ? log.base() : end()));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Group joined(Group group) {
+        if (group.members++ == 0) {
+            live.add(group);
+        }
+        return group;
+    }
+
+    /**
+     * A member left: a group without members is no longer waited for (retention drops what it has not taken, and it
+     * skips ahead when a member joins again), so a publisher waiting for it goes on.
+     */
+    void leave(Group group) {
+        lock.lock();
+        try {
+            if (--group.members == 0) {
+                live.remove(group);
+                room.signalAll();
+            }
         } finally {
             lock.unlock();
         }
     }
 
     private long end() {
-        return base + log.size();
+        return log.end();
     }
 
     /**
@@ -99,7 +187,7 @@ final class MemoryTopic {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
-            while (group.redeliveries.isEmpty() && Math.max(group.cursor, base) >= end()) {
+            while (group.redeliveries.isEmpty() && Math.max(group.cursor, log.base()) >= end()) {
                 if (nanos <= 0) {
                     return List.of();
                 }
@@ -111,15 +199,18 @@ final class MemoryTopic {
                 d.trackIn(unsettled);
                 out.add(d);
             }
-            if (group.cursor < base) {
-                dropped.accept(base - group.cursor);   // fell behind retention: what was dropped is skipped
-                group.cursor = base;
+            if (group.cursor < log.base()) {
+                dropped.accept(log.base() - group.cursor);   // fell behind retention: what was dropped is skipped
+                group.cursor = log.base();
             }
             while (out.size() < max && group.cursor < end()) {
                 long offset = group.cursor++;
-                MemoryDelivery d = new MemoryDelivery(this, group, log.get((int) (offset - base)), offset, 1);
+                MemoryDelivery d = new MemoryDelivery(this, group, log.get(offset), offset, 1);
                 d.trackIn(unsettled);
                 out.add(d);
+            }
+            if (waitingPublishers > 0) {
+                room.signalAll();
             }
             return out;
         } finally {
@@ -142,7 +233,7 @@ final class MemoryTopic {
     long lag(Group group) {
         lock.lock();
         try {
-            return end() - Math.max(group.cursor, base) + group.redeliveries.size();
+            return end() - Math.max(group.cursor, log.base()) + group.redeliveries.size();
         } finally {
             lock.unlock();
         }
@@ -184,6 +275,7 @@ final class MemoryTopic {
     static final class Group {
         final String name;
         long cursor;
+        int members;
         /** Handed back, in log order: the next member sees a key's events in the order they were published. */
         final PriorityQueue<MemoryDelivery> redeliveries =
                 new PriorityQueue<>(Comparator.comparingLong(MemoryDelivery::offset));

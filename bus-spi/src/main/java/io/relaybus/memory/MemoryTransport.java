@@ -1,28 +1,36 @@
 package io.relaybus.memory;
 
 import io.relaybus.api.BusConfigException;
+import io.relaybus.api.BusException;
 import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusHealth;
 import io.relaybus.api.Event;
 import io.relaybus.api.PublishReceipt;
+import io.relaybus.api.BusRetriableException;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.Transport;
 import io.relaybus.spi.TransportSubscription;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
-/** A transport over a {@link MemoryBroker}. Publishing appends synchronously; the future is complete on return. */
+/**
+ * A transport over a {@link MemoryBroker}. Publishing appends synchronously, waiting while the append would drop
+ * events a live group has not taken (at most {@code memory.max.block.ms}); the future is complete on return.
+ */
 final class MemoryTransport implements Transport {
 
     private final MemoryBroker broker;
     private final int fetchMax;
     private final int maxEventBytes;
+    private final long maxBlockNanos;
 
-    MemoryTransport(MemoryBroker broker, int fetchMax, int maxEventBytes) {
+    MemoryTransport(MemoryBroker broker, int fetchMax, int maxEventBytes, long maxBlockMillis) {
         this.broker = broker;
         this.fetchMax = fetchMax;
         this.maxEventBytes = maxEventBytes;
+        this.maxBlockNanos = TimeUnit.MILLISECONDS.toNanos(maxBlockMillis);
     }
 
     @Override
@@ -33,7 +41,17 @@ final class MemoryTransport implements Transport {
                     + event.topic() + "' is " + size + " bytes, over " + MemoryTransportProvider.MAX_EVENT_BYTES_CONFIG
                     + "=" + maxEventBytes + "; send smaller events or raise the limit"));
         }
-        long offset = broker.topic(event.topic()).append(event);
+        long offset;
+        try {
+            offset = broker.topic(event.topic()).append(event, (int) size, maxBlockNanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new BusException("Event " + event.id() + " to topic '"
+                    + event.topic() + "' was not stored: the publishing thread was interrupted while the topic was "
+                    + "full (" + MemoryTransportProvider.MAX_BLOCK_CONFIG + ")", e));
+        } catch (BusRetriableException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         return CompletableFuture.completedFuture(new PublishReceipt(event.id(), event.topic(), Long.toString(offset),
                 false));
     }

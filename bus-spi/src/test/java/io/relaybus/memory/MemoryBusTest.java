@@ -213,8 +213,8 @@ class MemoryBusTest {
         assertEquals("3 configuration problems:"
                 + "\n  - Invalid value 0 for configuration bus.dispatch.queue.capacity: must be between 1 and 1000000"
                 + "\n  - Invalid value [hidden] for configuration memory.retention: unknown key in the memory.* "
-                + "namespace; known keys: memory.broker, memory.retention.events, memory.fetch.max.events, "
-                + "memory.max.event.bytes"
+                + "namespace; known keys: memory.broker, memory.retention.events, memory.retention.bytes, "
+                + "memory.max.block.ms, memory.fetch.max.events, memory.max.event.bytes"
                 + "\n  - Invalid value lots for configuration memory.fetch.max.events: expected a whole number (32-bit)",
                 e.getMessage());
     }

@@ -1,75 +1,197 @@
 package io.relaybus.memory;
 
+import io.relaybus.api.BusException;
 import io.relaybus.api.BusHealth;
+import io.relaybus.api.BusRetriableException;
 import io.relaybus.api.Event;
 import io.relaybus.api.EventBus;
 import io.relaybus.api.SubscribeOptions;
 import io.relaybus.api.Subscription;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
+import static io.relaybus.memory.MemoryBuses.WAIT_SECONDS;
+import static io.relaybus.memory.MemoryBuses.publish;
+import static io.relaybus.memory.MemoryBuses.subscribe;
+import static io.relaybus.memory.MemoryBuses.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A group that falls further behind than the retention: what retention dropped is said, not skipped in silence. */
-@DisplayName("Memory transport retention")
+/**
+ * The topic log keeps {@code memory.retention.events}: publishing waits rather than drop what a group with an open
+ * subscription has not taken, fails after {@code memory.max.block.ms} storing nothing, and a group that had no open
+ * subscription while retention dropped its events is told so when it comes back.
+ */
+@DisplayName("Memory transport retention and publisher flow control")
 class MemoryRetentionTest {
 
-    private final String broker = "retention-" + UUID.randomUUID();
+    @RegisterExtension
+    final MemoryBuses buses = new MemoryBuses("retention-");
 
-    @AfterEach
-    void reset() {
-        MemoryBroker.reset(broker);
+    private static Event event(int i) {
+        return Event.of("orders", "k", "e" + i);
+    }
+
+    private static List<String> payloads(int from, int to) {
+        List<String> out = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            out.add("e" + i);
+        }
+        return out;
     }
 
     @Test
-    @DisplayName("a group behind the retention reports DEGRADED naming the key and the dropped count, UP once caught up")
-    void droppedEventsAreReported() throws Exception {
-        try (EventBus bus = EventBus.open(Map.of("bus.transport", "memory", "memory.broker", broker,
-                MemoryTransportProvider.RETENTION_CONFIG, 10, "bus.dispatch.queue.capacity", 1))) {
-            CountDownLatch entered = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            List<String> handled = new CopyOnWriteArrayList<>();
-            Subscription s = bus.subscribe(SubscribeOptions.builder("orders").group("slow").build(), e -> {
-                entered.countDown();
-                release.await(10, TimeUnit.SECONDS);
-                Thread.sleep(20);     // still slower than nothing: the group stays behind for a while after the drop
-                handled.add(e.payloadAsString());
-            });
-            s.ready().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            // The handler holds the first event before the rest is published: until it is released the member takes
-            // nothing more, so it is behind but has skipped nothing yet.
-            bus.publish(Event.of("orders", "k", "e0")).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertTrue(entered.await(10, TimeUnit.SECONDS), "the first event reached the handler");
-            for (int i = 1; i < 50; i++) {
-                bus.publish(Event.of("orders", "k", "e" + i)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            }
-            assertEquals(BusHealth.Status.UP, s.health().status(), "not behind yet: " + s.health());
-
-            release.countDown();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            BusHealth degraded = s.health();
-            while (degraded.status() != BusHealth.Status.DEGRADED) {
-                assertTrue(System.nanoTime() < deadline, "never reported the dropped events: " + s.health());
-                Thread.sleep(1);
-                degraded = s.health();
-            }
-            assertTrue(degraded.detail().contains("memory.retention.events=10")
-                    && degraded.detail().contains("dropped before it read them"), degraded.detail());
-
-            while (!handled.contains("e49") || s.health().status() != BusHealth.Status.UP) {
-                assertTrue(System.nanoTime() < deadline, "caught up and UP again: " + s.health() + ", " + handled);
-                Thread.sleep(5);
-            }
-            assertTrue(handled.size() < 50, "retention dropped some events before the group read them: " + handled);
+    @DisplayName("a slow group with an open subscription loses nothing: publishing waits for it")
+    void slowLiveGroupLosesNothing() throws Exception {
+        EventBus bus = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "10", "bus.dispatch.queue.capacity", "1");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        AtomicBoolean degraded = new AtomicBoolean();
+        Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("slow").build(), e -> {
+            Thread.sleep(2);
+            handled.add(e.payloadAsString());
+        });
+        for (int i = 0; i < 60; i++) {
+            publish(bus, event(i));
+            degraded.compareAndSet(false, s.health().status() != BusHealth.Status.UP);
         }
+        waitUntil(() -> handled.size() >= 60, "all 60 acknowledged events were handled: " + handled);
+        assertEquals(payloads(0, 60), handled, "every acknowledged event, once, in order");
+        assertTrue(!degraded.get() && s.health().status() == BusHealth.Status.UP, "never behind the retention");
+    }
+
+    @Test
+    @DisplayName("a publish that would drop what a paused group has not taken fails after memory.max.block.ms and stores nothing")
+    void publishFailsWhenTheGroupDoesNotMove() throws Exception {
+        EventBus bus = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "5",
+                MemoryTransportProvider.MAX_BLOCK_CONFIG, "200");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("stuck").build(),
+                e -> handled.add(e.payloadAsString()));
+        s.pause();
+        List<String> acknowledged = new ArrayList<>();
+        BusRetriableException refused = null;
+        for (int i = 0; i < 100 && refused == null; i++) {
+            try {
+                publish(bus, event(i));
+                acknowledged.add("e" + i);
+            } catch (CompletionException e) {
+                refused = assertInstanceOf(BusRetriableException.class, e.getCause());
+            }
+        }
+        assertNotNull(refused, "a publish was refused once the log was full for the paused group");
+        assertTrue(refused.getMessage().contains("group 'stuck'")
+                && refused.getMessage().contains("memory.retention.events=5")
+                && refused.getMessage().contains("memory.max.block.ms=200")
+                && refused.getMessage().contains("'orders'"), refused.getMessage());
+        assertTrue(acknowledged.size() >= 5, "at least the retention was stored first: " + acknowledged);
+
+        s.resume();
+        waitUntil(() -> handled.size() >= acknowledged.size(), "the acknowledged events were handled");
+        Thread.sleep(100);   // time for the refused event to show up, if it had been stored
+        assertEquals(acknowledged, handled, "every acknowledged event and nothing else");
+    }
+
+    @Test
+    @DisplayName("a publisher interrupted while waiting for room fails, keeps its interrupt and stores nothing")
+    void interruptedPublisherStoresNothing() throws Exception {
+        EventBus bus = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "5");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("stuck").build(),
+                e -> handled.add(e.payloadAsString()));
+        s.pause();
+        List<String> acknowledged = new CopyOnWriteArrayList<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicBoolean stillInterrupted = new AtomicBoolean();
+        Thread publisher = new Thread(() -> {
+            for (int i = 0; i < 100; i++) {
+                try {
+                    bus.publish(event(i)).toCompletableFuture().join();
+                    acknowledged.add("e" + i);
+                } catch (CompletionException e) {
+                    failure.set(e.getCause());
+                    stillInterrupted.set(Thread.currentThread().isInterrupted());
+                    return;
+                }
+            }
+        }, "retention-test-publisher");
+        publisher.start();
+        waitUntil(() -> publisher.getState() == Thread.State.TIMED_WAITING, "the publisher waits for room");
+        publisher.interrupt();
+        publisher.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+
+        BusException e = assertInstanceOf(BusException.class, failure.get(), "the interrupted publish failed");
+        assertTrue(e.getMessage().contains("interrupted") && e.getMessage().contains("memory.max.block.ms"),
+                e.getMessage());
+        assertTrue(stillInterrupted.get(), "the publisher's interrupt status is kept");
+        s.resume();
+        waitUntil(() -> handled.size() >= acknowledged.size(), "the acknowledged events were handled");
+        Thread.sleep(100);   // time for the interrupted event to show up, if it had been stored
+        assertEquals(acknowledged, handled, "every acknowledged event and not the interrupted one");
+    }
+
+    @Test
+    @DisplayName("closing the only subscription of a lagging group lets the waiting publisher go on")
+    void closingTheLaggingMemberReleasesPublishers() throws Exception {
+        EventBus bus = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "5");
+        Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("gone").build(), e -> { });
+        s.pause();
+        CountDownLatch done = new CountDownLatch(1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread publisher = new Thread(() -> {
+            try {
+                for (int i = 0; i < 30; i++) {
+                    bus.publish(event(i)).toCompletableFuture().join();
+                }
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+            done.countDown();
+        }, "retention-test-publisher");
+        publisher.start();
+        waitUntil(() -> publisher.getState() == Thread.State.TIMED_WAITING, "the publisher waits for room");
+        s.close();
+        assertTrue(done.await(WAIT_SECONDS, TimeUnit.SECONDS), "the publisher went on once the group had no member");
+        assertNull(failure.get(), "every publish was stored");
+    }
+
+    @Test
+    @DisplayName("a group that had no open subscription while retention dropped its events reports DEGRADED naming the key and the count, UP once caught up")
+    void droppedEventsAreReported() throws Exception {
+        EventBus bus = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "10", "bus.dispatch.queue.capacity", "1");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        SubscribeOptions slow = SubscribeOptions.builder("orders").group("slow").build();
+        subscribe(bus, slow, e -> handled.add(e.payloadAsString())).close();   // the group exists, read up to here
+        for (int i = 0; i < 50; i++) {
+            publish(bus, event(i));   // nobody to wait for: retention drops what the group has not read
+        }
+        Subscription s = subscribe(bus, slow, e -> {
+            Thread.sleep(20);     // slower than nothing: the group stays behind for a while after the drop
+            handled.add(e.payloadAsString());
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        BusHealth degraded = s.health();
+        while (degraded.status() != BusHealth.Status.DEGRADED) {
+            assertTrue(System.nanoTime() < deadline, "never reported the dropped events: " + s.health());
+            Thread.sleep(1);
+            degraded = s.health();
+        }
+        assertTrue(degraded.detail().contains("memory.retention.events=10")
+                && degraded.detail().contains("dropped before it read them"), degraded.detail());
+        waitUntil(() -> handled.contains("e49") && s.health().status() == BusHealth.Status.UP,
+                "caught up and UP again: " + s.health() + ", " + handled);
+        assertTrue(handled.size() < 50 && !handled.contains("e0"), "retention dropped the oldest events: " + handled);
     }
 }

@@ -128,18 +128,7 @@ final class CoreNatsSubscription extends SwitchedSubscription {
     }
 
     /** At most once: nothing to acknowledge. */
-    private static final class CoreDelivery implements Delivery {
-        private final Event event;
-
-        CoreDelivery(Event event) {
-            this.event = event;
-        }
-
-        @Override
-        public Event event() {
-            return event;
-        }
-
+    private record CoreDelivery(Event event) implements Delivery {
         @Override
         public void ack() {
             // core NATS has no acknowledgements

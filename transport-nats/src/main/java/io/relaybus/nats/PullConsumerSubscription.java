@@ -177,11 +177,6 @@ final class PullConsumerSubscription extends SwitchedSubscription {
         injectedFailures.set(count);
     }
 
-    /** The consumer's name on the server. */
-    String consumerName() {
-        return consumer.name();
-    }
-
     /** The consumer's {@code num_pending}, asked from the server. */
     @Override
     public OptionalLong lag() {

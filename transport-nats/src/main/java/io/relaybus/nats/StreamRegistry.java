@@ -76,12 +76,6 @@ final class StreamRegistry {
         }
     }
 
-    /** The stream already known for {@code subject}, or null. Never blocks. */
-    String knownStream(String subject) {
-        CompletableFuture<String> f = streams.get(subject);
-        return f != null && f.isDone() && !f.isCompletedExceptionally() ? f.join() : null;
-    }
-
     /** Forgets {@code subject}'s stream, for example after the server said nothing stores it any more. */
     void forget(String subject) {
         streams.remove(subject);

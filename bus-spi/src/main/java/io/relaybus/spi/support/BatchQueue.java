@@ -131,12 +131,7 @@ public final class BatchQueue<T> {
 
     /** How many more items fit now, by count (the byte bound may still refuse a large one). */
     public int remainingCapacity() {
-        lock.lock();
-        try {
-            return capacity - queue.size();
-        } finally {
-            lock.unlock();
-        }
+        return capacity - size();
     }
 
     /** Waits up to {@code timeout} until an item fits by count; returns whether one does. */

@@ -1,6 +1,10 @@
 package io.relaybus.tck;
 
-import java.util.Objects;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What a transport can do, declared by its {@link TransportCompatibilityKit} subclass. Contracts that need a feature
@@ -18,37 +22,42 @@ import java.util.Objects;
  */
 public final class Features {
 
-    private final boolean consumerGroups;
-    private final boolean perKeyOrder;
-    private final boolean persistence;
-    private final boolean replayForNewGroups;
-    private final boolean brokerRestart;
-    private final boolean atLeastOnce;
+    /** One feature, named as its accessor; each is documented there. */
+    private enum Feature {
+        CONSUMER_GROUPS("consumerGroups"),
+        PER_KEY_ORDER("perKeyOrder"),
+        PERSISTENCE("persistence"),
+        REPLAY_FOR_NEW_GROUPS("replayForNewGroups"),
+        BROKER_RESTART("brokerRestart"),
+        AT_LEAST_ONCE("atLeastOnce");
+
+        private final String accessor;
+
+        Feature(String accessor) {
+            this.accessor = accessor;
+        }
+    }
+
+    /** The features that are on; never changed after construction. */
+    private final Set<Feature> on;
 
     private Features(Builder b) {
-        this.consumerGroups = b.consumerGroups;
-        this.perKeyOrder = b.perKeyOrder;
-        this.persistence = b.persistence;
-        this.replayForNewGroups = b.replayForNewGroups;
-        this.brokerRestart = b.brokerRestart;
-        this.atLeastOnce = b.atLeastOnce;
+        this.on = Collections.unmodifiableSet(EnumSet.copyOf(b.on));
     }
 
     /** Everything on. */
     public static Features all() {
-        return builder().consumerGroups(true).perKeyOrder(true).persistence(true).replayForNewGroups(true)
-                .brokerRestart(true).atLeastOnce(true).build();
+        return new Builder(EnumSet.allOf(Feature.class)).build();
     }
 
     /** A builder with every feature off. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(EnumSet.noneOf(Feature.class));
     }
 
     /** A builder starting from these features. */
     public Builder toBuilder() {
-        return new Builder().consumerGroups(consumerGroups).perKeyOrder(perKeyOrder).persistence(persistence)
-                .replayForNewGroups(replayForNewGroups).brokerRestart(brokerRestart).atLeastOnce(atLeastOnce);
+        return new Builder(EnumSet.copyOf(on));
     }
 
     /** These features with {@link #brokerRestart()} set to {@code on}. */
@@ -58,22 +67,22 @@ public final class Features {
 
     /** Members of a group share events; two groups each see every event. */
     public boolean consumerGroups() {
-        return consumerGroups;
+        return on.contains(Feature.CONSUMER_GROUPS);
     }
 
     /** Events with one key reach a subscriber in publish order. */
     public boolean perKeyOrder() {
-        return perKeyOrder;
+        return on.contains(Feature.PER_KEY_ORDER);
     }
 
     /** Events outlive the subscriber: a group that closed and comes back resumes where it left off. */
     public boolean persistence() {
-        return persistence;
+        return on.contains(Feature.PERSISTENCE);
     }
 
     /** A new group can start from the earliest retained event. */
     public boolean replayForNewGroups() {
-        return replayForNewGroups;
+        return on.contains(Feature.REPLAY_FOR_NEW_GROUPS);
     }
 
     /**
@@ -81,7 +90,7 @@ public final class Features {
      * by reopening the same storage, and the transport loses no acknowledged event across it.
      */
     public boolean brokerRestart() {
-        return brokerRestart;
+        return on.contains(Feature.BROKER_RESTART);
     }
 
     /**
@@ -89,73 +98,69 @@ public final class Features {
      * modes such as core NATS).
      */
     public boolean atLeastOnce() {
-        return atLeastOnce;
+        return on.contains(Feature.AT_LEAST_ONCE);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Features f && f.consumerGroups == consumerGroups && f.perKeyOrder == perKeyOrder
-                && f.persistence == persistence && f.replayForNewGroups == replayForNewGroups
-                && f.brokerRestart == brokerRestart && f.atLeastOnce == atLeastOnce;
+        return o instanceof Features f && f.on.equals(on);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(consumerGroups, perKeyOrder, persistence, replayForNewGroups, brokerRestart,
-                atLeastOnce);
+        return on.hashCode();
     }
 
+    /** {@code Features[consumerGroups=true, perKeyOrder=false, ...]}, every feature in declaration order. */
     @Override
     public String toString() {
-        return "Features[consumerGroups=" + consumerGroups + ", perKeyOrder=" + perKeyOrder + ", persistence="
-                + persistence + ", replayForNewGroups=" + replayForNewGroups + ", brokerRestart=" + brokerRestart
-                + ", atLeastOnce=" + atLeastOnce + "]";
+        return Stream.of(Feature.values()).map(f -> f.accessor + "=" + on.contains(f))
+                .collect(Collectors.joining(", ", "Features[", "]"));
     }
 
     /** Builds {@link Features} by name; each setter means what the accessor of that name means. Not thread safe. */
     public static final class Builder {
-        private boolean consumerGroups;
-        private boolean perKeyOrder;
-        private boolean persistence;
-        private boolean replayForNewGroups;
-        private boolean brokerRestart;
-        private boolean atLeastOnce;
+        private final EnumSet<Feature> on;
 
-        private Builder() {
+        private Builder(EnumSet<Feature> on) {
+            this.on = on;
         }
 
         public Builder consumerGroups(boolean on) {
-            this.consumerGroups = on;
-            return this;
+            return set(Feature.CONSUMER_GROUPS, on);
         }
 
         public Builder perKeyOrder(boolean on) {
-            this.perKeyOrder = on;
-            return this;
+            return set(Feature.PER_KEY_ORDER, on);
         }
 
         public Builder persistence(boolean on) {
-            this.persistence = on;
-            return this;
+            return set(Feature.PERSISTENCE, on);
         }
 
         public Builder replayForNewGroups(boolean on) {
-            this.replayForNewGroups = on;
-            return this;
+            return set(Feature.REPLAY_FOR_NEW_GROUPS, on);
         }
 
         public Builder brokerRestart(boolean on) {
-            this.brokerRestart = on;
-            return this;
+            return set(Feature.BROKER_RESTART, on);
         }
 
         public Builder atLeastOnce(boolean on) {
-            this.atLeastOnce = on;
-            return this;
+            return set(Feature.AT_LEAST_ONCE, on);
         }
 
         public Features build() {
             return new Features(this);
+        }
+
+        private Builder set(Feature feature, boolean value) {
+            if (value) {
+                on.add(feature);
+            } else {
+                on.remove(feature);
+            }
+            return this;
         }
     }
 }

@@ -65,9 +65,7 @@ public final class EmbeddedConnect extends ForkedProcess {
     private final int port;
     private final List<Path> classPath;
     private final Set<String> pluginArtifacts;
-    private final List<String> jvmArgs;
-    private final String heap;
-    private final Duration startupTimeout;
+    private final ForkedJvm jvm;
     private final List<String> expectedPlugins;
     private final ConnectRest rest;
     private Map<String, String> workerConfig;
@@ -81,9 +79,7 @@ public final class EmbeddedConnect extends ForkedProcess {
         super(dir, b.directory == null, dir.resolve("worker.log"), STOP_GRACE);
         this.pluginPath = dir.resolve("plugins");
         this.configFile = dir.resolve("worker.properties");
-        this.heap = b.heap;
-        this.jvmArgs = List.copyOf(b.jvmArgs);
-        this.startupTimeout = b.startupTimeout;
+        this.jvm = new ForkedJvm(b);
         this.expectedPlugins = List.copyOf(b.expectedPlugins);
         try {
             this.port = ProcessSupport.freePort();
@@ -142,23 +138,11 @@ public final class EmbeddedConnect extends ForkedProcess {
     @Override
     Process spawn() {
         incarnation++;
-        List<String> command = new ArrayList<>();
-        command.add(ProcessSupport.javaBinary());
-        command.add("-Xmx" + heap);
-        command.add("-Xms64m");
-        command.add("-XX:+UseG1GC");
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        command.add("-Djava.awt.headless=true");
-        command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-        command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
-        command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn");
-        command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common=warn");
-        command.add("-Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn");
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()));
-        command.add(ConnectWorkerMain.class.getName());
-        command.add(configFile.toString());
+        List<String> command = jvm.command(List.of("-Dorg.slf4j.simpleLogger.log.org.apache.kafka.clients=warn",
+                "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.common=warn",
+                "-Dorg.slf4j.simpleLogger.log.org.eclipse.jetty=warn"),
+                String.join(File.pathSeparator, classPath.stream().map(Path::toString).toList()),
+                ConnectWorkerMain.class, configFile.toString());
         return startLogged(command, "the Connect worker JVM (incarnation " + incarnation + ")",
                 ConnectWorkerMain.class.getName() + " " + configFile);
     }
@@ -166,7 +150,7 @@ public final class EmbeddedConnect extends ForkedProcess {
     /** Up once its REST API lists every plugin named by {@link Builder#expectPlugins}. */
     @Override
     void awaitReady(Process process) {
-        long deadline = System.nanoTime() + startupTimeout.toNanos();
+        long deadline = System.nanoTime() + jvm.startupTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the Connect worker exited with code " + process.exitValue()
@@ -188,7 +172,7 @@ public final class EmbeddedConnect extends ForkedProcess {
             }
             return;
         }
-        throw new IllegalStateException("the Connect worker did not come up in " + startupTimeout.toSeconds()
+        throw new IllegalStateException("the Connect worker did not come up in " + jvm.startupTimeout.toSeconds()
                 + " s; " + logTail());
     }
 
@@ -361,15 +345,12 @@ public final class EmbeddedConnect extends ForkedProcess {
     }
 
     /** Options for an {@link EmbeddedConnect}. Not thread-safe; use it on one thread, then call {@link #start()}. */
-    public static final class Builder {
+    public static final class Builder extends ForkedJvm.Builder<Builder> {
         private final String bootstrapServers;
         private Path directory;
         private Path pluginArchive;
         private List<Path> classPath;
-        private String heap = "512m";
-        private Duration startupTimeout = Duration.ofSeconds(120);
         private final Map<String, String> workerProperties = new LinkedHashMap<>();
-        private final List<String> jvmArgs = new ArrayList<>();
         private final List<String> expectedPlugins = new ArrayList<>();
 
         private Builder(String bootstrapServers) {
@@ -400,33 +381,15 @@ public final class EmbeddedConnect extends ForkedProcess {
             return this;
         }
 
-        /** Maximum heap of the worker JVM in {@code -Xmx} syntax; {@code "512m"} by default. */
-        public Builder heap(String heap) {
-            this.heap = Objects.requireNonNull(heap, "heap");
-            return this;
-        }
-
         /** Sets (or overrides) one worker property, e.g. {@code exactly.once.source.support=enabled}. */
         public Builder workerProperty(String key, String value) {
             workerProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** An extra option for the worker JVM, e.g. {@code -XX:TieredStopAtLevel=1} for a faster start. */
-        public Builder jvmArg(String arg) {
-            jvmArgs.add(Objects.requireNonNull(arg, "arg"));
-            return this;
-        }
-
         /** Connector classes that {@code GET /connector-plugins} must list before the worker counts as started. */
         public Builder expectPlugins(String... connectorClasses) {
             expectedPlugins.addAll(List.of(connectorClasses));
-            return this;
-        }
-
-        /** How long {@code start()}/{@code restart()} wait for the worker; 120 s by default. */
-        public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

@@ -2,7 +2,6 @@ package io.relaybus.embedded;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,8 @@ import org.apache.kafka.common.Uuid;
  * <p><b>Readiness.</b> {@link #start()} and {@link #restart()} return once an Admin client's
  * {@code describeCluster} succeeds and the topic {@value #READY_TOPIC} (created on first start, one partition) is
  * described with a leader, i.e. the broker really serves metadata and topic requests. Otherwise, after
- * {@link Builder#startupTimeout} (120 s by default), or at once when the broker JVM exits, an
+ * {@link Builder#startupTimeout} (120 s by default, since a restart recovers every partition created before it,
+ * which takes over a minute on two loaded cores), or at once when the broker JVM exits, an
  * {@link IllegalStateException} is thrown whose message ends with the tail of the broker log.
  *
  * <p><b>Lifecycle and ownership.</b> The creator owns the instance and must {@link #close()} it (try-with-resources),
@@ -52,9 +52,7 @@ public final class EmbeddedKafka extends EmbeddedBroker {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
-    private final String heap;
-    private final Duration startupTimeout;
-    private final List<String> jvmArgs;
+    private final ForkedJvm jvm;
     private final Path configFile;
     private final int port;
     private final int controllerPort;
@@ -78,9 +76,7 @@ public final class EmbeddedKafka extends EmbeddedBroker {
     private EmbeddedKafka(Builder builder, Path dir, boolean ownsDirectory, NodeSpec spec,
             Map<String, String> defaults) {
         super(dir, ownsDirectory, dir.resolve("broker.log"), STOP_GRACE);
-        this.heap = builder.heap;
-        this.startupTimeout = builder.startupTimeout;
-        this.jvmArgs = List.copyOf(builder.jvmArgs);
+        this.jvm = new ForkedJvm(builder);
         this.configFile = dir.resolve("server.properties");
         this.port = spec.port();
         this.controllerPort = spec.controllerPort();
@@ -149,24 +145,10 @@ public final class EmbeddedKafka extends EmbeddedBroker {
 
     @Override
     Process spawn() {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessSupport.javaBinary());
-        command.add("-Xmx" + heap);
-        command.add("-Xms64m");
-        command.add("-XX:+UseG1GC");
-        command.add("-XX:MaxGCPauseMillis=20");
-        command.add("-XX:+ExitOnOutOfMemoryError");
-        command.add("-Djava.awt.headless=true");
-        command.add("-Dkafka.logs.dir=" + dir);
-        command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-        command.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
-        command.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
-        command.add("-Dorg.slf4j.simpleLogger.log.state.change.logger=warn");
-        command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(ProcessSupport.classPath());
-        command.add(KafkaBrokerMain.class.getName());
-        command.add(configFile.toString());
+        List<String> command = jvm.command(List.of("-XX:MaxGCPauseMillis=20", "-Dkafka.logs.dir=" + dir,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                "-Dorg.slf4j.simpleLogger.log.state.change.logger=warn"),
+                ProcessSupport.classPath(), KafkaBrokerMain.class, configFile.toString());
         if (!formatted) {
             command.add("--format");
             command.add(clusterId);
@@ -178,9 +160,9 @@ public final class EmbeddedKafka extends EmbeddedBroker {
     @Override
     void awaitReady(Process process) {
         if (readyTopic != null) {
-            KafkaReadiness.await(process, bootstrapServers(), readyTopic, startupTimeout, logFile);
+            KafkaReadiness.await(process, bootstrapServers(), readyTopic, jvm.startupTimeout, logFile);
         } else {
-            KafkaReadiness.awaitRegistered(process, bootstrapServers(), nodeId, startupTimeout, logFile);
+            KafkaReadiness.awaitRegistered(process, bootstrapServers(), nodeId, jvm.startupTimeout, logFile);
         }
         formatted = true;
     }
@@ -227,19 +209,10 @@ public final class EmbeddedKafka extends EmbeddedBroker {
     /**
      * Options for an {@link EmbeddedKafka}. Not thread-safe; use it on one thread, then call {@link #start()}.
      */
-    public static final class Builder {
-        private String heap = "512m";
-        private Duration startupTimeout = Duration.ofSeconds(120);
+    public static final class Builder extends ForkedJvm.Builder<Builder> {
         private final Map<String, String> serverProperties = new LinkedHashMap<>();
-        private final List<String> jvmArgs = new ArrayList<>();
 
         private Builder() {
-        }
-
-        /** Maximum heap of the broker JVM in {@code -Xmx} syntax, e.g. {@code "512m"} (the default) or {@code "1g"}. */
-        public Builder heap(String heap) {
-            this.heap = Objects.requireNonNull(heap, "heap");
-            return this;
         }
 
         /** Sets (or overrides) one broker property in {@code server.properties}. */
@@ -251,21 +224,6 @@ public final class EmbeddedKafka extends EmbeddedBroker {
         /** Sets (or overrides) several broker properties. */
         public Builder serverProperties(Map<String, String> properties) {
             properties.forEach(this::serverProperty);
-            return this;
-        }
-
-        /** An extra option for the broker JVM, e.g. {@code -XX:+UseParallelGC}. */
-        public Builder jvmArg(String arg) {
-            jvmArgs.add(Objects.requireNonNull(arg, "arg"));
-            return this;
-        }
-
-        /**
-         * How long {@code start()}/{@code restart()} wait for readiness; 120 s by default, since a restart recovers
-         * every partition created before it, which takes over a minute on two loaded cores.
-         */
-        public Builder startupTimeout(Duration timeout) {
-            this.startupTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 

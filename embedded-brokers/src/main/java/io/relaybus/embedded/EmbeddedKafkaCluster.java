@@ -54,12 +54,18 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class EmbeddedKafkaCluster extends ForkedCluster<EmbeddedKafka> {
 
-    private final List<EmbeddedKafka> nodes;
     private final String bootstrapServers;
     private Admin admin;
 
     private EmbeddedKafkaCluster(Builder b) {
-        super("relaybus-kafka-cluster-", b.startupTimeout, 200);   // each poll describes every topic
+        // 200 ms between polls: each one describes every topic.
+        super("relaybus-kafka-cluster-", b.startupTimeout, 200, b.size, "node-", nodeFactory(b));
+        this.bootstrapServers = nodes().stream().map(EmbeddedKafka::bootstrapServers)
+                .collect(Collectors.joining(","));
+    }
+
+    /** Node ids 1..n on free client and controller ports, each a voter, with the cluster defaults (class comment). */
+    private static NodeFactory<EmbeddedKafka> nodeFactory(Builder b) {
         String clusterId = Uuid.randomUuid().toString();
         int[] ports = new int[b.size];
         int[] controllerPorts = new int[b.size];
@@ -79,10 +85,9 @@ public final class EmbeddedKafkaCluster extends ForkedCluster<EmbeddedKafka> {
         defaults.put("transaction.state.log.min.isr", String.valueOf(minIsr));
         defaults.put("share.coordinator.state.topic.replication.factor", String.valueOf(replicas));
         defaults.put("share.coordinator.state.topic.min.isr", String.valueOf(minIsr));
-        this.nodes = createNodes(b.size, "node-", (i, nodeDir) -> EmbeddedKafka.clusterNode(b.node, nodeDir,
+        return (i, nodeDir) -> EmbeddedKafka.clusterNode(b.node, nodeDir,
                 new EmbeddedKafka.NodeSpec(i + 1, ports[i], controllerPorts[i], String.join(",", voters), clusterId),
-                defaults));
-        this.bootstrapServers = nodes.stream().map(EmbeddedKafka::bootstrapServers).collect(Collectors.joining(","));
+                defaults);
     }
 
     /** Starts a 3-node cluster with the defaults and waits until it is ready. The caller owns it and must close it. */
@@ -100,24 +105,18 @@ public final class EmbeddedKafkaCluster extends ForkedCluster<EmbeddedKafka> {
         return bootstrapServers;
     }
 
-    /** The nodes, by node id (the node with id {@code i} is at index {@code i - 1}). */
-    @Override
-    public List<EmbeddedKafka> nodes() {
-        return nodes;
-    }
-
     /** The node with {@code nodeId} (1..n). */
     public EmbeddedKafka node(int nodeId) {
-        if (nodeId < 1 || nodeId > nodes.size()) {
-            throw new IllegalArgumentException("no node " + nodeId + " in a cluster of " + nodes.size()
-                    + " (node ids are 1.." + nodes.size() + ")");
+        if (nodeId < 1 || nodeId > nodes().size()) {
+            throw new IllegalArgumentException("no node " + nodeId + " in a cluster of " + nodes().size()
+                    + " (node ids are 1.." + nodes().size() + ")");
         }
-        return nodes.get(nodeId - 1);
+        return nodes().get(nodeId - 1);
     }
 
     /** How many nodes the cluster has (running or not). */
     public int size() {
-        return nodes.size();
+        return nodes().size();
     }
 
     /** Kills node {@code nodeId} (SIGKILL, a crash); its ports and data are kept for {@link #restart(int)}. */
@@ -189,7 +188,7 @@ public final class EmbeddedKafkaCluster extends ForkedCluster<EmbeddedKafka> {
     private String outOfSync() {
         Set<Integer> live = liveBrokers();
         List<String> problems = new ArrayList<>();
-        for (EmbeddedKafka node : nodes) {
+        for (EmbeddedKafka node : nodes()) {
             if (!live.contains(node.nodeId())) {
                 problems.add("node " + node.nodeId() + " not alive");
             }
@@ -231,7 +230,7 @@ public final class EmbeddedKafkaCluster extends ForkedCluster<EmbeddedKafka> {
     @Override
     void launch() {
         List<CompletableFuture<Void>> starts = new ArrayList<>();
-        for (EmbeddedKafka node : nodes) {
+        for (EmbeddedKafka node : nodes()) {
             starts.add(CompletableFuture.runAsync(node::restart, command -> {
                 Thread t = new Thread(command, "relaybus-kafka-cluster-start-" + node.nodeId());
                 t.setDaemon(true);
@@ -245,7 +244,7 @@ public final class EmbeddedKafkaCluster extends ForkedCluster<EmbeddedKafka> {
         }
         query("create " + EmbeddedKafka.READY_TOPIC, a -> {
             try {
-                a.createTopics(List.of(new NewTopic(EmbeddedKafka.READY_TOPIC, 1, (short) Math.min(3, nodes.size()))))
+                a.createTopics(List.of(new NewTopic(EmbeddedKafka.READY_TOPIC, 1, (short) Math.min(3, size()))))
                         .all().get(30, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {

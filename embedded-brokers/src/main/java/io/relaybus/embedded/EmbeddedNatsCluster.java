@@ -47,11 +47,14 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String clusterName;
-    private final List<EmbeddedNats> nodes;
 
     private EmbeddedNatsCluster(Builder b) {
-        super("relaybus-nats-cluster-", b.startupTimeout, 100);
+        super("relaybus-nats-cluster-", b.startupTimeout, 100, b.size, "n", nodeFactory(b));
         this.clusterName = b.clusterName;
+    }
+
+    /** Each node on free client, route and monitoring ports, with routes to every other node. */
+    private static NodeFactory<EmbeddedNats> nodeFactory(Builder b) {
         int[] ports = new int[b.size];
         int[] routePorts = new int[b.size];
         int[] monitorPorts = new int[b.size];
@@ -60,21 +63,21 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
             routePorts[i] = ProcessSupport.freePort();
             monitorPorts[i] = ProcessSupport.freePort();
         }
-        this.nodes = createNodes(b.size, "n", (i, nodeDir) -> {
+        return (i, nodeDir) -> {
             List<String> routes = new ArrayList<>();
             for (int j = 0; j < b.size; j++) {
                 if (j != i) {
                     routes.add("nats://127.0.0.1:" + routePorts[j]);
                 }
             }
-            List<String> args = new ArrayList<>(List.of("--cluster_name", clusterName,
+            List<String> args = new ArrayList<>(List.of("--cluster_name", b.clusterName,
                     "--cluster", "nats://127.0.0.1:" + routePorts[i]));
             if (!routes.isEmpty()) {
                 args.addAll(List.of("--routes", String.join(",", routes)));
             }
-            return EmbeddedNats.clusterNode(b.node, nodeDir, ports[i], clusterName + "-n" + (i + 1),
+            return EmbeddedNats.clusterNode(b.node, nodeDir, ports[i], b.clusterName + "-n" + (i + 1),
                     monitorPorts[i], args);
-        });
+        };
     }
 
     /** Starts a 3-node cluster with the defaults and waits until it is ready. The caller owns it and must close it. */
@@ -89,7 +92,7 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
 
     /** Every node's {@code nats://127.0.0.1:<port>}, comma-separated, for {@code nats.servers}. Stable across restarts. */
     public String urls() {
-        return nodes.stream().map(EmbeddedNats::url).collect(Collectors.joining(","));
+        return nodes().stream().map(EmbeddedNats::url).collect(Collectors.joining(","));
     }
 
     /** The cluster name every node shares. */
@@ -97,15 +100,9 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
         return clusterName;
     }
 
-    /** The nodes, in start order (server names {@code <cluster>-n1}, {@code -n2}, ...). */
-    @Override
-    public List<EmbeddedNats> nodes() {
-        return nodes;
-    }
-
     /** The node whose {@code server_name} is {@code serverName}. */
     public EmbeddedNats node(String serverName) {
-        return nodes.stream().filter(n -> n.serverName().equals(serverName)).findFirst()
+        return nodes().stream().filter(n -> n.serverName().equals(serverName)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no node named " + serverName + " in " + this));
     }
 
@@ -134,7 +131,7 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
      * while an election is under way.
      */
     public Optional<EmbeddedNats> metaLeader() {
-        for (EmbeddedNats node : nodes) {
+        for (EmbeddedNats node : nodes()) {
             JsonNode jsz = jsz(node, "");
             if (jsz != null && node.serverName().equals(leader(jsz.path("meta_cluster")))) {
                 return Optional.of(node);
@@ -148,7 +145,7 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
      * under way or no running node has the stream.
      */
     public Optional<EmbeddedNats> streamLeader(String stream) {
-        for (EmbeddedNats node : nodes) {
+        for (EmbeddedNats node : nodes()) {
             for (JsonNode s : streams(node)) {
                 if (stream.equals(s.path("name").asText()) && node.serverName().equals(leader(s.path("cluster")))) {
                     return Optional.of(node);
@@ -171,7 +168,7 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
     /** What is not current, or empty when everything is. */
     private String behind() {
         List<String> problems = new ArrayList<>();
-        for (EmbeddedNats node : nodes) {
+        for (EmbeddedNats node : nodes()) {
             JsonNode jsz = jsz(node, "?streams=true&consumers=true");
             if (jsz == null) {
                 problems.add(node.serverName() + " not answering");
@@ -248,7 +245,7 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
     }
 
     private EmbeddedNats member(EmbeddedNats node) {
-        if (!nodes.contains(Objects.requireNonNull(node, "node"))) {
+        if (!nodes().contains(Objects.requireNonNull(node, "node"))) {
             throw new IllegalArgumentException(node + " is not a node of " + this);
         }
         return node;
@@ -261,17 +258,17 @@ public final class EmbeddedNatsCluster extends ForkedCluster<EmbeddedNats> {
 
     @Override
     void launch() {
-        for (EmbeddedNats node : nodes) {
+        for (EmbeddedNats node : nodes()) {
             node.restart();
         }
-        awaitUntil(startupTimeout, "every node reports one JetStream meta leader of " + nodes.size() + " servers",
+        awaitUntil(startupTimeout, "every node reports one JetStream meta leader of " + nodes().size() + " servers",
                 () -> {
                     List<String> leaders = new ArrayList<>();
-                    for (EmbeddedNats node : nodes) {
+                    for (EmbeddedNats node : nodes()) {
                         JsonNode jsz = jsz(node, "");
                         JsonNode size = jsz == null ? null : jsz.path("meta_cluster").path("cluster_size");
-                        if (size == null || !size.isNumber() || size.intValue() != nodes.size()) {
-                            return node.serverName() + " sees no cluster of " + nodes.size() + " yet";
+                        if (size == null || !size.isNumber() || size.intValue() != nodes().size()) {
+                            return node.serverName() + " sees no cluster of " + nodes().size() + " yet";
                         }
                         leaders.add(leader(jsz.path("meta_cluster")));
                     }

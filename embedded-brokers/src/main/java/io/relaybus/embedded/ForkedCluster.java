@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * What {@link EmbeddedKafkaCluster} and {@link EmbeddedNatsCluster} share: a temp directory with one directory per
- * node, the nodes (each a {@link ForkedProcess} that does not own its directory), polling until the cluster reports
- * nothing behind, and closing, which kills every node (there is nothing to keep: the data is deleted) and deletes the
+ * What {@link EmbeddedKafkaCluster} and {@link EmbeddedNatsCluster} share: a temp directory with one directory
+ * (configuration, log, data) per node ({@code node-<id>} in a Kafka cluster, {@code n<i>} in a NATS cluster), the
+ * nodes (each a {@link ForkedProcess} that does not own its directory), polling until the cluster reports nothing
+ * behind, and closing, which kills every node (there is nothing to keep: the data is deleted) and deletes the
  * directory. A JVM exit hook deletes the directory when the owner never closed the cluster.
  *
  * <p>Threading: {@link #close()} is {@code synchronized}; lifecycle calls on one node are serialised by the node.
@@ -23,12 +24,20 @@ abstract class ForkedCluster<N extends ForkedProcess> extends ForkedResource {
     /** How long starting the cluster, or restarting one node, may take. */
     final Duration startupTimeout;
     private final long pollMillis;
+    private final List<N> nodes;
 
-    /** @param pollMillis how often {@link #awaitUntil} asks the cluster again: what one question costs it */
-    ForkedCluster(String tempDirPrefix, Duration startupTimeout, long pollMillis) {
+    /**
+     * Creates the temp directory and {@code size} nodes, not started, in {@code <dir>/<dirPrefix><index + 1>}. When
+     * one cannot be created, closes those that were, deletes the directory and rethrows.
+     *
+     * @param pollMillis how often {@link #awaitUntil} asks the cluster again: what one question costs it
+     */
+    ForkedCluster(String tempDirPrefix, Duration startupTimeout, long pollMillis, int size, String dirPrefix,
+            NodeFactory<N> factory) {
         super(ProcessSupport.createTempDir(tempDirPrefix), true);
         this.pollMillis = pollMillis;
         this.startupTimeout = startupTimeout;
+        this.nodes = createNodes(size, dirPrefix, factory);
     }
 
     /** Creates one node, not started, in {@code nodeDir} (already created); {@code index} counts from 0. */
@@ -36,11 +45,7 @@ abstract class ForkedCluster<N extends ForkedProcess> extends ForkedResource {
         N create(int index, Path nodeDir);
     }
 
-    /**
-     * For the subclass constructor: creates {@code size} nodes in {@code <dir>/<dirPrefix><index + 1>}. When one
-     * cannot be created, closes those that were, deletes the directory and rethrows.
-     */
-    final List<N> createNodes(int size, String dirPrefix, NodeFactory<N> factory) {
+    private List<N> createNodes(int size, String dirPrefix, NodeFactory<N> factory) {
         List<N> created = new ArrayList<>();
         try {
             for (int i = 0; i < size; i++) {
@@ -56,15 +61,12 @@ abstract class ForkedCluster<N extends ForkedProcess> extends ForkedResource {
         return List.copyOf(created);
     }
 
-    /** The nodes, in creation order. */
-    public abstract List<N> nodes();
-
     /**
-     * The cluster's temp directory, with one directory (configuration, log, data) per node: {@code node-<id>} in a
-     * Kafka cluster, {@code n<i>} in a NATS cluster.
+     * The nodes, in creation order: node id {@code i + 1} of a Kafka cluster, server name {@code <cluster>-n<i + 1>}
+     * of a NATS cluster, is at index {@code i}.
      */
-    public Path directory() {
-        return dir;
+    public final List<N> nodes() {
+        return nodes;
     }
 
     /** Closes what the cluster itself holds open (clients), before the nodes are killed; nothing by default. */

@@ -40,11 +40,6 @@ abstract class ForkedProcess extends ForkedResource {
     /** Returns once the process serves requests; throws (naming the log's tail) when it will not. */
     abstract void awaitReady(Process process);
 
-    /** The instance's working directory: its configuration, log and data. */
-    public Path directory() {
-        return dir;
-    }
-
     /** The process's stdout/stderr; appended to across restarts. */
     public Path logFile() {
         return logFile;

@@ -29,6 +29,14 @@ abstract class ForkedResource implements AutoCloseable {
     }
 
     /**
+     * The working directory: configuration, log and data (a cluster's has one directory per node). {@link #close()}
+     * deletes it when this owns it.
+     */
+    public Path directory() {
+        return dir;
+    }
+
+    /**
      * Starts what this holds and waits until it is ready; throws when it is not. Called by {@link #startOrClose}
      * before the builder hands this out.
      */

@@ -30,7 +30,7 @@ class EmbeddedKafkaClusterTest {
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     void leaderAndControllerFailOver() throws Exception {
         EmbeddedKafkaCluster closed = Lifecycle.startStepsClose("kafka cluster", EmbeddedKafkaCluster::start,
-                EmbeddedKafkaCluster::bootstrapServers, EmbeddedKafkaCluster::directory, cluster -> {
+                EmbeddedKafkaCluster::bootstrapServers, cluster -> {
             assertEquals(3, cluster.size());
             assertEquals(3, cluster.bootstrapServers().split(",").length);
             assertEquals(java.util.Set.of(1, 2, 3), cluster.liveBrokers());

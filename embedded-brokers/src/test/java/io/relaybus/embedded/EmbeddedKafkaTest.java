@@ -21,8 +21,7 @@ class EmbeddedKafkaTest {
     @Test
     @Timeout(value = 150, unit = TimeUnit.SECONDS)
     void recordSurvivesStopRestartAndKill() throws Exception {
-        Lifecycle.startStepsClose("kafka", EmbeddedKafka::start, EmbeddedKafka::bootstrapServers,
-                EmbeddedKafka::directory, kafka -> {
+        Lifecycle.startStepsClose("kafka", EmbeddedKafka::start, EmbeddedKafka::bootstrapServers, kafka -> {
             String bootstrap = kafka.bootstrapServers();
             assertTrue(bootstrap.startsWith("127.0.0.1:"));
             assertNotEquals(9092, kafka.port());

@@ -27,8 +27,7 @@ class EmbeddedNatsClusterTest {
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void streamLeaderAndMetaLeaderFailOver() throws Exception {
-        Lifecycle.startStepsClose("nats cluster", EmbeddedNatsCluster::start, EmbeddedNatsCluster::urls,
-                EmbeddedNatsCluster::directory, cluster -> {
+        Lifecycle.startStepsClose("nats cluster", EmbeddedNatsCluster::start, EmbeddedNatsCluster::urls, cluster -> {
             assertEquals(3, cluster.nodes().size());
             Set<String> names = new HashSet<>();
             for (EmbeddedNats node : cluster.nodes()) {

@@ -24,8 +24,7 @@ class EmbeddedNatsTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void portAndJetStreamStoreSurviveRestarts() throws Exception {
-        EmbeddedNats closed = Lifecycle.startStepsClose("nats", EmbeddedNats::start, EmbeddedNats::url,
-                EmbeddedNats::directory, nats -> {
+        EmbeddedNats closed = Lifecycle.startStepsClose("nats", EmbeddedNats::start, EmbeddedNats::url, nats -> {
             assertTrue(nats.url().startsWith("nats://127.0.0.1:"));
             assertTrue(nats.port() != 4222);
             String info = infoLine(nats.port());

@@ -3,7 +3,6 @@ package io.relaybus.embedded;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -24,15 +23,15 @@ final class Lifecycle {
 
     /**
      * Starts a broker or cluster with {@code start}, runs {@code steps} on it, then closes it explicitly and asserts
-     * that the close deleted its {@code directory}. When a step throws, the broker or cluster is still closed.
+     * that the close deleted its {@linkplain ForkedResource#directory() directory}. When a step throws, the broker or
+     * cluster is still closed.
      *
      * @param name      what the printed lines call it, e.g. {@code kafka cluster}
      * @param address   what the start line shows: where clients connect
      * @return the closed broker or cluster, for checks after the close
      */
-    @SuppressWarnings("try") // close() is also called explicitly, to check the temp dir is deleted
-    static <T extends AutoCloseable> T startStepsClose(String name, Supplier<T> start, Function<T, String> address,
-            Function<T, Path> directory, Steps<T> steps) throws Exception {
+    static <T extends ForkedResource> T startStepsClose(String name, Supplier<T> start, Function<T, String> address,
+            Steps<T> steps) throws Exception {
         long t0 = System.nanoTime();
         try (T started = start.get()) {
             System.out.printf("%s start: %d ms (%s)%n", name, ms(t0), address.apply(started));
@@ -40,7 +39,7 @@ final class Lifecycle {
             long t1 = System.nanoTime();
             started.close(); // the second close, by try, is a no-op
             System.out.printf("%s close: %d ms%n", name, ms(t1));
-            assertFalse(Files.exists(directory.apply(started)), "close deletes the temp dir");
+            assertFalse(Files.exists(started.directory()), "close deletes the temp dir");
             return started;
         }
     }

@@ -36,16 +36,29 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
         return pullSubscription(t, topic, sink);
     }
 
+    /** A ready intake of a fresh topic (named after {@code topicBase}), on a transport with {@code keyValues}. */
+    private Intake intake(String topicBase, Object... keyValues) {
+        NatsTransport t = transport(keyValues);
+        String topic = unique(topicBase);
+        return new Intake(t, topic, subscribe(t, topic));
+    }
+
+    /** A transport, a topic and group g's pull subscription to it. */
+    private record Intake(NatsTransport transport, String topic, PullConsumerSubscription subscription) {
+
+        /** Makes the next {@code pulls} pulls fail and publishes an event meanwhile; returns that event. */
+        Event failPullsWhilePublishing(int pulls, String payload) {
+            subscription.failPulls(pulls);
+            Event e = Event.of(topic, "k", payload);
+            transport.publish(e).join();
+            return e;
+        }
+    }
+
     @Test
     @DisplayName("failed pulls: DEGRADED, restarted, UP again, and events published meanwhile arrive")
     void failuresRestartAndRecover() {
-        NatsTransport t = transport("nats.intake.max.restarts", "5");
-        String topic = unique("restart");
-        PullConsumerSubscription s = subscribe(t, topic);
-
-        s.failPulls(3);
-        Event during = Event.of(topic, "k", "during");
-        t.publish(during).join();
+        Event during = intake("restart", "nats.intake.max.restarts", "5").failPullsWhilePublishing(3, "during");
         Received.await(TIMEOUT, "the restarts were reported", () -> sink.count("degraded") >= 1);
         Received.await(TIMEOUT, "the intake recovered", () -> sink.health().contains("recovered"));
         Received.await(TIMEOUT, "the event published meanwhile arrived", () -> sink.received().ids()
@@ -60,10 +73,7 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
     @Test
     @DisplayName("more failures in a row than nats.intake.max.restarts: intakeFailed, once, and the loop ends")
     void boundedRestartsThenFailed() {
-        NatsTransport t = transport("nats.intake.max.restarts", "2");
-        PullConsumerSubscription s = subscribe(t, unique("bounded"));
-
-        s.failPulls(100);
+        intake("bounded", "nats.intake.max.restarts", "2").subscription().failPulls(100);
         Received.await(TIMEOUT, "the intake failed", () -> sink.count("failed") == 1);
         assertEquals(2, sink.count("degraded"), sink.health().toString());
         assertTrue(sink.health().get(2).contains("injected pull failure"), sink.health().get(2));
@@ -72,15 +82,10 @@ class NatsIntakeRestartTest extends NatsBrokerTest {
     @Test
     @DisplayName("nats.intake.max.restarts counts failures in a row: a recovery starts the count again")
     void recoveryResetsTheRestartCount() {
-        NatsTransport t = transport("nats.intake.max.restarts", "2");
-        String topic = unique("in-a-row");
-        PullConsumerSubscription s = subscribe(t, topic);
-
+        Intake intake = intake("in-a-row", "nats.intake.max.restarts", "2");
         for (int round = 1; round <= 3; round++) {
             int recoveries = round;
-            s.failPulls(2);
-            Event e = Event.of(topic, "k", "round " + round);
-            t.publish(e).join();
+            Event e = intake.failPullsWhilePublishing(2, "round " + round);
             Received.await(TIMEOUT, "recovery " + round + " was reported",
                     () -> sink.count("recovered") >= recoveries || sink.count("failed") > 0);
             Received.await(TIMEOUT, "the event of round " + round + " arrived",

@@ -20,7 +20,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -391,10 +390,7 @@ class BridgeIT {
         createStream("ALO", "alo.>");
         // A second worker, as Connect runs by default: no transactions, offsets flushed every second. The source
         // acks a NATS message only after Kafka acknowledged its record, so what the crash cuts off is redelivered.
-        try (EmbeddedConnect plain = EmbeddedConnect.builder(kafka.address())
-                .directory(Path.of(System.getProperty("bridge.build.dir", "target"), "it-worker-at-least-once"))
-                .pluginArchive(Path.of(System.getProperty("bridge.plugin.archive", "target/missing.zip")))
-                .jvmArg("-XX:TieredStopAtLevel=1")
+        try (EmbeddedConnect plain = BridgeWorker.builder(kafka.address(), "it-worker-at-least-once")
                 .expectPlugins(SOURCE_CLASS, SINK_CLASS)
                 .start()) {
             Map<String, String> source = common(SOURCE_CLASS,

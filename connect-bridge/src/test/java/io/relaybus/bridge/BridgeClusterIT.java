@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -62,13 +61,10 @@ class BridgeClusterIT {
     void start() throws Exception {
         nats = EmbeddedNatsCluster.start();
         kafka = EmbeddedKafkaCluster.start();
-        worker = EmbeddedConnect.builder(kafka.bootstrapServers())
-                .directory(Path.of(System.getProperty("bridge.build.dir", "target"), "it-cluster-worker"))
-                .pluginArchive(Path.of(System.getProperty("bridge.plugin.archive", "target/missing.zip")))
+        worker = BridgeWorker.builder(kafka.bootstrapServers(), "it-cluster-worker")
                 .workerProperty("config.storage.replication.factor", "3")
                 .workerProperty("offset.storage.replication.factor", "3")
                 .workerProperty("status.storage.replication.factor", "3")
-                .jvmArg("-XX:TieredStopAtLevel=1")
                 .expectPlugins(NatsSourceConnector.class.getName())
                 .start();
         nc = Nats.connect(Options.builder().servers(nats.urls().split(",")).maxReconnects(-1)
@@ -76,27 +72,13 @@ class BridgeClusterIT {
     }
 
     @AfterAll
+    @SuppressWarnings("try")   // the resources are only closed
     void stop() throws Exception {
-        try {
-            if (nc != null) {
-                nc.close();
-            }
-        } finally {
-            try {
-                if (worker != null) {
-                    worker.close();
-                }
-            } finally {
-                try {
-                    if (kafka != null) {
-                        kafka.close();
-                    }
-                } finally {
-                    if (nats != null) {
-                        nats.close();
-                    }
-                }
-            }
+        // Closed last to first (connection, worker, Kafka, NATS), each even when closing another failed; a null one
+        // (not started) is skipped.
+        try (EmbeddedNatsCluster n = nats; EmbeddedKafkaCluster k = kafka; EmbeddedConnect w = worker;
+             Connection c = nc) {
+            // closing is all
         }
     }
 
@@ -111,18 +93,12 @@ class BridgeClusterIT {
             admin.createTopics(List.of(new NewTopic("mirror-out", 3, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2")))).all().get();
         }
-        Map<String, String> source = new HashMap<>();
-        source.put("connector.class", NatsSourceConnector.class.getName());
-        source.put("nats.servers", nats.urls());
-        source.put("nats.subjects", "mirror.>");
-        source.put("kafka.topic.template", "mirror-out");
-        source.put("nats.consumer.max.ack.pending", "500");
-        source.put("nats.consumer.ack.wait.ms", "15000");
-        source.put("batch.max.records", "100");
-        // keys and header values cross the bridge as exact bytes
-        source.put("key.converter", BridgeWorker.BYTES);
-        source.put("value.converter", BridgeWorker.BYTES);
-        source.put("header.converter", BridgeWorker.BYTES);
+        Map<String, String> source = BridgeWorker.connectorConfig(NatsSourceConnector.class.getName(), nats.urls(),
+                "nats.subjects", "mirror.>",
+                "kafka.topic.template", "mirror-out",
+                "nats.consumer.max.ack.pending", "500",
+                "nats.consumer.ack.wait.ms", "15000",
+                "batch.max.records", "100");
         worker.rest().createConnector("mirror", source, RUNNING_TIMEOUT);
 
         // The feeder publishes synchronously, sending a message again (same Nats-Msg-Id) until JetStream acknowledges
@@ -159,7 +135,8 @@ class BridgeClusterIT {
         feeder.start();
 
         awaitTopicCount(n / 4);
-        EmbeddedNats streamLeader = await(() -> nats.streamLeader("MIRROR").orElse(null), "a MIRROR leader");
+        EmbeddedNats streamLeader = nats.awaitFound("a MIRROR leader", Duration.ofSeconds(60),
+                () -> nats.streamLeader("MIRROR"));
         nats.kill(streamLeader);
         System.out.println("killed NATS stream leader " + streamLeader.serverName() + " after "
                 + acknowledged.size() + " acknowledged");
@@ -221,18 +198,6 @@ class BridgeClusterIT {
             }
         }
         return seen;
-    }
-
-    private static <T> T await(java.util.function.Supplier<T> probe, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            T found = probe.get();
-            if (found != null) {
-                return found;
-            }
-            sleep(100);
-        }
-        throw new AssertionError("no " + what + " within 60 s");
     }
 
     private static void sleep(long millis) {

@@ -57,12 +57,9 @@ final class BridgeWorker {
             jmxPort = freePort();
             // The worker's class path is this JVM's minus what the archive ships (the bridge, transport-nats, jnats,
             // bus-*), so the connectors can only come from plugin.path. Source tasks run with transactions (records
-            // and offsets committed together). C1 only: a faster start.
-            worker = EmbeddedConnect.builder(TestBrokers.kafka().address())
-                    .directory(Path.of(System.getProperty("bridge.build.dir", "target"), "it-worker"))
-                    .pluginArchive(Path.of(System.getProperty("bridge.plugin.archive", "target/missing.zip")))
+            // and offsets committed together).
+            worker = builder(TestBrokers.kafka().address(), "it-worker")
                     .workerProperty("exactly.once.source.support", "enabled")
-                    .jvmArg("-XX:TieredStopAtLevel=1")
                     .jvmArg("-Dcom.sun.management.jmxremote.port=" + jmxPort)
                     .jvmArg("-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort)
                     .jvmArg("-Dcom.sun.management.jmxremote.host=127.0.0.1")
@@ -73,6 +70,18 @@ final class BridgeWorker {
                     .start();
         }
         return worker;
+    }
+
+    /**
+     * A worker of the build's plugin archive (system property {@code bridge.plugin.archive}) against
+     * {@code bootstrapServers}, in {@code directory} under the build directory ({@code bridge.build.dir}), C1 only
+     * (a faster start); the caller adds its own settings and starts it.
+     */
+    static EmbeddedConnect.Builder builder(String bootstrapServers, String directory) {
+        return EmbeddedConnect.builder(bootstrapServers)
+                .directory(Path.of(System.getProperty("bridge.build.dir", "target"), directory))
+                .pluginArchive(Path.of(System.getProperty("bridge.plugin.archive", "target/missing.zip")))
+                .jvmArg("-XX:TieredStopAtLevel=1");
     }
 
     private static int freePort() {
@@ -97,17 +106,22 @@ final class BridgeWorker {
         return nats;
     }
 
-    /**
-     * A connector's configuration: class, the test NATS server, byte converters, then {@code keysAndValues} in
-     * pairs (a later pair replaces an earlier key). Mutable.
-     */
+    /** {@link #connectorConfig} on the test NATS server. */
     static Map<String, String> common(String connectorClass, String... keysAndValues) {
+        return connectorConfig(connectorClass, TestBrokers.nats().address(), keysAndValues);
+    }
+
+    /**
+     * A connector's configuration: class, {@code natsServers}, byte converters (keys and header values cross the
+     * bridge as exact bytes), then {@code keysAndValues} in pairs (a later pair replaces an earlier key). Mutable.
+     */
+    static Map<String, String> connectorConfig(String connectorClass, String natsServers, String... keysAndValues) {
         if (keysAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("keys and values must come in pairs: " + List.of(keysAndValues));
         }
         Map<String, String> c = new HashMap<>();
         c.put("connector.class", connectorClass);
-        c.put("nats.servers", TestBrokers.nats().address());
+        c.put("nats.servers", natsServers);
         c.put("key.converter", BYTES);
         c.put("value.converter", BYTES);
         c.put("header.converter", BYTES);

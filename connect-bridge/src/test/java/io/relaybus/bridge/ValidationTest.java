@@ -32,19 +32,31 @@ class ValidationTest {
         assertEquals(Map.of(), errors(c));
     }
 
-    @Test
-    void crossFieldErrorsAreReportedOnTheirField() {
-        Map<String, String> props = new HashMap<>();
-        props.put("nats.subjects", "orders.*");
-        props.put("kafka.topic.template", "x.{3}");
-        props.put("kafka.key.source", "header");
-        props.put("nats.mode", "core");
-        props.put("exactly.once.support", "required");
-        Map<String, List<String>> errors = errors(new NatsSourceConnector().validate(props));
+    /**
+     * A source configuration with three cross-field errors: a topic template token the subject does not have,
+     * {@code kafka.key.source=header} without {@code kafka.key.header}, and core mode with exactly-once required.
+     * {@code BridgeIT} sends it through the REST validate endpoint.
+     */
+    static final Map<String, String> CROSS_FIELD_ERRORS = Map.of(
+            "nats.subjects", "orders.*",
+            "kafka.topic.template", "x.{3}",
+            "kafka.key.source", "header",
+            "nats.mode", "core",
+            "exactly.once.support", "required");
+
+    /** What validate reports for {@link #CROSS_FIELD_ERRORS}, each error on the field to change. */
+    static void assertCrossFieldErrors(Map<String, List<String>> errors) {
         assertEquals(List.of("Invalid value x.{3} for configuration kafka.topic.template: {3} refers to token 3 but "
                 + "subject 'orders.*' has only 2 tokens"), errors.get("kafka.topic.template"));
-        assertTrue(errors.get("kafka.key.header").get(0).startsWith("Missing value for configuration kafka.key.header"));
-        assertTrue(errors.get("nats.mode").get(0).contains("at-most-once"), errors.toString());
+        assertEquals(List.of("Missing value for configuration kafka.key.header: required when "
+                + "kafka.key.source=header; name the NATS header that holds the key"), errors.get("kafka.key.header"));
+        assertTrue(errors.get("nats.mode").get(0).startsWith("Invalid value core for configuration nats.mode: core "
+                + "NATS is at-most-once"), errors.toString());
+    }
+
+    @Test
+    void crossFieldErrorsAreReportedOnTheirField() {
+        assertCrossFieldErrors(errors(new NatsSourceConnector().validate(CROSS_FIELD_ERRORS)));
     }
 
     @Test

@@ -15,18 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static io.relaybus.memory.MemoryBuses.WAIT_SECONDS;
 import static io.relaybus.memory.MemoryBuses.publish;
 import static io.relaybus.memory.MemoryBuses.subscribe;
 import static io.relaybus.memory.MemoryBuses.waitUntil;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,36 +70,81 @@ class MemoryRetentionTest {
         assertTrue(!degraded.get() && s.health().status() == BusHealth.Status.UP, "never behind the retention");
     }
 
+    /** Publishes e0, e1, ... on its own thread until {@code count} are stored or one publish fails. */
+    private static final class Publisher extends Thread {
+        final List<String> acknowledged = new CopyOnWriteArrayList<>();
+        volatile Throwable failure;
+        volatile boolean interruptedAfterFailure;
+        private final EventBus bus;
+        private final int count;
+
+        Publisher(EventBus bus, int count) {
+            super("retention-test-publisher");
+            this.bus = bus;
+            this.count = count;
+            start();
+        }
+
+        @Override
+        public void run() {
+            for (int i = 0; i < count; i++) {
+                try {
+                    bus.publish(event(i)).toCompletableFuture().join();
+                    acknowledged.add("e" + i);
+                } catch (CompletionException e) {
+                    failure = e.getCause();
+                    interruptedAfterFailure = Thread.currentThread().isInterrupted();
+                    return;
+                }
+            }
+        }
+
+        void awaitWaitingForRoom() throws InterruptedException {
+            waitUntil(() -> getState() == State.TIMED_WAITING, "the publisher waits for room");
+        }
+
+        void awaitEnd() throws InterruptedException {
+            join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+            assertFalse(isAlive(), "the publisher ended: " + acknowledged.size() + " stored");
+        }
+    }
+
+    /** Subscribes group {@code group} to orders, recording the payloads handled, and pauses it. */
+    private static Subscription pausedGroup(EventBus bus, String group, List<String> handled) {
+        Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group(group).build(),
+                e -> handled.add(e.payloadAsString()));
+        s.pause();
+        return s;
+    }
+
+    /** Resumes {@code s} and checks that exactly {@code acknowledged} is handled, in order. */
+    private static void resumeAndExpect(Subscription s, List<String> handled, List<String> acknowledged)
+            throws InterruptedException {
+        s.resume();
+        waitUntil(() -> handled.size() >= acknowledged.size(), "the acknowledged events were handled");
+        Thread.sleep(100);   // time for an event that was not acknowledged to show up, if it had been stored
+        assertEquals(acknowledged, handled, "every acknowledged event and nothing else");
+    }
+
     @Test
     @DisplayName("a publish that would drop what a paused group has not taken fails after memory.max.block.ms and stores nothing")
     void publishFailsWhenTheGroupDoesNotMove() throws Exception {
         EventBus bus = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "5",
                 MemoryTransportProvider.MAX_BLOCK_CONFIG, "200");
         List<String> handled = new CopyOnWriteArrayList<>();
-        Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("stuck").build(),
-                e -> handled.add(e.payloadAsString()));
-        s.pause();
-        List<String> acknowledged = new ArrayList<>();
-        BusRetriableException refused = null;
-        for (int i = 0; i < 100 && refused == null; i++) {
-            try {
-                publish(bus, event(i));
-                acknowledged.add("e" + i);
-            } catch (CompletionException e) {
-                refused = assertInstanceOf(BusRetriableException.class, e.getCause());
-            }
-        }
-        assertNotNull(refused, "a publish was refused once the log was full for the paused group");
+        Subscription s = pausedGroup(bus, "stuck", handled);
+        Publisher publisher = new Publisher(bus, 100);
+        publisher.awaitEnd();
+
+        BusRetriableException refused = assertInstanceOf(BusRetriableException.class, publisher.failure,
+                "a publish was refused once the log was full for the paused group");
         assertTrue(refused.getMessage().contains("group 'stuck'")
                 && refused.getMessage().contains("memory.retention.events=5")
                 && refused.getMessage().contains("memory.max.block.ms=200")
                 && refused.getMessage().contains("'orders'"), refused.getMessage());
-        assertTrue(acknowledged.size() >= 5, "at least the retention was stored first: " + acknowledged);
-
-        s.resume();
-        waitUntil(() -> handled.size() >= acknowledged.size(), "the acknowledged events were handled");
-        Thread.sleep(100);   // time for the refused event to show up, if it had been stored
-        assertEquals(acknowledged, handled, "every acknowledged event and nothing else");
+        assertTrue(publisher.acknowledged.size() >= 5, "at least the retention was stored first: "
+                + publisher.acknowledged);
+        resumeAndExpect(s, handled, publisher.acknowledged);
     }
 
     @Test
@@ -109,62 +152,30 @@ class MemoryRetentionTest {
     void interruptedPublisherStoresNothing() throws Exception {
         EventBus bus = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "5");
         List<String> handled = new CopyOnWriteArrayList<>();
-        Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("stuck").build(),
-                e -> handled.add(e.payloadAsString()));
-        s.pause();
-        List<String> acknowledged = new CopyOnWriteArrayList<>();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicBoolean stillInterrupted = new AtomicBoolean();
-        Thread publisher = new Thread(() -> {
-            for (int i = 0; i < 100; i++) {
-                try {
-                    bus.publish(event(i)).toCompletableFuture().join();
-                    acknowledged.add("e" + i);
-                } catch (CompletionException e) {
-                    failure.set(e.getCause());
-                    stillInterrupted.set(Thread.currentThread().isInterrupted());
-                    return;
-                }
-            }
-        }, "retention-test-publisher");
-        publisher.start();
-        waitUntil(() -> publisher.getState() == Thread.State.TIMED_WAITING, "the publisher waits for room");
+        Subscription s = pausedGroup(bus, "stuck", handled);
+        Publisher publisher = new Publisher(bus, 100);
+        publisher.awaitWaitingForRoom();
         publisher.interrupt();
-        publisher.join(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+        publisher.awaitEnd();
 
-        BusException e = assertInstanceOf(BusException.class, failure.get(), "the interrupted publish failed");
+        BusException e = assertInstanceOf(BusException.class, publisher.failure, "the interrupted publish failed");
         assertTrue(e.getMessage().contains("interrupted") && e.getMessage().contains("memory.max.block.ms"),
                 e.getMessage());
-        assertTrue(stillInterrupted.get(), "the publisher's interrupt status is kept");
-        s.resume();
-        waitUntil(() -> handled.size() >= acknowledged.size(), "the acknowledged events were handled");
-        Thread.sleep(100);   // time for the interrupted event to show up, if it had been stored
-        assertEquals(acknowledged, handled, "every acknowledged event and not the interrupted one");
+        assertTrue(publisher.interruptedAfterFailure, "the publisher's interrupt status is kept");
+        resumeAndExpect(s, handled, publisher.acknowledged);
     }
 
     @Test
     @DisplayName("closing the only subscription of a lagging group lets the waiting publisher go on")
     void closingTheLaggingMemberReleasesPublishers() throws Exception {
         EventBus bus = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "5");
-        Subscription s = subscribe(bus, SubscribeOptions.builder("orders").group("gone").build(), e -> { });
-        s.pause();
-        CountDownLatch done = new CountDownLatch(1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread publisher = new Thread(() -> {
-            try {
-                for (int i = 0; i < 30; i++) {
-                    bus.publish(event(i)).toCompletableFuture().join();
-                }
-            } catch (RuntimeException e) {
-                failure.set(e);
-            }
-            done.countDown();
-        }, "retention-test-publisher");
-        publisher.start();
-        waitUntil(() -> publisher.getState() == Thread.State.TIMED_WAITING, "the publisher waits for room");
+        Subscription s = pausedGroup(bus, "gone", new CopyOnWriteArrayList<>());
+        Publisher publisher = new Publisher(bus, 30);
+        publisher.awaitWaitingForRoom();
         s.close();
-        assertTrue(done.await(WAIT_SECONDS, TimeUnit.SECONDS), "the publisher went on once the group had no member");
-        assertNull(failure.get(), "every publish was stored");
+        publisher.awaitEnd();
+        assertNull(publisher.failure, "every publish was stored");
+        assertEquals(30, publisher.acknowledged.size());
     }
 
     @Test

@@ -99,8 +99,9 @@ final class MemoryTopic {
                         + (slowest.name == null ? "a subscription without a group" : "group '" + slowest.name + "'")
                         + " has " + (end() - slowest.cursor) + " events it has not taken, and one more would drop "
                         + "some of them (" + retention() + "); publish waited "
-                        + MemoryTransportProvider.MAX_BLOCK_CONFIG + "=" + TimeUnit.NANOSECONDS.toMillis(maxBlockNanos) + " ms for it. Let its handlers keep up "
-                        + "(more concurrency or members), resume it if paused, or raise the retention");
+                        + MemoryTransportProvider.MAX_BLOCK_CONFIG + "=" + TimeUnit.NANOSECONDS.toMillis(maxBlockNanos)
+                        + " ms for it. Let its handlers keep up (more concurrency or members), resume it if paused, "
+                        + "or raise the retention");
             }
             waitingPublishers++;
             try {

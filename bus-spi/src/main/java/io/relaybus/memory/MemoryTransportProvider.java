@@ -39,7 +39,8 @@ public final class MemoryTransportProvider implements TransportProvider {
     public static final String MAX_BLOCK_DOC = "How long publish may block the calling thread while storing the event "
             + "would drop events that a group with an open subscription (paused or slow) has not taken yet. When it "
             + "runs out the publish fails with a BusRetriableException and nothing is stored, so nothing acknowledged "
-            + "is lost (as kafka.max.block.ms bounds a full send buffer).";
+            + "is lost (as kafka.max.block.ms bounds a full send buffer). A handler that publishes to its own topic "
+            + "may wait for its own group this long: give such a topic room with memory.retention.bytes.";
 
     public static final String FETCH_MAX_CONFIG = "memory.fetch.max.events";
     public static final String FETCH_MAX_DOC = "How many events a subscription takes from the log at once.";

@@ -13,7 +13,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -176,6 +178,38 @@ class MemoryRetentionTest {
         publisher.awaitEnd();
         assertNull(publisher.failure, "every publish was stored");
         assertEquals(30, publisher.acknowledged.size());
+    }
+
+    @Test
+    @DisplayName("a handler that publishes to its own full topic waits at most memory.max.block.ms, and every acknowledged event is handled")
+    void handlerPublishingToItsOwnTopicDoesNotHang() throws Exception {
+        EventBus bus = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "3",
+                MemoryTransportProvider.MAX_BLOCK_CONFIG, "200", "bus.dispatch.queue.capacity", "1");
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        Set<String> handled = ConcurrentHashMap.newKeySet();
+        List<Throwable> refused = new CopyOnWriteArrayList<>();
+        subscribe(bus, SubscribeOptions.builder("orders").group("echo").build(), e -> {
+            handled.add(e.payloadAsString());
+            if (!e.payloadAsString().startsWith("re-")) {
+                String again = "re-" + e.payloadAsString();
+                try {
+                    bus.publish(Event.of("orders", "k", again)).toCompletableFuture().join();
+                    acknowledged.add(again);
+                } catch (CompletionException full) {
+                    refused.add(full.getCause());   // the handler's own group is behind: it goes on without it
+                }
+            }
+        });
+        for (int i = 0; i < 20; i++) {
+            try {
+                publish(bus, event(i));
+                acknowledged.add("e" + i);
+            } catch (CompletionException full) {
+                refused.add(full.getCause());
+            }
+        }
+        waitUntil(() -> handled.containsAll(acknowledged), "every acknowledged event was handled");
+        assertTrue(refused.stream().allMatch(BusRetriableException.class::isInstance), "refusals: " + refused);
     }
 
     @Test

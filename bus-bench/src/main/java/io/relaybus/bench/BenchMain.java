@@ -77,12 +77,13 @@ public final class BenchMain {
         Progress progress = new Progress(err, o.progress);
         Runner runner = new Runner(o, progress);
         List<RunResult> runs = new ArrayList<>();
-        out.printf(Locale.ROOT, "bus-bench: %s, %s of %,d bytes, %s%s, window %d, warm-up %,d%n",
+        out.printf(Locale.ROOT, "bus-bench: %s, %s of %,d bytes, %s%s, window %d, warm-up %,d events%s%n",
                 o.transportName(), o.duration == null ? String.format(Locale.ROOT, "%,d events", o.events)
                         : "events for " + Stats.fmt(o.duration.toMillis() / 1000.0, 1) + " s", o.size,
                 o.mode.name().toLowerCase(Locale.ROOT),
                 o.mode == BenchOptions.Mode.RATE ? String.format(Locale.ROOT, " at %,.0f/s", o.rate) : "",
-                o.window, o.warmup);
+                o.window, o.warmup, o.warmupMax.isZero() ? "" : " then until the JIT settles (at most "
+                        + Stats.fmt(o.warmupMax.toMillis() / 1000.0, 1) + " s)");
         if (loadAtStart > Runtime.getRuntime().availableProcessors()) {
             out.printf(Locale.ROOT, "note: the 1-minute load average is %.1f on %d cores (it includes any run just "
                     + "before this one); other processes may compete with this run%n",

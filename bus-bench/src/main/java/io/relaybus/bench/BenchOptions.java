@@ -46,6 +46,9 @@ final class BenchOptions {
     /** The most events one measured run may publish: the recorder's sequence numbers are ints. */
     static final long MAX_EVENTS = Integer.MAX_VALUE - 1;
 
+    /** Default of {@code --warmup-max}. */
+    static final Duration DEFAULT_WARMUP_MAX = Duration.ofSeconds(30);
+
     final Transport transport;
     /** Measured events per run; with {@link #duration}, 0 (the run publishes until the time is up). */
     final long events;
@@ -79,6 +82,11 @@ final class BenchOptions {
     /** An earlier JSON report to compare this run with; null for none. */
     final Path compare;
     final long warmup;
+    /**
+     * After the {@link #warmup} events, how long each run may go on warming up until the JIT compiler settles
+     * ({@link Runner}); zero: not at all.
+     */
+    final Duration warmupMax;
     final long drainTimeoutSeconds;
     final boolean progress;
     final boolean help;
@@ -119,6 +127,7 @@ final class BenchOptions {
         this.warmup = c.warmup != null ? c.warmup
                 : Math.min((duration != null ? defaultEvents : events) / 10,
                         transport == Transport.MEMORY ? 20_000 : 5_000);
+        this.warmupMax = c.warmupMax != null ? c.warmupMax : DEFAULT_WARMUP_MAX;
         this.drainTimeoutSeconds = c.drainTimeout != null ? c.drainTimeout : 30;
         this.progress = !c.noProgress;
         this.help = given.isUsageHelpRequested();
@@ -201,6 +210,13 @@ final class BenchOptions {
                 description = "Events published and handled before measuring (default min(events/10, 20000 memory "
                         + "| 5000 brokers)).")
         Integer warmup;
+
+        @Option(names = "--warmup-max", paramLabel = "TIME", converter = OptionValues.DurationOrZero.class,
+                description = "After the --warmup events, go on warming up in one-second slices until the JIT "
+                        + "compiler of this JVM spent under 5% of a slice compiling, for at most this long (default "
+                        + "30s; 0 turns it off). Compilation of a cold JVM otherwise runs into the first measured "
+                        + "runs, and costs whichever target runs first.")
+        Duration warmupMax;
 
         @Option(names = "--no-raw", description = "Skip the raw-client baseline.")
         boolean noRaw;

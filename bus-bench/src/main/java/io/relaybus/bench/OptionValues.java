@@ -114,6 +114,13 @@ final class OptionValues {
         }
     }
 
+    static final class DurationOrZero extends Checked<Duration> {
+        @Override
+        Duration check(String v) {
+            return v.strip().toLowerCase(Locale.ROOT).matches("0+(\\.0*)?(ms|s|m|h)?") ? Duration.ZERO : duration(v);
+        }
+    }
+
     static final class ProfileConverter extends Checked<String> {
         @Override
         String check(String v) {

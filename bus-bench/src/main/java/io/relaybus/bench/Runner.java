@@ -2,6 +2,7 @@ package io.relaybus.bench;
 
 import io.relaybus.embedded.BrokerHandle;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +24,8 @@ import java.util.function.LongSupplier;
  * <ol>
  *   <li><b>subscribe</b>, blocking until the subscription is live (the time is reported, not counted as latency);</li>
  *   <li><b>first event</b>: one publish after ready, timed until its handler runs;</li>
- *   <li><b>warm-up</b>: {@code --warmup} events published and handled, not measured (JIT, connections, batches);</li>
+ *   <li><b>warm-up</b>: {@code --warmup} events published and handled, not measured (JIT, connections, batches),
+ *       then more, a second at a time, until the JIT compiler settled ({@code --warmup-max});</li>
  *   <li><b>measured</b>: {@code --events} events (or as many as {@code --duration} allows), closed loop (at most
  *       {@code --window} publishes outstanding, as fast as acknowledgements allow) or open loop at {@code --rate} (each event has an intended send time
  *       {@code start + i / rate}; its latencies are measured from that time, so a publisher that falls behind, for
@@ -40,6 +42,10 @@ final class Runner {
     private static final long FIRST_EVENT_TIMEOUT_SECONDS = 30;
     private static final int PROBES = 5;
     private static final long PROBE_GAP_MS = 300;
+    /** Length of one slice of the JIT-settling warm-up. */
+    static final long SLICE_MS = 1000;
+    /** The JIT counts as settled once it compiled for less than this share of a slice's wall time. */
+    static final long SETTLED_PERCENT = 5;
 
     private final BenchOptions options;
     private final Progress progress;
@@ -98,18 +104,7 @@ final class Runner {
             firstMillis = (rec.firstHandledNanos() - firstSend) / 1e6;
         }
 
-        if (options.warmup > 0) {
-            progress.message(label + ": warm-up, " + options.warmup + " events ...");
-            Semaphore window = new Semaphore(options.window);
-            for (long i = 0; i < options.warmup; i++) {
-                window.acquire();
-                target.publish(Payload.encode(i, System.nanoTime(), Payload.WARMUP, options.size), key(i),
-                        error -> window.release());
-            }
-            if (!awaitProgress(rec::warmupHandled, options.warmup)) {
-                notes.add("warm-up: only " + rec.warmupHandled() + " of " + options.warmup + " events were handled");
-            }
-        }
+        long warmed = warmUp(target, rec, label, notes);
 
         List<RunResult.Sample> samples = Collections.synchronizedList(new ArrayList<>());
         long cpuStart = processCpuNanos();
@@ -191,7 +186,7 @@ final class Runner {
         }
         return new RunResult(target.kind(), target.description(), target.settings(),
                 options.mode.name().toLowerCase(Locale.ROOT), options.rate, events, options.size,
-                options.warmup, openMillis, readyMillis, firstMillis, idleMillis, rec.acked(), rec.failed(), rec.unique(), rec.duplicates(),
+                warmed, openMillis, readyMillis, firstMillis, idleMillis, rec.acked(), rec.failed(), rec.unique(), rec.duplicates(),
                 rec.foreign(), publishElapsed, e2eElapsed, ackThroughput, e2eThroughput, success,
                 Stats.latency(e2e), Stats.latency(ack), Stats.buckets(e2e), Stats.buckets(ack), timeline, cpuNanos,
                 perCpuSecond, brokerCpu, brokerCpu < 0 ? null : Stats.perSecond(rec.unique(), brokerCpu),
@@ -278,6 +273,71 @@ final class Runner {
     }
 
     /** Waits until {@code value} reaches {@code target}; false when it made no progress for the drain timeout. */
+    /**
+     * The warm-up: {@code --warmup} events, then (unless {@code --warmup-max} is 0) slices of {@value #SLICE_MS} ms of
+     * publishing, each waited for until handled, until the JIT compiler of this JVM spent under
+     * {@value #SETTLED_PERCENT}% of a slice's wall time compiling, or {@code --warmup-max} has passed. Publishes are
+     * closed loop within the window whatever the mode. Returns how many warm-up events were published.
+     */
+    private long warmUp(Target target, Recorder rec, String label, List<String> notes) throws Exception {
+        Semaphore window = new Semaphore(options.window);
+        long warmed = 0;
+        if (options.warmup > 0) {
+            progress.message(label + ": warm-up, " + options.warmup + " events ...");
+            for (; warmed < options.warmup; warmed++) {
+                publishWarmup(target, window, warmed);
+            }
+        }
+        if (!awaitProgress(rec::warmupHandled, warmed)) {
+            notes.add("warm-up: only " + rec.warmupHandled() + " of " + warmed + " events were handled");
+            return warmed;
+        }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        if (options.warmupMax.isZero()) {
+            return warmed;
+        }
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            notes.add("warm-up: this JVM does not report its compilation time; only the --warmup events were used");
+            return warmed;
+        }
+        progress.message(label + ": warm-up until the JIT compiler settles ...");
+        long start = System.nanoTime();
+        long deadline = start + options.warmupMax.toNanos();
+        long compiledMillis = 0;
+        int slices = 0;
+        boolean settled = false;
+        while (!settled && System.nanoTime() - deadline < 0) {
+            long sliceStart = System.nanoTime();
+            long compiledBefore = jit.getTotalCompilationTime();
+            long sliceEnd = sliceStart + TimeUnit.MILLISECONDS.toNanos(SLICE_MS);
+            while (System.nanoTime() - sliceEnd < 0) {
+                publishWarmup(target, window, warmed++);
+            }
+            if (!awaitProgress(rec::warmupHandled, warmed)) {
+                notes.add("warm-up: only " + rec.warmupHandled() + " of " + warmed + " events were handled");
+                return warmed;
+            }
+            long sliceMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sliceStart);
+            long compiled = jit.getTotalCompilationTime() - compiledBefore;
+            compiledMillis += compiled;
+            slices++;
+            settled = compiled * 100 < SETTLED_PERCENT * Math.max(1, sliceMillis);
+        }
+        notes.add(String.format(Locale.ROOT, "warm-up: %,d events in all; %d slice(s) of %d ms publishing, %.1f s, "
+                        + "after the first %,d events, %s (the JIT compiled for %,d ms meanwhile)", warmed, slices,
+                SLICE_MS, (System.nanoTime() - start) / 1e9, options.warmup, settled ? "until the JIT compiler "
+                        + "settled (under " + SETTLED_PERCENT + "% of the last slice)" : "and the JIT compiler was "
+                        + "still busy when --warmup-max " + options.warmupMax.toMillis() / 1000.0 + " s ran out",
+                compiledMillis));
+        return warmed;
+    }
+
+    private void publishWarmup(Target target, Semaphore window, long i) throws InterruptedException {
+        window.acquire();
+        target.publish(Payload.encode(i, System.nanoTime(), Payload.WARMUP, options.size), key(i),
+                error -> window.release());
+    }
+
     private boolean awaitProgress(LongSupplier value, long target) throws InterruptedException {
         long last = value.getAsLong();
         long lastChange = System.nanoTime();

@@ -176,6 +176,18 @@ class BenchOptionsTest {
     }
 
     @Test
+    void theJitWarmUpIsBoundedByWarmupMaxAndZeroTurnsItOff() {
+        assertEquals(java.time.Duration.ofSeconds(30), BenchOptions.parse().warmupMax);
+        assertEquals(java.time.Duration.ofSeconds(5), BenchOptions.parse("--warmup-max", "5s").warmupMax);
+        for (String zero : new String[] {"0", "0s", "0ms"}) {
+            assertTrue(BenchOptions.parse("--warmup-max", zero).warmupMax.isZero(), zero);
+        }
+        BenchOptions.UsageException e = assertThrows(BenchOptions.UsageException.class,
+                () -> BenchOptions.parse("--warmup-max", "-3s"));
+        assertTrue(e.getMessage().contains("--warmup-max -3s: "), e.getMessage());
+    }
+
+    @Test
     void durationReplacesTheEventCount() {
         BenchOptions o = BenchOptions.parse("--transport", "kafka", "--embedded", "--duration", "10s");
         assertEquals(java.time.Duration.ofSeconds(10), o.duration);

@@ -76,13 +76,13 @@ class CompareTest {
     void compareRunsAfterTheRunFromTheCommandLine(@TempDir Path dir) throws Exception {
         Path earlier = dir.resolve("memory-earlier.json");
         java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
-        String[] args = {"--events", "2000", "--warmup", "100", "--no-progress", "--out", dir.toString()};
+        String[] args = {"--events", "2000", "--warmup", "100", "--warmup-max", "0", "--no-progress", "--out", dir.toString()};
         assertEquals(0, BenchMain.run(args, new java.io.PrintStream(first, true, StandardCharsets.UTF_8), System.err));
         try (var files = Files.list(dir)) {
             Files.move(files.filter(f -> f.toString().endsWith(".json")).findFirst().orElseThrow(), earlier);
         }
         java.io.ByteArrayOutputStream second = new java.io.ByteArrayOutputStream();
-        String[] again = {"--events", "2000", "--warmup", "100", "--no-progress", "--out", dir.toString(),
+        String[] again = {"--events", "2000", "--warmup", "100", "--warmup-max", "0", "--no-progress", "--out", dir.toString(),
             "--compare", earlier.toString()};
         assertEquals(0, BenchMain.run(again, new java.io.PrintStream(second, true, StandardCharsets.UTF_8),
                 System.err));

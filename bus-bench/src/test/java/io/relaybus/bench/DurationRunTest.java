@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.StreamSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,8 +21,8 @@ class DurationRunTest {
     @Test
     void aDurationRunCountsWhatItPublishedWithAllocationAndTheRoundsSpread(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String[] args = {"--duration", "300ms", "--warmup", "100", "--rounds", "2", "--no-progress", "--out",
-            dir.toString()};
+        String[] args = {"--duration", "300ms", "--warmup", "100", "--warmup-max", "2s", "--rounds", "2",
+            "--no-progress", "--out", dir.toString()};
         assertEquals(0, BenchMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err),
                 out.toString(StandardCharsets.UTF_8));
         String console = out.toString(StandardCharsets.UTF_8);
@@ -39,6 +40,12 @@ class DurationRunTest {
             assertEquals(events, run.get("unique").asLong(), "every published event was handled");
             assertEquals(2, run.get("rounds").get("endToEndThroughput").size());
             assertTrue(run.get("memory").get("allocatedBytes").asLong() >= events * 1024, "at least the payloads");
+            // After the 100 warm-up events, at least one slice of a second of publishing while the JIT settles; the
+            // report counts all of them.
+            assertTrue(run.get("warmup").asLong() > 100, run.get("warmup").toString());
+            assertTrue(StreamSupport.stream(run.get("notes").spliterator(), false).map(JsonNode::asText)
+                    .anyMatch(n -> n.startsWith("warm-up: " + String.format(java.util.Locale.ROOT, "%,d",
+                            run.get("warmup").asLong()) + " events in all; ")), run.get("notes").toString());
         }
     }
 }

@@ -183,7 +183,7 @@ public final class BenchMain {
             String busTopic = "bench-bus-" + runId;
             String rawTopic = "bench-raw-" + runId;
             List<String> topics = new ArrayList<>();
-            for (int round = 0; round < o.rounds; round++) {
+            for (int round = 0; round < o.totalRounds(); round++) {
                 topics.add(busTopic + "-" + round);
                 topics.add(rawTopic + "-" + round);
             }
@@ -283,6 +283,17 @@ public final class BenchMain {
                                 java.util.function.IntFunction<Target> raw, String rawLabel) throws Exception {
         List<RunResult> busRuns = new java.util.ArrayList<>();
         List<RunResult> rawRuns = new java.util.ArrayList<>();
+        // Warm-up rounds, numbered after the measured ones (their own topics), in round 0's order; discarded.
+        for (int round = o.rounds; round < o.totalRounds(); round++) {
+            boolean rawFirst = o.raw && o.rawFirst;
+            if (rawFirst) {
+                runner.warmUpRun(raw.apply(round), rawLabel + " (warm-up round)");
+            }
+            runner.warmUpRun(bus.apply(round), busLabel + " (warm-up round)");
+            if (o.raw && !rawFirst) {
+                runner.warmUpRun(raw.apply(round), rawLabel + " (warm-up round)");
+            }
+        }
         for (int round = 0; round < o.rounds; round++) {
             // Alternate the order: a broker (and its JIT, page cache, log segments) warmed by the first run of a
             // round favours the second one; alternating and taking medians cancels that out.
@@ -295,9 +306,9 @@ public final class BenchMain {
                 rawRuns.add(runner.run(raw.apply(round), rawLabel));
             }
         }
-        runs.add(median(busRuns));
+        runs.add(afterWarmupRounds(median(busRuns), o.warmupRounds));
         if (o.raw) {
-            runs.add(median(rawRuns));
+            runs.add(afterWarmupRounds(median(rawRuns), o.warmupRounds));
         }
     }
 
@@ -331,6 +342,15 @@ public final class BenchMain {
             perRound.put(metric.key(), java.util.Collections.unmodifiableList(values));
         }
         return m.withRounds(java.util.Collections.unmodifiableMap(perRound), List.copyOf(notes));
+    }
+
+    private static RunResult afterWarmupRounds(RunResult r, int warmupRounds) {
+        if (warmupRounds == 0) {
+            return r;
+        }
+        List<String> notes = new ArrayList<>(r.notes());
+        notes.add("measured after " + warmupRounds + " unmeasured warm-up round(s) of each target (--warmup-rounds)");
+        return r.withRounds(r.rounds(), List.copyOf(notes));
     }
 
     private static void printNotes(PrintStream out, BenchOptions o, List<RunResult> runs) {

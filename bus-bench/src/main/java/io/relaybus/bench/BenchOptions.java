@@ -46,6 +46,11 @@ final class BenchOptions {
     /** The most events one measured run may publish: the recorder's sequence numbers are ints. */
     static final long MAX_EVENTS = Integer.MAX_VALUE - 1;
 
+    /** Rounds run per target, measured and warm-up ones: the topics and streams a run needs, one set per round. */
+    int totalRounds() {
+        return rounds + warmupRounds;
+    }
+
     /** Default of {@code --warmup-max}. */
     static final Duration DEFAULT_WARMUP_MAX = Duration.ofSeconds(30);
 
@@ -78,6 +83,8 @@ final class BenchOptions {
     final boolean raw;
     final boolean rawFirst;
     final int rounds;
+    /** Unmeasured rounds of each target before the measured ones (warming the broker as well as this JVM). */
+    final int warmupRounds;
     final Path out;
     /** An earlier JSON report to compare this run with; null for none. */
     final Path compare;
@@ -122,6 +129,7 @@ final class BenchOptions {
         this.raw = !c.noRaw;
         this.rawFirst = c.rawFirst;
         this.rounds = c.rounds != null ? c.rounds : (transport == Transport.MEMORY ? 1 : 3);
+        this.warmupRounds = c.warmupRounds != null ? c.warmupRounds : (transport == Transport.MEMORY ? 0 : 1);
         this.out = Path.of(c.out != null ? c.out : "bench-results");
         this.compare = c.compare;
         this.warmup = c.warmup != null ? c.warmup
@@ -224,6 +232,13 @@ final class BenchOptions {
         @Option(names = "--raw-first", description = "Run the raw client before the bus in the first round "
                 + "(default: bus first).")
         boolean rawFirst;
+
+        @Option(names = "--warmup-rounds", paramLabel = "N", converter = OptionValues.AtLeastZero.class,
+                description = "Unmeasured rounds of bus and raw before the measured ones, in the first round's order "
+                        + "(default 1 with a broker, 0 for memory): a broker in its own JVM (Kafka, Connect) compiles "
+                        + "its hot code during the first runs too, which --warmup-max cannot see, and later runs would "
+                        + "otherwise be faster than earlier ones.")
+        Integer warmupRounds;
 
         @Option(names = "--rounds", paramLabel = "N", converter = OptionValues.AtLeastOne.class,
                 description = "Measure bus and raw N times each, alternating which goes first, and report the median "

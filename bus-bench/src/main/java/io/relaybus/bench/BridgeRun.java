@@ -92,7 +92,7 @@ final class BridgeRun {
                 IntFunction<String> bridgeName = round -> "bench-bridge-" + tag + "-" + runId + "-" + round;
                 IntFunction<String> rawName = round -> "bench-raw-" + tag + "-" + runId + "-" + round;
                 List<String> topics = new ArrayList<>();
-                for (int round = 0; round < o.rounds; round++) {
+                for (int round = 0; round < o.totalRounds(); round++) {
                     topics.add(bridgeName.apply(round));
                     topics.add(rawName.apply(round));
                 }

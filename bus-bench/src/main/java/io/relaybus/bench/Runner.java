@@ -68,14 +68,23 @@ final class Runner {
 
     /** Runs the phases and closes the target, whatever happens. */
     RunResult run(Target target, String label) throws Exception {
+        return run(target, label, failover);
+    }
+
+    /** {@link #run}, for a warm-up round: no leader is killed in it, whatever {@code --failover} says. */
+    RunResult warmUpRun(Target target, String label) throws Exception {
+        return run(target, label, null);
+    }
+
+    private RunResult run(Target target, String label, Failover failover) throws Exception {
         try (target) {
-            return measure(target, label);
+            return measure(target, label, failover);
         } finally {
             progress.done();
         }
     }
 
-    private RunResult measure(Target target, String label) throws Exception {
+    private RunResult measure(Target target, String label, Failover failover) throws Exception {
         Recorder rec = new Recorder(options.duration == null ? options.events : BenchOptions.MAX_EVENTS);
         List<String> notes = new ArrayList<>();
 

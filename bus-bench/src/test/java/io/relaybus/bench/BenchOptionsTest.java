@@ -188,6 +188,20 @@ class BenchOptionsTest {
     }
 
     @Test
+    void brokerRunsStartWithOneUnmeasuredWarmUpRound() {
+        assertEquals(0, BenchOptions.parse().warmupRounds, "memory: no broker to warm");
+        assertEquals(1, BenchOptions.parse("--transport", "kafka", "--embedded").warmupRounds);
+        assertEquals(1, BenchOptions.parse("--transport", "nats", "--embedded").warmupRounds);
+        BenchOptions o = BenchOptions.parse("--transport", "kafka", "--embedded", "--warmup-rounds", "2",
+                "--rounds", "3");
+        assertEquals(5, o.totalRounds(), "topics for the measured and the warm-up rounds");
+        assertEquals(0, BenchOptions.parse("--transport", "nats", "--embedded", "--warmup-rounds", "0").warmupRounds);
+        BenchOptions.UsageException e = assertThrows(BenchOptions.UsageException.class,
+                () -> BenchOptions.parse("--warmup-rounds", "-1"));
+        assertTrue(e.getMessage().contains("--warmup-rounds -1: "), e.getMessage());
+    }
+
+    @Test
     void durationReplacesTheEventCount() {
         BenchOptions o = BenchOptions.parse("--transport", "kafka", "--embedded", "--duration", "10s");
         assertEquals(java.time.Duration.ofSeconds(10), o.duration);

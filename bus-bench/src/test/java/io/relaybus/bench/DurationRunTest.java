@@ -22,6 +22,7 @@ class DurationRunTest {
     void aDurationRunCountsWhatItPublishedWithAllocationAndTheRoundsSpread(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         String[] args = {"--duration", "300ms", "--warmup", "100", "--warmup-max", "2s", "--rounds", "2",
+            "--warmup-rounds", "1",
             "--no-progress", "--out", dir.toString()};
         assertEquals(0, BenchMain.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), System.err),
                 out.toString(StandardCharsets.UTF_8));
@@ -38,7 +39,7 @@ class DurationRunTest {
             long events = run.get("events").asLong();
             assertTrue(events > 0, run.toString());
             assertEquals(events, run.get("unique").asLong(), "every published event was handled");
-            assertEquals(2, run.get("rounds").get("endToEndThroughput").size());
+            assertEquals(2, run.get("rounds").get("endToEndThroughput").size(), "the warm-up round is not counted");
             assertTrue(run.get("memory").get("allocatedBytes").asLong() >= events * 1024, "at least the payloads");
             // After the 100 warm-up events, at least one slice of a second of publishing while the JIT settles; the
             // report counts all of them.
@@ -46,6 +47,9 @@ class DurationRunTest {
             assertTrue(StreamSupport.stream(run.get("notes").spliterator(), false).map(JsonNode::asText)
                     .anyMatch(n -> n.startsWith("warm-up: " + String.format(java.util.Locale.ROOT, "%,d",
                             run.get("warmup").asLong()) + " events in all; ")), run.get("notes").toString());
+            assertTrue(StreamSupport.stream(run.get("notes").spliterator(), false).map(JsonNode::asText)
+                    .anyMatch(n -> n.startsWith("measured after 1 unmeasured warm-up round(s)")), run.get("notes")
+                    .toString());
         }
     }
 }

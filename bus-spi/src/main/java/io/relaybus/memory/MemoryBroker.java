@@ -1,5 +1,9 @@
 package io.relaybus.memory;
 
+import io.relaybus.api.BusConfigException;
+
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,9 +38,35 @@ final class MemoryBroker {
         this.retentionBytes = retentionBytes;
     }
 
-    /** The broker of that name, created on first use with the given retention (events and bytes per topic). */
+    /**
+     * The broker of that name, created on first use with the given retention (events and bytes per topic).
+     *
+     * @throws BusConfigException when the broker is open already with another retention: one broker has one, as a
+     *                            real broker's is its own and not its clients'; a second bus asking for another would
+     *                            otherwise get the first one's without being told
+     */
     static MemoryBroker named(String name, long retentionEvents, long retentionBytes) {
-        return BROKERS.computeIfAbsent(name, n -> new MemoryBroker(n, retentionEvents, retentionBytes));
+        MemoryBroker broker = BROKERS.computeIfAbsent(name, n -> new MemoryBroker(n, retentionEvents, retentionBytes));
+        List<BusConfigException.Problem> problems = new ArrayList<>();
+        if (broker.retentionEvents != retentionEvents) {
+            problems.add(conflict(MemoryTransportProvider.RETENTION_CONFIG, retentionEvents, broker.retentionEvents,
+                    name));
+        }
+        if (broker.retentionBytes != retentionBytes) {
+            problems.add(conflict(MemoryTransportProvider.RETENTION_BYTES_CONFIG, retentionBytes,
+                    broker.retentionBytes, name));
+        }
+        if (!problems.isEmpty()) {
+            throw new BusConfigException(problems);
+        }
+        return broker;
+    }
+
+    private static BusConfigException.Problem conflict(String key, long asked, long inUse, String broker) {
+        return new BusConfigException.Problem(key, Long.toString(asked), "the in-JVM broker '" + broker + "' ("
+                + MemoryTransportProvider.BROKER_CONFIG + ") is open already with " + inUse + ", from the first bus "
+                + "that opened it, and keeps it while it exists; give every bus on that broker the same value, or "
+                + "give this bus a broker of its own (another " + MemoryTransportProvider.BROKER_CONFIG + ")");
     }
 
     /** Forgets the broker of that name, with all its topics and groups. */

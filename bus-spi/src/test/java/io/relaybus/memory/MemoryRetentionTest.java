@@ -1,5 +1,6 @@
 package io.relaybus.memory;
 
+import io.relaybus.api.BusConfigException;
 import io.relaybus.api.BusException;
 import io.relaybus.api.BusHealth;
 import io.relaybus.api.BusRetriableException;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -242,5 +244,25 @@ class MemoryRetentionTest {
         waitUntil(() -> handled.contains("e49") && s.health().status() == BusHealth.Status.UP,
                 "caught up and UP again: " + s.health() + ", " + handled);
         assertTrue(handled.size() < 50 && !handled.contains("e0"), "retention dropped the oldest events: " + handled);
+    }
+
+    @Test
+    @DisplayName("a second bus asking one broker for another retention fails naming both keys, its values and the broker's")
+    void anotherRetentionOnAnOpenBrokerIsAConfigError() throws Exception {
+        EventBus first = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "10");
+        BusConfigException e = assertThrows(BusConfigException.class, () -> buses.open(
+                MemoryTransportProvider.RETENTION_CONFIG, "20", MemoryTransportProvider.RETENTION_BYTES_CONFIG, "999"));
+        assertEquals(List.of(MemoryTransportProvider.RETENTION_CONFIG, MemoryTransportProvider.RETENTION_BYTES_CONFIG),
+                e.problems().stream().map(BusConfigException.Problem::key).toList(), e.getMessage());
+        assertEquals(List.of("20", "999"), e.problems().stream().map(BusConfigException.Problem::value).toList());
+        assertTrue(e.getMessage().contains("'" + buses.broker() + "' (memory.broker) is open already with 10,")
+                && e.getMessage().contains("is open already with " + MemoryTransportProvider.RETENTION_BYTES_DEFAULT
+                + ","), e.getMessage());
+        // The same settings share the broker, and the first bus works on.
+        EventBus same = buses.open(MemoryTransportProvider.RETENTION_CONFIG, "10");
+        List<String> handled = new CopyOnWriteArrayList<>();
+        subscribe(first, SubscribeOptions.builder("orders").group("g").build(), ev -> handled.add(ev.payloadAsString()));
+        publish(same, event(1));
+        waitUntil(() -> handled.equals(List.of("e1")), "the second bus's event reached the first bus: " + handled);
     }
 }

@@ -86,7 +86,28 @@ abstract class BrokenMemoryTransportProvider implements TransportProvider {
                     public boolean awaitCapacity(long timeout, TimeUnit unit) throws InterruptedException {
                         return sink.awaitCapacity(timeout, unit);
                     }
+
+                    // The intake's health reports pass through: only offer carries the bug.
+                    @Override
+                    public void intakeDegraded(String reason) {
+                        sink.intakeDegraded(reason);
+                    }
+
+                    @Override
+                    public void intakeRecovered() {
+                        sink.intakeRecovered();
+                    }
+
+                    @Override
+                    public void intakeFailed(Throwable cause) {
+                        sink.intakeFailed(cause);
+                    }
                 });
+            }
+
+            @Override
+            public void validateTopic(String topic) {
+                inner.validateTopic(topic);
             }
 
             @Override

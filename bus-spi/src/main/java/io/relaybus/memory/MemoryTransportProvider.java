@@ -17,7 +17,9 @@ public final class MemoryTransportProvider implements TransportProvider {
 
     public static final String BROKER_CONFIG = "memory.broker";
     public static final String BROKER_DOC = "The name of the in-JVM broker. Buses opened with the same name share "
-            + "topics, groups and offsets, like clients of one real broker; use different names to isolate them.";
+            + "topics, groups and offsets, like clients of one real broker; use different names to isolate them. The "
+            + "first bus to open a broker sets its retention (memory.retention.*); a later bus that asks for another "
+            + "fails to open with a configuration error.";
 
     public static final String RETENTION_CONFIG = "memory.retention.events";
     public static final long RETENTION_DEFAULT = 100_000;

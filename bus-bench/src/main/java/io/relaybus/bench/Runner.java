@@ -281,7 +281,6 @@ final class Runner {
         return options.keys == 0 ? null : "key-" + (seq % options.keys);
     }
 
-    /** Waits until {@code value} reaches {@code target}; false when it made no progress for the drain timeout. */
     /**
      * The warm-up: {@code --warmup} events, then (unless {@code --warmup-max} is 0) slices of {@value #SLICE_MS} ms of
      * publishing, each waited for until handled, until the JIT compiler of this JVM spent under
@@ -301,10 +300,10 @@ final class Runner {
             notes.add("warm-up: only " + rec.warmupHandled() + " of " + warmed + " events were handled");
             return warmed;
         }
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (options.warmupMax.isZero()) {
             return warmed;
         }
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
             notes.add("warm-up: this JVM does not report its compilation time; only the --warmup events were used");
             return warmed;
@@ -347,6 +346,7 @@ final class Runner {
                 error -> window.release());
     }
 
+    /** Waits until {@code value} reaches {@code target}; false when it made no progress for the drain timeout. */
     private boolean awaitProgress(LongSupplier value, long target) throws InterruptedException {
         long last = value.getAsLong();
         long lastChange = System.nanoTime();

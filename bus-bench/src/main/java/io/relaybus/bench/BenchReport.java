@@ -59,7 +59,9 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
             new Metric("gcCount", "GC collections (this JVM)", "", 0,
                     r -> r.memory() == null ? null : (double) r.memory().gcCount()),
             new Metric("gcTime", "GC time (this JVM)", "ms", 0,
-                    r -> r.memory() == null ? null : (double) r.memory().gcMillis()));
+                    r -> r.memory() == null ? null : (double) r.memory().gcMillis()),
+            new Metric("jitCpu", "JIT compiler time (this JVM)", "ms", 0,
+                    r -> r.memory() == null || r.memory().jitMillis() < 0 ? null : (double) r.memory().jitMillis()));
 
     private static Double ms(RunResult r, double micros) {
         return r.endToEnd().count() == 0 ? null : micros / 1e3;
@@ -79,7 +81,8 @@ record BenchReport(String title, String commandLine, String startedAt, Map<Strin
         }
         for (Metric m : METRICS) {
             if (m.key.equals("duplicates") || m.key.equals("publishFailed") || m.key.equals("cpuSeconds")
-                    || m.key.equals("brokerCpuSeconds") || m.key.equals("gcCount") || m.key.equals("gcTime")) {
+                    || m.key.equals("brokerCpuSeconds") || m.key.equals("gcCount") || m.key.equals("gcTime")
+                    || m.key.equals("jitCpu")) {
                 continue;
             }
             Double r = m.ratio(m.value.apply(bus), m.value.apply(raw));

@@ -44,8 +44,10 @@ record RunResult(String kind, String description, Map<String, String> settings, 
     /**
      * Heap allocation (all threads of this JVM; -1 when the JVM does not count it) and garbage collections (all
      * collectors) over the measured phase; {@code allocatedBytesPerEvent} is over the unique events handled.
+     * {@code jitMillis}: what the JIT compiler spent meanwhile ({@link JitClock}; -1 when the JVM does not say), part
+     * of the CPU time, and a sign that the run was measured while code was still being compiled.
      */
-    record Memory(long allocatedBytes, Double allocatedBytesPerEvent, long gcCount, long gcMillis) {
+    record Memory(long allocatedBytes, Double allocatedBytesPerEvent, long gcCount, long gcMillis, long jitMillis) {
     }
 
     /** This run with {@code rounds} and {@code notes} replaced. */

@@ -2,7 +2,6 @@ package io.relaybus.bench;
 
 import io.relaybus.embedded.BrokerHandle;
 
-import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -303,20 +302,21 @@ final class Runner {
         if (options.warmupMax.isZero()) {
             return warmed;
         }
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
-            notes.add("warm-up: this JVM does not report its compilation time; only the --warmup events were used");
+        Optional<JitClock> clock = JitClock.shared();
+        if (clock.isEmpty()) {
+            notes.add("warm-up: this JVM does not report what its JIT compiler does; only the --warmup events were used");
             return warmed;
         }
+        JitClock jit = clock.get();
         progress.message(label + ": warm-up until the JIT compiler settles ...");
         long start = System.nanoTime();
         long deadline = start + options.warmupMax.toNanos();
-        long compiledMillis = 0;
+        long compiledNanos = 0;
         int slices = 0;
         boolean settled = false;
         while (!settled && System.nanoTime() - deadline < 0) {
             long sliceStart = System.nanoTime();
-            long compiledBefore = jit.getTotalCompilationTime();
+            long compiledBefore = jit.nanos();
             long sliceEnd = sliceStart + TimeUnit.MILLISECONDS.toNanos(SLICE_MS);
             while (System.nanoTime() - sliceEnd < 0) {
                 publishWarmup(target, window, warmed++);
@@ -325,18 +325,18 @@ final class Runner {
                 notes.add("warm-up: only " + rec.warmupHandled() + " of " + warmed + " events were handled");
                 return warmed;
             }
-            long sliceMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sliceStart);
-            long compiled = jit.getTotalCompilationTime() - compiledBefore;
-            compiledMillis += compiled;
+            long sliceNanos = System.nanoTime() - sliceStart;
+            long compiled = jit.nanos() - compiledBefore;
+            compiledNanos += compiled;
             slices++;
-            settled = compiled * 100 < SETTLED_PERCENT * Math.max(1, sliceMillis);
+            settled = compiled * 100 < SETTLED_PERCENT * sliceNanos;
         }
         notes.add(String.format(Locale.ROOT, "warm-up: %,d events in all; %d slice(s) of %d ms publishing, %.1f s, "
-                        + "after the first %,d events, %s (the JIT compiled for %,d ms meanwhile)", warmed, slices,
+                        + "after the first %,d events, %s (%s: %,d ms meanwhile)", warmed, slices,
                 SLICE_MS, (System.nanoTime() - start) / 1e9, options.warmup, settled ? "until the JIT compiler "
                         + "settled (under " + SETTLED_PERCENT + "% of the last slice)" : "and the JIT compiler was "
                         + "still busy when --warmup-max " + options.warmupMax.toMillis() / 1000.0 + " s ran out",
-                compiledMillis));
+                jit.source(), TimeUnit.NANOSECONDS.toMillis(compiledNanos)));
         return warmed;
     }
 

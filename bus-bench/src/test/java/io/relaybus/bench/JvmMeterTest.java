@@ -43,9 +43,10 @@ class JvmMeterTest {
 
     @Test
     void noEventsMeansNoPerEventFigure() {
-        RunResult.Memory m = new JvmMeter.Snapshot(100, 0, 0).until(new JvmMeter.Snapshot(300, 1, 5), 0);
-        assertEquals(new RunResult.Memory(200, null, 1, 5), m);
-        assertEquals(new RunResult.Memory(-1, null, 1, 5),
-                new JvmMeter.Snapshot(-1, 0, 0).until(new JvmMeter.Snapshot(300, 1, 5), 10));
+        RunResult.Memory m = new JvmMeter.Snapshot(100, 0, 0, 1_000_000).until(
+                new JvmMeter.Snapshot(300, 1, 5, 8_500_000), 0);
+        assertEquals(new RunResult.Memory(200, null, 1, 5, 7), m);
+        assertEquals(new RunResult.Memory(-1, null, 1, 5, -1),
+                new JvmMeter.Snapshot(-1, 0, 0, -1).until(new JvmMeter.Snapshot(300, 1, 5, 9), 10));
     }
 }

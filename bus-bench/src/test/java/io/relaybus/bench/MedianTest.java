@@ -17,7 +17,7 @@ class MedianTest {
                 new RunResult.Latency(1000, 100, 200, p99Micros, p99Micros, p99Micros, 100),
                 new RunResult.Latency(1000, 10, 20, 30, 40, 50, 12), List.of(), List.of(), List.of(),
                 1_000_000_000L, 1000.0, -1, null, List.of(), List.of(),
-                new RunResult.Memory(4_096_000, 4096.0, 2, 15), Map.of());
+                new RunResult.Memory(4_096_000, 4096.0, 2, 15, 40), Map.of());
     }
 
     @Test

@@ -20,7 +20,7 @@ class ReportWritersTest {
                 List.of(new RunResult.Bucket(5, 10, 1000)),
                 List.of(new RunResult.Sample(0, 0, 0), new RunResult.Sample(100, 500, 400),
                         new RunResult.Sample(200, 1000, 1000)), 1_000_000_000L, 1000.0, 500_000_000L, 2000.0, List.of(), List.of(),
-                new RunResult.Memory(2_048_000, 2048.0, 3, 12), Map.of());
+                new RunResult.Memory(2_048_000, 2048.0, 3, 12, 30), Map.of());
     }
 
     static BenchReport report(Double busThroughput) {

@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why not a single-thread {@code ThreadPoolExecutor}: it takes a lock and may wake its thread for every task, and
  * completions come one per acknowledged event, tens of thousands per second. Here handing over is one lock-free
- * enqueue, and the thread is woken only when it had gone to sleep on an empty queue; while acknowledgements keep
- * coming it never sleeps (bus-bench/RESULTS.md has the profile that led here).
+ * enqueue, and the thread is woken only when it had gone to sleep on an empty queue (after a few microseconds of
+ * spinning on it); while acknowledgements keep coming it never sleeps (bus-bench/RESULTS.md has the profile that led here).
  *
  * <p>Nothing is lost: a task that throws is logged and the thread goes on (an interrupt a task leaves behind is
  * cleared); {@link #close()} lets the thread run what was queued, and tasks handed over after it stopped run on the
@@ -28,6 +28,8 @@ public final class CallbackThread implements Executor, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CallbackThread.class);
     /** Upper bound of one sleep: a safety net only, every enqueue onto a sleeping thread wakes it. */
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Spin-waits on an empty queue before sleeping (a few microseconds). */
+    private static final int SPINS = 128;
 
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final Thread thread;
@@ -84,6 +86,11 @@ public final class CallbackThread implements Executor, AutoCloseable {
                 finished = false;
                 continue;
             }
+            // Acknowledgements come in bursts (a produce response completes its records one after another): spin a
+            // few microseconds before sleeping, or each of them may cost the client's I/O thread a futex wake-up.
+            if (spinUntilQueued()) {
+                continue;
+            }
             // Announce the sleep, then look again: an enqueue either happened before the look (we find it) or sees
             // the flag and wakes us. Both sides are volatile or CAS operations, so no wake-up is lost.
             sleeping = true;
@@ -93,6 +100,17 @@ public final class CallbackThread implements Executor, AutoCloseable {
             }
             sleeping = false;
         }
+    }
+
+    /** Spin-waits up to {@value #SPINS} times for a task or the close; true when one came. */
+    private boolean spinUntilQueued() {
+        for (int i = 0; i < SPINS; i++) {
+            Thread.onSpinWait();
+            if (!tasks.isEmpty() || closed) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For tests. */

@@ -6,8 +6,8 @@ import java.lang.management.ManagementFactory;
 /**
  * What this JVM spent on memory over a span: the bytes all its threads allocated on the heap (HotSpot's per-thread
  * allocation counters, summed over every thread that ran, including the ones that ended meanwhile) and the collections
- * of every garbage collector (count and accumulated time), and the time of the JIT compiler ({@link JitClock}). Take a {@link #snapshot()} before and
- * {@link Snapshot#until(Snapshot)} after.
+ * of every garbage collector (count and accumulated time), and the time of the JIT compiler ({@link JitClock}). Take
+ * a {@link #snapshot()} before and {@link Snapshot#until(Snapshot)} after.
  *
  * <p>Allocation counts everything in this JVM, the bench's own publisher and recorder included; bus and raw share
  * that part, so their difference is the bus's. GC time is what the collectors report as collection time (for G1 the

@@ -304,7 +304,8 @@ final class Runner {
         }
         Optional<JitClock> clock = JitClock.shared();
         if (clock.isEmpty()) {
-            notes.add("warm-up: this JVM does not report what its JIT compiler does; only the --warmup events were used");
+            notes.add("warm-up: this JVM does not report what its JIT compiler does; only the --warmup events were "
+                    + "used");
             return warmed;
         }
         JitClock jit = clock.get();

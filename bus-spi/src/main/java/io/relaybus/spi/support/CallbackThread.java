@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * <p>Why not a single-thread {@code ThreadPoolExecutor}: it takes a lock and may wake its thread for every task, and
  * completions come one per acknowledged event, tens of thousands per second. Here handing over is one lock-free
  * enqueue, and the thread is woken only when it had gone to sleep on an empty queue (after a few microseconds of
- * spinning on it); while acknowledgements keep coming it never sleeps (bus-bench/RESULTS.md has the profile that led here).
+ * spinning on it); while acknowledgements keep coming it never sleeps (bus-bench/RESULTS.md has the profiles that led
+ * here).
  *
  * <p>Nothing is lost: a task that throws is logged and the thread goes on (an interrupt a task leaves behind is
  * cleared); {@link #close()} lets the thread run what was queued, and tasks handed over after it stopped run on the

@@ -221,7 +221,7 @@ final class BenchOptions {
 
         @Option(names = "--warmup-max", paramLabel = "TIME", converter = OptionValues.DurationOrZero.class,
                 description = "After the --warmup events, go on warming up in one-second slices until the JIT "
-                        + "compiler of this JVM spent under 5% of a slice compiling, for at most this long (default "
+                        + "compiler of this JVM spent under 5%% of a slice compiling, for at most this long (default "
                         + "30s; 0 turns it off). Compilation of a cold JVM otherwise runs into the first measured "
                         + "runs, and costs whichever target runs first.")
         Duration warmupMax;

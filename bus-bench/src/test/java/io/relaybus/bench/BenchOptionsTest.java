@@ -259,4 +259,21 @@ class BenchOptionsTest {
                 java.nio.charset.StandardCharsets.UTF_8), System.err));
         assertEquals(usage, bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
+
+    /** A bare '%' in a description made picocli print a warning three times over the --help text. */
+    @Test
+    void theHelpFormatsEveryDescriptionWithoutWarnings() {
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        String usage;
+        try {
+            System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+            usage = BenchOptions.usage();
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("", warnings.toString(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(usage.contains("spent under 5% of a slice"), usage);
+        assertFalse(usage.contains("%n") || usage.contains("%%"), usage);
+    }
 }

@@ -56,14 +56,37 @@ public final class BenchMain {
             out.print(BenchOptions.usage());
             return 0;
         }
+        String outProblem = writableDirectory(o.out);
+        if (outProblem != null) {
+            err.println("--out " + o.out + ": " + outProblem);
+            return 2;
+        }
         try {
-            return new BenchMain().execute(o, String.join(" ", args), out, err);
+            return new BenchMain().execute(o, Redact.commandLine(args), out, err);
+        } catch (BenchFailure | io.relaybus.api.BusException e) {
+            // Says what to check on its own (the bus's messages hide credentials already).
+            err.println();
+            err.println("bus-bench failed: " + Redact.text(e.getMessage()));
+            return 1;
         } catch (Exception e) {
             err.println();
-            err.println("bus-bench failed: " + e);
-            e.printStackTrace(err);
+            err.println("bus-bench failed: " + Redact.text(e.toString()));
+            io.relaybus.spi.support.UrlCredentials.hidden(e).printStackTrace(err);
             return 1;
         }
+    }
+
+    /** Why the reports cannot be written to {@code dir}, or null when they can: checked before a run, not after. */
+    static String writableDirectory(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return "cannot create this directory for the reports (" + e + "); choose another with --out";
+        }
+        if (!Files.isWritable(dir)) {
+            return "cannot write the reports into this directory; choose another with --out";
+        }
+        return null;
     }
 
     private int execute(BenchOptions o, String argLine, PrintStream out, PrintStream err) throws Exception {
@@ -160,6 +183,9 @@ public final class BenchMain {
         EmbeddedKafkaCluster cluster = null;
         String bootstrap = o.bootstrap;
         String broker = "external Kafka at " + bootstrap;
+        if (!o.embedded) {
+            ExternalBrokers.checkKafka(bootstrap);   // before the try: nothing to clean up when it is not there
+        }
         try {
             if (o.cluster) {
                 cluster = ClusterRun.startKafka(runner, progress);
@@ -228,7 +254,10 @@ public final class BenchMain {
         EmbeddedNats nats = null;
         EmbeddedNatsCluster cluster = null;
         String url = o.natsUrl;
-        String broker = "external NATS at " + url;
+        String broker = "external NATS at " + Redact.text(url);
+        if (!o.embedded) {
+            ExternalBrokers.checkNats(url);   // before the try: nothing to clean up when it is not there
+        }
         try {
             if (o.cluster) {
                 cluster = ClusterRun.startNats(runner, progress);

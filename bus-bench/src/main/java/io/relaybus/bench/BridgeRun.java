@@ -39,8 +39,13 @@ final class BridgeRun {
         Path scratch = null;
         String bootstrap = o.bootstrap;
         String natsUrl = o.natsUrl;
+        if (!o.embedded) {
+            // Before the try: when either is not there, nothing was created on the other to clean up.
+            ExternalBrokers.checkKafka(bootstrap);
+            ExternalBrokers.checkNats(natsUrl);
+        }
         try {
-            String brokers = "external Kafka at " + bootstrap + " and NATS at " + natsUrl;
+            String brokers = "external Kafka at " + bootstrap + " and NATS at " + Redact.text(natsUrl);
             if (o.embedded) {
                 progress.message("starting an embedded KRaft broker ...");
                 kafka = EmbeddedKafka.builder().heap("1g").start();
@@ -61,11 +66,11 @@ final class BridgeRun {
                 rest = new ConnectRest(o.connectUrl);
                 List<String> plugins = rest.connectorPlugins();
                 if (!plugins.contains(BridgeSettings.SOURCE_CLASS) || !plugins.contains(BridgeSettings.SINK_CLASS)) {
-                    throw new IllegalStateException("the Connect worker at " + o.connectUrl + " does not list "
+                    throw new BenchFailure("--connect-url " + Redact.text(o.connectUrl) + ": the worker does not list "
                             + BridgeSettings.SOURCE_CLASS + " and " + BridgeSettings.SINK_CLASS + " (it lists "
                             + plugins + "): unpack connect-bridge's plugin archive into its plugin.path and restart it");
                 }
-                worker = "external Connect " + rest.workerVersion() + " worker at " + o.connectUrl;
+                worker = "external Connect " + rest.workerVersion() + " worker at " + Redact.text(o.connectUrl);
                 workerCpu = () -> -1;
             } else {
                 progress.message("starting a Kafka Connect worker ...");

@@ -53,8 +53,8 @@ final class BrokerCleanup {
                 }
             }
         } catch (Exception e) {
-            err.println("could not delete the bench's streams (names containing " + runId + ") on " + url + ": "
-                    + e + "; delete them by hand");
+            err.println("could not delete the bench's streams (names containing " + runId + ") on "
+                    + Redact.text(url) + ": " + Redact.text(e.toString()) + "; delete them by hand");
         }
     }
 }

@@ -61,7 +61,7 @@ final class BusTarget implements Target {
     @Override
     public Map<String, String> settings() {
         Map<String, String> s = new TreeMap<>();
-        config.forEach((k, v) -> s.put(k, String.valueOf(v)));
+        config.forEach((k, v) -> s.put(k, Redact.value(k, v)));
         s.put("subscribe.topic", topic);
         s.put("subscribe.group", group);
         s.put("subscribe.concurrency", String.valueOf(concurrency));

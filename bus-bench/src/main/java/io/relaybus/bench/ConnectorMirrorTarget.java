@@ -58,7 +58,7 @@ final class ConnectorMirrorTarget extends MirrorTarget {
     @Override
     protected Map<String, String> mirrorSettings() {
         Map<String, String> s = new TreeMap<>();
-        connectorConfig.forEach((k, v) -> s.put("connector." + k, v));
+        connectorConfig.forEach((k, v) -> s.put("connector." + k, Redact.value(k, v)));
         s.put("worker", worker);
         return s;
     }

@@ -1,5 +1,7 @@
 package io.relaybus.nats.support;
 
+import io.relaybus.spi.support.UrlCredentials;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -91,16 +93,9 @@ public final class Names {
         return null;
     }
 
-    /**
-     * A URL's scheme and user information, up to the last {@code @} before white space, a comma or the end of a
-     * bracketed list: passwords typed without percent-encoding may contain {@code / @ :}.
-     */
-    private static final java.util.regex.Pattern USER_INFO =
-            java.util.regex.Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s,]*@(?=[^\\s,@]*(?:[\\s,]|$))");
-
     /** {@code text} with the user information of every URL in it replaced by {@code [hidden]}. */
     public static String redactAll(String text) {
-        return text == null ? null : USER_INFO.matcher(text).replaceAll("$1[hidden]@");
+        return UrlCredentials.hideAll(text);
     }
 
     /**
@@ -108,19 +103,7 @@ public final class Names {
      * with them hidden and the same stack trace; otherwise itself.
      */
     public static Throwable redacted(Throwable error) {
-        if (error == null) {
-            return null;
-        }
-        String message = error.getMessage();
-        String clean = redactAll(message);
-        Throwable cause = error.getCause() == error ? null : error.getCause();
-        Throwable cleanCause = redacted(cause);
-        if (java.util.Objects.equals(message, clean) && cleanCause == cause) {
-            return error;
-        }
-        Throwable copy = new java.io.IOException(error.getClass().getName() + ": " + clean, cleanCause);
-        copy.setStackTrace(error.getStackTrace());
-        return copy;
+        return UrlCredentials.hidden(error);
     }
 
     /**

@@ -61,8 +61,20 @@ public final class BenchMain {
             err.println("--out " + o.out + ": " + outProblem);
             return 2;
         }
+        BenchReport earlier = null;
+        if (o.compare != null) {
+            try {
+                earlier = Json.readReport(o.compare);
+            } catch (IOException e) {
+                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                        : e.toString();
+                err.println("--compare " + o.compare + ": cannot read it as a bus-bench JSON report ("
+                        + why.lines().findFirst().orElse("") + "); give the .json file of an earlier run");
+                return 2;
+            }
+        }
         try {
-            return new BenchMain().execute(o, Redact.commandLine(args), out, err);
+            return new BenchMain().execute(o, earlier, Redact.commandLine(args), out, err);
         } catch (BenchFailure | io.relaybus.api.BusException e) {
             // Says what to check on its own (the bus's messages hide credentials already).
             err.println();
@@ -89,7 +101,8 @@ public final class BenchMain {
         return null;
     }
 
-    private int execute(BenchOptions o, String argLine, PrintStream out, PrintStream err) throws Exception {
+    private int execute(BenchOptions o, BenchReport earlier, String argLine, PrintStream out, PrintStream err)
+            throws Exception {
         double loadAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         String started = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         String runId = Long.toString(System.currentTimeMillis(), 36) + Integer.toString(
@@ -125,15 +138,6 @@ public final class BenchMain {
         Map<String, String> env = environment();
         env.put("load average (1 min) at start / end", String.format(Locale.ROOT, "%.2f / %.2f", loadAtStart,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        BenchReport earlier = null;
-        if (o.compare != null) {
-            try {
-                earlier = Json.readReport(o.compare);
-            } catch (IOException e) {
-                err.println("--compare " + o.compare + ": cannot read it as a bus-bench JSON report (" + e.getMessage()
-                        + "); the run is not compared");
-            }
-        }
         boolean complete = true;
         for (Section section : sections) {
             BenchReport report = new BenchReport("Relaybus benchmark: " + section.name() + ", "

@@ -55,6 +55,17 @@ class BenchFailuresTest {
         assertClean(o);
     }
 
+    /** Before: the whole run was measured, then "cannot read it as a bus-bench JSON report; the run is not compared". */
+    @Test
+    void aCompareFileThatIsNoReportIsRefusedBeforeAnyRun(@TempDir Path dir) throws IOException {
+        Path notAReport = Files.writeString(dir.resolve("notes.json"), "{\"hello\": [1, 2");
+        Outcome o = run("--compare", notAReport.toString(), "--duration", "1s", "--no-raw", "--out", dir.toString());
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().startsWith("--compare " + notAReport + ": cannot read it as a bus-bench JSON report"),
+                o.err());
+        assertClean(o);
+    }
+
     /** Before: "bus-bench failed: KafkaException: Failed to create new KafkaAdminClient" and its stack trace. */
     @Test
     void anUnresolvableKafkaBootstrapSaysWhatToCheck() {

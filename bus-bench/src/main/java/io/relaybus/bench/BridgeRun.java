@@ -64,7 +64,13 @@ final class BridgeRun {
             LongSupplier workerCpu;
             if (o.connectUrl != null) {
                 rest = new ConnectRest(o.connectUrl);
-                List<String> plugins = rest.connectorPlugins();
+                List<String> plugins;
+                try {
+                    plugins = rest.connectorPlugins();
+                } catch (java.io.IOException | IllegalStateException e) {
+                    throw new BenchFailure("--connect-url " + Redact.text(o.connectUrl) + ": " + Redact.text(
+                            e.toString()) + "; check that a Connect worker's REST API answers there");
+                }
                 if (!plugins.contains(BridgeSettings.SOURCE_CLASS) || !plugins.contains(BridgeSettings.SINK_CLASS)) {
                     throw new BenchFailure("--connect-url " + Redact.text(o.connectUrl) + ": the worker does not list "
                             + BridgeSettings.SOURCE_CLASS + " and " + BridgeSettings.SINK_CLASS + " (it lists "

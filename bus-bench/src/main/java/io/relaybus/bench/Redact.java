@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 final class Redact {
 
-    static final String HIDDEN = "[hidden]";
+    static final String HIDDEN = UrlCredentials.HIDDEN;
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(password|passwd|secret|token|jaas|credential|creds|nkey|jwt|seed|private|api[._-]?key).*"
                     + "|(?i).*\\.key");

@@ -14,7 +14,6 @@ import java.util.regex.Pattern;
  */
 final class Redact {
 
-    static final String HIDDEN = UrlCredentials.HIDDEN;
     private static final Pattern SECRET_NAME = Pattern.compile(
             "(?i).*(password|passwd|secret|token|jaas|credential|creds|nkey|jwt|seed|private|api[._-]?key).*"
                     + "|(?i).*\\.key");
@@ -31,7 +30,7 @@ final class Redact {
 
     /** {@code value} fit to print as the value of setting {@code name}. */
     static String value(String name, Object value) {
-        return secretName(name) ? HIDDEN : UrlCredentials.hideAll(String.valueOf(value));
+        return secretName(name) ? UrlCredentials.HIDDEN : UrlCredentials.hideAll(String.valueOf(value));
     }
 
     /** {@code text} with the user information of every URL in it hidden. */

@@ -56,11 +56,24 @@ public final class BenchMain {
             out.print(BenchOptions.usage());
             return 0;
         }
+        List<Path> madeHere = missingDirectories(o.out);
         String outProblem = writableDirectory(o.out);
         if (outProblem != null) {
             err.println("--out " + o.out + ": " + outProblem);
             return 2;
         }
+        int code = 1;
+        try {
+            code = checkedRun(o, args, out, err);
+            return code;
+        } finally {
+            if (code != 0) {
+                removeIfEmpty(madeHere);   // a run that wrote no report leaves no directory of ours behind
+            }
+        }
+    }
+
+    private static int checkedRun(BenchOptions o, String[] args, PrintStream out, PrintStream err) {
         BenchReport earlier = null;
         if (o.compare != null) {
             try {
@@ -85,6 +98,26 @@ public final class BenchMain {
             err.println("bus-bench failed: " + Redact.text(e.toString()));
             io.relaybus.spi.support.UrlCredentials.hidden(e).printStackTrace(err);
             return 1;
+        }
+    }
+
+    /** {@code dir} and those of its parents that do not exist yet, deepest first. */
+    static List<Path> missingDirectories(Path dir) {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir.toAbsolutePath().normalize(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        return missing;
+    }
+
+    /** Deletes {@code dirs} (deepest first) while they are empty directories; stops at the first that is not. */
+    static void removeIfEmpty(List<Path> dirs) {
+        for (Path d : dirs) {
+            try {
+                Files.deleteIfExists(d);
+            } catch (IOException | SecurityException e) {
+                return;   // not empty (something else wrote there) or not ours to delete: leave it and its parents
+            }
         }
     }
 

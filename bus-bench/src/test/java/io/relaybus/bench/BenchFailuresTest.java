@@ -76,6 +76,23 @@ class BenchFailuresTest {
         assertClean(o);
     }
 
+    /** Before: the run failed, but the --out directories it had made for the reports stayed behind, empty. */
+    @Test
+    void aFailedRunLeavesNoEmptyReportDirectoryBehind(@TempDir Path dir) throws IOException {
+        Path reports = dir.resolve("new").resolve("reports");
+        Outcome o = run("--transport", "kafka", "--bootstrap", "nohost.invalid:9092", "--duration", "1s", "--no-raw",
+                "--out", reports.toString());
+        assertEquals(1, o.code(), o.err());
+        assertFalse(Files.exists(dir.resolve("new")), "made for this run, removed after it failed");
+
+        Path kept = Files.createDirectories(dir.resolve("kept"));
+        Files.writeString(kept.resolve("earlier.json"), "{}");
+        Outcome again = run("--transport", "kafka", "--bootstrap", "nohost.invalid:9092", "--duration", "1s",
+                "--no-raw", "--out", kept.toString());
+        assertEquals(1, again.code(), again.err());
+        assertTrue(Files.exists(kept.resolve("earlier.json")), "a directory that existed before is left alone");
+    }
+
     /** Before: a bare "java.util.concurrent.TimeoutException" after a minute of connection warnings. */
     @Test
     void aKafkaBootstrapNobodyListensOnFailsInSecondsWithWhatToCheck() throws IOException {

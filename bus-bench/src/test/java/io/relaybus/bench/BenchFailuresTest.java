@@ -85,12 +85,12 @@ class BenchFailuresTest {
         assertEquals(1, o.code(), o.err());
         assertFalse(Files.exists(dir.resolve("new")), "made for this run, removed after it failed");
 
-        Path kept = Files.createDirectories(dir.resolve("kept"));
-        Files.writeString(kept.resolve("earlier.json"), "{}");
+        Path kept = Files.createDirectories(dir.resolve("kept"));   // empty, but not made by the bench
         Outcome again = run("--transport", "kafka", "--bootstrap", "nohost.invalid:9092", "--duration", "1s",
-                "--no-raw", "--out", kept.toString());
+                "--no-raw", "--out", kept.resolve("reports").toString());
         assertEquals(1, again.code(), again.err());
-        assertTrue(Files.exists(kept.resolve("earlier.json")), "a directory that existed before is left alone");
+        assertFalse(Files.exists(kept.resolve("reports")), "made for this run, removed after it failed");
+        assertTrue(Files.isDirectory(kept), "a directory that existed before is left alone, empty or not");
     }
 
     /** Before: a bare "java.util.concurrent.TimeoutException" after a minute of connection warnings. */

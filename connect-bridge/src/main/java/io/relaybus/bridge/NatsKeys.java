@@ -237,7 +237,7 @@ final class NatsKeys {
             }
         } catch (io.relaybus.api.BusException e) {
             String servers = String.join(",", transportValues.getList(NatsConfig.SERVERS_CONFIG).stream()
-                    .map(io.relaybus.nats.support.Names::redact).toList());
+                    .map(io.relaybus.spi.support.UrlCredentials::hide).toList());
             addError(values, NatsConfig.SERVERS_CONFIG, "Invalid value " + servers + " for configuration "
                     + NatsConfig.SERVERS_CONFIG + ": " + e.getMessage());
         }

@@ -133,7 +133,7 @@ final class CredentialChecks {
 
     /**
      * Why jnats would refuse {@code url} as a server URL, or null when it takes it. The reason does not repeat the
-     * URL (show it with {@link Names#redact}).
+     * URL (show it with {@link io.relaybus.spi.support.UrlCredentials#hide}).
      */
     static String serverProblem(String url) {
         try {

@@ -8,6 +8,7 @@ import io.relaybus.spi.config.ConfigType;
 import io.relaybus.spi.config.ConfigValues;
 import io.relaybus.spi.config.Importance;
 import io.relaybus.spi.config.Validator;
+import io.relaybus.spi.support.UrlCredentials;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -334,7 +335,7 @@ public final class NatsConfig {
         for (String server : values.getList(SERVERS_CONFIG)) {
             String reason = CredentialChecks.serverProblem(server);
             if (reason != null) {
-                problems.add(new BusConfigException.Problem(SERVERS_CONFIG, Names.redact(server), reason));
+                problems.add(new BusConfigException.Problem(SERVERS_CONFIG, UrlCredentials.hide(server), reason));
             }
         }
         int auth = (values.has(CREDS_FILE_CONFIG) ? 1 : 0) + (values.has(TOKEN_CONFIG) ? 1 : 0)

@@ -15,6 +15,7 @@ import io.relaybus.api.BusFatalException;
 import io.relaybus.api.BusHealth;
 import io.relaybus.api.BusRetriableException;
 import io.relaybus.spi.config.ConfigValues;
+import io.relaybus.spi.support.UrlCredentials;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -44,7 +45,7 @@ final class NatsConnector {
 
     /** The servers, fit for messages. */
     static String describeServers(NatsConfig config) {
-        return config.servers().stream().map(Names::redact).collect(Collectors.joining(","));
+        return config.servers().stream().map(UrlCredentials::hide).collect(Collectors.joining(","));
     }
 
     /**
@@ -108,8 +109,8 @@ final class NatsConnector {
             attempt.thenAccept(NatsConnector::closeQuietly);
             throw new BusRetriableException("Interrupted while connecting to NATS at " + servers, e);
         } catch (ExecutionException e) {
-            Throwable cause = Names.redacted(e.getCause());
-            String text = String.valueOf(Names.redactAll(e.getCause().getMessage()));
+            Throwable cause = UrlCredentials.hidden(e.getCause());
+            String text = String.valueOf(UrlCredentials.hideAll(e.getCause().getMessage()));
             if (e.getCause() instanceof io.nats.client.AuthenticationException
                     || text.contains("Authorization Violation")) {
                 throw new BusFatalException("NATS at " + servers + " refused the credentials (" + text + "); check "
@@ -122,7 +123,7 @@ final class NatsConnector {
 
     static BusHealth health(Connection connection, String servers) {
         Connection.Status status = connection.getStatus();
-        String where = connection.getConnectedUrl() == null ? servers : Names.redact(connection.getConnectedUrl());
+        String where = connection.getConnectedUrl() == null ? servers : UrlCredentials.hide(connection.getConnectedUrl());
         switch (status) {
             case CONNECTED:
                 return BusHealth.up("connected to " + where);
@@ -258,7 +259,7 @@ final class NatsConnector {
 
         @Override
         public void exceptionOccurred(Connection conn, Exception exp) {
-            LOG.debug("NATS connection exception: {}", Names.redactAll(exp.toString()));
+            LOG.debug("NATS connection exception: {}", UrlCredentials.hideAll(exp.toString()));
         }
 
         @Override
@@ -280,11 +281,11 @@ final class NatsConnector {
             Level level = type == Events.DISCONNECTED ? Level.WARN : Level.INFO;
             String url = conn.getConnectedUrl();
             LOG.atLevel(level).log("NATS connection {}{}", type.name().toLowerCase(),
-                    url == null ? "" : " (" + Names.redact(url) + ")");
+                    url == null ? "" : " (" + UrlCredentials.hide(url) + ")");
         }
     }
 
     static List<String> redacted(List<String> servers) {
-        return servers.stream().map(Names::redact).collect(Collectors.toList());
+        return servers.stream().map(UrlCredentials::hide).collect(Collectors.toList());
     }
 }

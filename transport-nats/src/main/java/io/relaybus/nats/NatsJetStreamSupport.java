@@ -14,6 +14,7 @@ import io.relaybus.nats.support.StreamState;
 import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.TransportSubscription;
+import io.relaybus.spi.support.UrlCredentials;
 
 import java.io.IOException;
 import java.util.List;
@@ -64,8 +65,8 @@ final class NatsJetStreamSupport implements JetStreamSupport {
                     + e.getApiErrorCode() + ": " + e.getErrorDescription() + ")", e);
         } catch (IOException | IllegalStateException e) {
             throw new BusRetriableException("Could not look up the JetStream stream of " + filterSubject + ": "
-                    + Names.redactAll(e.getMessage()) + " (servers " + NatsConnector.describeServers(config) + ")",
-                    Names.redacted(e));
+                    + UrlCredentials.hideAll(e.getMessage()) + " (servers " + NatsConnector.describeServers(config)
+                    + ")", UrlCredentials.hidden(e));
         }
     }
 

@@ -18,6 +18,7 @@ import io.relaybus.spi.DeliverySink;
 import io.relaybus.spi.SubscriptionSpec;
 import io.relaybus.spi.support.IntakeQueue;
 import io.relaybus.spi.support.SwitchedSubscription;
+import io.relaybus.spi.support.UrlCredentials;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -241,7 +242,7 @@ final class PullConsumerSubscription extends SwitchedSubscription {
                         break;
                     }
                     long backoff = backoff(connected ? failures : 1);
-                    String reason = "pulling from consumer " + consumer.name() + " failed (" + Names.redactAll(
+                    String reason = "pulling from consumer " + consumer.name() + " failed (" + UrlCredentials.hideAll(
                             e.toString()) + "); restarting in " + backoff + " ms" + (connected ? " (restart " + failures
                             + " of " + NatsConfig.INTAKE_MAX_RESTARTS_CONFIG + "=" + maxRestarts + ")"
                             : " once the connection is back");

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Pure mapping rules: names, subjects, redaction, header values. */
+/** Pure mapping rules: names, subjects, header values. */
 class NamesAndHeadersTest {
 
     @Test
@@ -42,21 +42,6 @@ class NamesAndHeadersTest {
         assertTrue(Names.subjectProblem("orders.>").contains("wildcard"));
         assertTrue(Names.subjectProblem("orders..x").contains("empty token"));
         assertTrue(Names.subjectProblem("orders x").contains("whitespace"));
-    }
-
-    @Test
-    @DisplayName("user information in URLs is hidden wherever it appears")
-    void redaction() {
-        assertEquals("nats://[hidden]@host:4222", Names.redact("nats://u:p@host:4222"));
-        assertEquals("nats://host:4222", Names.redact("nats://host:4222"));
-        assertEquals("Unable to connect to NATS servers: [nats://[hidden]@a:1, tls://[hidden]@b:2]",
-                Names.redactAll("Unable to connect to NATS servers: [nats://u:p@a:1, tls://tok@b:2]"));
-        // passwords typed without percent-encoding
-        assertEquals("nats://[hidden]@host:4222", Names.redact("nats://u:p/w@host:4222"));
-        assertEquals("nats://[hidden]@host:4222", Names.redact("nats://u:p@w@host:4222"));
-        assertEquals("failed: [nats://[hidden]@a:1, nats://[hidden]@b:2] (x)",
-                Names.redactAll("failed: [nats://u:p/w@a:1, nats://u:p@]w@b:2] (x)"));
-        assertEquals("see nats://host:4222 or mail a@b", Names.redactAll("see nats://host:4222 or mail a@b"));
     }
 
     @Test

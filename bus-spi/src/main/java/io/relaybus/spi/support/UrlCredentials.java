@@ -1,6 +1,7 @@
 package io.relaybus.spi.support;
 
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -20,7 +21,42 @@ public final class UrlCredentials {
     private static final Pattern USER_INFO =
             Pattern.compile("([A-Za-z][A-Za-z0-9+.-]*://)[^\\s,]*@(?=[^\\s,@]*(?:[\\s,]|$))");
 
+    private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*://");
+
     private UrlCredentials() {
+    }
+
+    /**
+     * A value that is a URL, or a comma-separated list of them, with the user information of each replaced by
+     * {@value #HIDDEN}: everything from the scheme to the last {@code @} before the next scheme, so a password typed
+     * without percent-encoding may hold any character, white space and commas included. Without a scheme, everything
+     * up to the last {@code @} ({@code user:password@host:4222}). For free text, where a later {@code @} may be an
+     * e-mail address, use {@link #hideAll}. Null stays null.
+     */
+    public static String hide(String urls) {
+        if (urls == null) {
+            return null;
+        }
+        Matcher m = SCHEME.matcher(urls);
+        StringBuilder out = new StringBuilder(urls.length());
+        int copied = 0;
+        int from = 0;
+        boolean any = m.find();
+        while (true) {
+            if (any) {
+                from = m.end();
+            }
+            int to = (any = m.find()) ? m.start() : urls.length();
+            int at = urls.lastIndexOf('@', to - 1);
+            if (at >= from) {
+                out.append(urls, copied, from).append(HIDDEN).append('@');
+                copied = at + 1;
+            }
+            if (!any) {
+                break;
+            }
+        }
+        return out.append(urls, copied, urls.length()).toString();
     }
 
     /** {@code text} with the user information of every URL in it replaced by {@value #HIDDEN}; null stays null. */

@@ -1,7 +1,5 @@
 package io.relaybus.nats.support;
 
-import io.relaybus.spi.support.UrlCredentials;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -91,32 +89,5 @@ public final class Names {
             }
         }
         return null;
-    }
-
-    /** {@code text} with the user information of every URL in it replaced by {@code [hidden]}. */
-    public static String redactAll(String text) {
-        return UrlCredentials.hideAll(text);
-    }
-
-    /**
-     * {@code error} fit to be kept as a cause: when its message (or a cause's) holds a URL with credentials, a copy
-     * with them hidden and the same stack trace; otherwise itself.
-     */
-    public static Throwable redacted(Throwable error) {
-        return UrlCredentials.hidden(error);
-    }
-
-    /**
-     * A server URL fit for logs and messages: user information ({@code user:password@}) removed, up to the last
-     * {@code @} (a password typed without percent-encoding may contain {@code / @ :}).
-     */
-    public static String redact(String url) {
-        int scheme = url.indexOf("://");
-        int start = scheme < 0 ? 0 : scheme + 3;
-        int at = url.lastIndexOf('@');
-        if (at < start) {
-            return url;
-        }
-        return url.substring(0, start) + "[hidden]@" + url.substring(at + 1);
     }
 }

@@ -1,9 +1,12 @@
 package io.relaybus.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.relaybus.api.BusException;
 import io.relaybus.embedded.EmbeddedKafka;
 import io.relaybus.embedded.EmbeddedKafkaCluster;
 import io.relaybus.embedded.EmbeddedNats;
 import io.relaybus.embedded.EmbeddedNatsCluster;
+import io.relaybus.spi.support.UrlCredentials;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -62,15 +65,11 @@ public final class BenchMain {
             err.println("--out " + o.out + ": " + outProblem);
             return 2;
         }
-        int code = 1;
-        try {
-            code = checkedRun(o, args, out, err);
-            return code;
-        } finally {
-            if (code != 0) {
-                removeIfEmpty(madeHere);   // a run that wrote no report leaves no directory of ours behind
-            }
+        int code = checkedRun(o, args, out, err);
+        if (code != 0) {
+            removeIfEmpty(madeHere);   // a run that wrote no report leaves no directory of ours behind
         }
+        return code;
     }
 
     private static int checkedRun(BenchOptions o, String[] args, PrintStream out, PrintStream err) {
@@ -79,7 +78,7 @@ public final class BenchMain {
             try {
                 earlier = Json.readReport(o.compare);
             } catch (IOException e) {
-                String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage()
+                String why = e instanceof JsonProcessingException j ? j.getOriginalMessage()
                         : e.toString();
                 err.println("--compare " + o.compare + ": cannot read it as a bus-bench JSON report ("
                         + why.lines().findFirst().orElse("") + "); give the .json file of an earlier run");
@@ -88,7 +87,7 @@ public final class BenchMain {
         }
         try {
             return new BenchMain().execute(o, earlier, Redact.commandLine(args), out, err);
-        } catch (BenchFailure | io.relaybus.api.BusException e) {
+        } catch (BenchFailure | BusException e) {
             // Says what to check on its own (the bus's messages hide credentials already).
             err.println();
             err.println("bus-bench failed: " + Redact.text(e.getMessage()));
@@ -96,7 +95,7 @@ public final class BenchMain {
         } catch (Exception e) {
             err.println();
             err.println("bus-bench failed: " + Redact.text(e.toString()));
-            io.relaybus.spi.support.UrlCredentials.hidden(e).printStackTrace(err);
+            UrlCredentials.hidden(e).printStackTrace(err);
             return 1;
         }
     }
@@ -291,7 +290,7 @@ public final class BenchMain {
         EmbeddedNats nats = null;
         EmbeddedNatsCluster cluster = null;
         String url = o.natsUrl;
-        String broker = "external NATS at " + Redact.text(url);
+        String broker = "external NATS at " + UrlCredentials.hide(url);
         if (!o.embedded) {
             ExternalBrokers.checkNats(url);   // before the try: nothing to clean up when it is not there
         }

@@ -377,7 +377,7 @@ final class BenchOptions {
             List<String> out = new ArrayList<>();
             for (String arg : u.getUnmatched()) {
                 if (!arg.startsWith("-")) {
-                    out.add(arg + ": not a flag, and no flag before it takes a value");
+                    out.add(Redact.arg(arg) + ": not a flag, and no flag before it takes a value");
                     continue;
                 }
                 List<String> similar = u.getSuggestions();
@@ -392,9 +392,10 @@ final class BenchOptions {
         }
         if (e instanceof CommandLine.ParameterException p && p.getArgSpec() instanceof CommandLine.Model.OptionSpec opt
                 && rootCause(p) instanceof CommandLine.TypeConversionException t) {
-            return List.of(opt.longestName() + " " + p.getValue() + ": " + t.getMessage());
+            // The refused value is echoed as the report's command line shows it: no URL credentials, no secret values.
+            return List.of(Redact.commandLine(new String[] {opt.longestName(), p.getValue()}) + ": " + t.getMessage());
         }
-        return List.of(e.getMessage());
+        return List.of(Redact.text(e.getMessage()));
     }
 
     private static Throwable rootCause(Throwable t) {

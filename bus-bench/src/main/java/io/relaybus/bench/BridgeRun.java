@@ -4,6 +4,7 @@ import io.relaybus.embedded.ConnectRest;
 import io.relaybus.embedded.EmbeddedConnect;
 import io.relaybus.embedded.EmbeddedKafka;
 import io.relaybus.embedded.EmbeddedNats;
+import io.relaybus.spi.support.UrlCredentials;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -45,7 +46,7 @@ final class BridgeRun {
             ExternalBrokers.checkNats(natsUrl);
         }
         try {
-            String brokers = "external Kafka at " + bootstrap + " and NATS at " + Redact.text(natsUrl);
+            String brokers = "external Kafka at " + bootstrap + " and NATS at " + UrlCredentials.hide(natsUrl);
             if (o.embedded) {
                 progress.message("starting an embedded KRaft broker ...");
                 kafka = EmbeddedKafka.builder().heap("1g").start();
@@ -64,19 +65,20 @@ final class BridgeRun {
             LongSupplier workerCpu;
             if (o.connectUrl != null) {
                 rest = new ConnectRest(o.connectUrl);
+                String shownUrl = UrlCredentials.hide(o.connectUrl);
                 List<String> plugins;
                 try {
                     plugins = rest.connectorPlugins();
                 } catch (java.io.IOException | IllegalStateException e) {
-                    throw new BenchFailure("--connect-url " + Redact.text(o.connectUrl) + ": " + Redact.text(
-                            e.toString()) + "; check that a Connect worker's REST API answers there");
+                    throw new BenchFailure("--connect-url " + shownUrl + ": " + Redact.text(e.toString())
+                            + "; check that a Connect worker's REST API answers there");
                 }
                 if (!plugins.contains(BridgeSettings.SOURCE_CLASS) || !plugins.contains(BridgeSettings.SINK_CLASS)) {
-                    throw new BenchFailure("--connect-url " + Redact.text(o.connectUrl) + ": the worker does not list "
+                    throw new BenchFailure("--connect-url " + shownUrl + ": the worker does not list "
                             + BridgeSettings.SOURCE_CLASS + " and " + BridgeSettings.SINK_CLASS + " (it lists "
                             + plugins + "): unpack connect-bridge's plugin archive into its plugin.path and restart it");
                 }
-                worker = "external Connect " + rest.workerVersion() + " worker at " + Redact.text(o.connectUrl);
+                worker = "external Connect " + rest.workerVersion() + " worker at " + shownUrl;
                 workerCpu = () -> -1;
             } else {
                 progress.message("starting a Kafka Connect worker ...");

@@ -4,6 +4,7 @@ import io.nats.client.Connection;
 import io.nats.client.JetStreamManagement;
 import io.nats.client.Nats;
 import io.nats.client.Options;
+import io.relaybus.spi.support.UrlCredentials;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -54,7 +55,7 @@ final class BrokerCleanup {
             }
         } catch (Exception e) {
             err.println("could not delete the bench's streams (names containing " + runId + ") on "
-                    + Redact.text(url) + ": " + Redact.text(e.toString()) + "; delete them by hand");
+                    + UrlCredentials.hide(url) + ": " + Redact.text(e.toString()) + "; delete them by hand");
         }
     }
 }

@@ -51,14 +51,15 @@ final class ExternalBrokers {
 
     /** Throws when no NATS server answers at {@code url} within {@link #TIMEOUT}; never shows its credentials. */
     static void checkNats(String url) throws BenchFailure, InterruptedException {
-        Options options = Options.builder().server(url).connectionTimeout(TIMEOUT).noReconnect()
+        // The builder parses the URL: inside the try, so that a URL jnats refuses is reported like an absent server.
+        try (Connection ignored = Nats.connect(Options.builder().server(url).connectionTimeout(TIMEOUT).noReconnect()
                 .errorListener(new io.nats.client.ErrorListener() {
-                }).build();
-        try (Connection ignored = Nats.connect(options)) {
+                }).build())) {
             // connected: the server answers
         } catch (java.io.IOException | IllegalArgumentException | IllegalStateException e) {
-            throw new BenchFailure("--nats-url " + UrlCredentials.hideAll(url) + ": "
-                    + UrlCredentials.hideAll(innermost(e))
+            // jnats' message may quote the URL, and its password may hold what hideAll stops at (a space, a comma).
+            String shown = UrlCredentials.hide(url);
+            throw new BenchFailure("--nats-url " + shown + ": " + Redact.text(innermost(e).replace(url, shown))
                     + "; check that nats-server runs there and is reachable from this host");
         }
     }

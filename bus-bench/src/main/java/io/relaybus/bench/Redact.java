@@ -30,10 +30,18 @@ final class Redact {
 
     /** {@code value} fit to print as the value of setting {@code name}. */
     static String value(String name, Object value) {
-        return secretName(name) ? UrlCredentials.HIDDEN : UrlCredentials.hideAll(String.valueOf(value));
+        return secretName(name) ? UrlCredentials.HIDDEN : arg(String.valueOf(value));
     }
 
-    /** {@code text} with the user information of every URL in it hidden. */
+    /**
+     * A command-line argument or a setting's value: when it holds a URL (or a list of them), with the user information
+     * of each hidden whatever the password holds ({@link UrlCredentials#hide}); any other value as it is.
+     */
+    static String arg(String value) {
+        return value != null && value.contains("://") ? UrlCredentials.hide(value) : value;
+    }
+
+    /** Free {@code text} (a message) with the user information of every URL in it hidden. */
     static String text(String text) {
         return UrlCredentials.hideAll(text);
     }
@@ -54,7 +62,7 @@ final class Redact {
                 continue;
             }
             propertyNext = PROPERTY_FLAGS.contains(arg);
-            shown.add(text(arg));
+            shown.add(arg(arg));
         }
         return String.join(" ", shown);
     }
@@ -62,7 +70,7 @@ final class Redact {
     private static String property(String keyValue) {
         int eq = keyValue.indexOf('=');
         if (eq < 0) {
-            return text(keyValue);
+            return arg(keyValue);
         }
         String key = keyValue.substring(0, eq);
         return key + "=" + value(key, keyValue.substring(eq + 1));

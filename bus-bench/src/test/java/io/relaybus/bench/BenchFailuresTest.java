@@ -116,6 +116,36 @@ class BenchFailuresTest {
         assertClean(o);
     }
 
+    /** Before: jnats' "Unsupported NATS URI scheme" under a stack trace. */
+    @Test
+    void aNatsUrlThatIsNoNatsUrlSaysWhatToCheckAndHidesItsPassword() {
+        for (String url : new String[] {"http://bench:s3cr3t@127.0.0.1:4222", "nats://bench:s3 cr3t@host:4222"}) {
+            Outcome o = run("--transport", "nats", "--nats-url", url, "--duration", "1s", "--no-raw");
+            assertEquals(1, o.code(), o.err());
+            assertTrue(o.err().contains("bus-bench failed: --nats-url "), o.err());
+            assertTrue(o.err().contains("check that nats-server runs there"), o.err());
+            assertFalse((o.out() + o.err()).contains("s3cr3t") || (o.out() + o.err()).contains("cr3t@"),
+                    o.out() + o.err());
+            assertClean(o);
+        }
+    }
+
+    /** Before: "--connect-url http://admin:s3cr3t@...: must be the worker's REST URL", the password echoed. */
+    @Test
+    void aFlagValueRefusedAtParsingIsEchoedWithoutItsSecrets() {
+        Outcome o = run("--transport", "bridge", "--connect-url", "http://admin:s3cr3t@127.0.0.1:8083/a b",
+                "--bootstrap", "127.0.0.1:9092", "--nats-url", "nats://127.0.0.1:4222", "--bus-property",
+                "nats.password");
+        assertEquals(2, o.code(), o.err());
+        assertTrue(o.err().contains("--connect-url http://[hidden]@127.0.0.1:8083/a b: must be the worker's REST URL"),
+                o.err());
+        assertFalse(o.err().contains("s3cr3t"), o.err());
+        Outcome stray = run("nats://bench:s3cr3t@127.0.0.1:4222");
+        assertEquals(2, stray.code(), stray.err());
+        assertTrue(stray.err().contains("nats://[hidden]@127.0.0.1:4222: not a flag"), stray.err());
+        assertFalse(stray.err().contains("s3cr3t"), stray.err());
+    }
+
     /** The command line and the bus's settings go into the JSON and HTML reports: no secret may. */
     @Test
     void theReportHidesSecretsOfTheCommandLineAndTheBusSettings() {
